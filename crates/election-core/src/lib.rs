@@ -1,0 +1,65 @@
+//! The domain of an employee stock-option exchange offer (an issuer tender offer under
+//! SEC Rule 13e-4): offers, their amendments and terms, option holders and their grants.
+//!
+//! Pure Rust with no web dependencies, so that the browser widget and the receiving
+//! backend share one definition of every rule. Data comes in as JSON text and is checked
+//! by [`parse_offer`] and [`parse_holder`], which report every problem with its JSON path
+//! rather than stopping at the first, and never panic.
+
+mod holder;
+mod offer;
+mod problem;
+mod read;
+
+pub use holder::{Employee, Grant, Holder};
+pub use offer::{
+    cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,
+    ExchangeRatio, ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, Plan,
+    RatioTier, Rounding, SectionRef, Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
+};
+pub use problem::{JsonPath, Problem};
+pub use rust_decimal::Decimal;
+
+use problem::Problems;
+
+/// The largest data file accepted. Offer and holder files are a few kilobytes; anything
+/// near this size is a mistake (or an attack on the browser's memory).
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Reads and checks an offer file.
+pub fn parse_offer(json: &str) -> Result<Offer, Vec<Problem>> {
+    let value = parse_json(json)?;
+    let pr = Problems::default();
+    let offer = Offer::read(&value, &pr);
+    pr.finish(offer)
+}
+
+/// Reads and checks a holder file; given the offer, also that the holder's grants fit it
+/// (the offer id matches, every plan is one of the offer's).
+pub fn parse_holder(json: &str, offer: Option<&Offer>) -> Result<Holder, Vec<Problem>> {
+    let value = parse_json(json)?;
+    let pr = Problems::default();
+    let holder = Holder::read(&value, offer, &pr);
+    pr.finish(holder)
+}
+
+fn parse_json(json: &str) -> Result<serde_json::Value, Vec<Problem>> {
+    let root = JsonPath::root();
+    if json.len() > MAX_FILE_BYTES {
+        return Err(vec![Problem {
+            path: root,
+            message: format!(
+                "the file is {} bytes, more than the {} bytes allowed",
+                json.len(),
+                MAX_FILE_BYTES
+            ),
+        }]);
+    }
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+    serde_json::from_str(json).map_err(|e| {
+        vec![Problem {
+            path: root,
+            message: format!("not valid JSON: {e}"),
+        }]
+    })
+}
