@@ -1,1 +1,26 @@
-//! placeholder
+//! The election widget: a Yew component that shows an employee an option exchange offer
+//! and their option grants.
+//!
+//! Layout:
+//! - [`config`]: the one value a host page gives the widget (which offer, which holder).
+//! - [`loading`]: turns fetched text into checked data or a report of what is wrong (pure).
+//! - [`format`]: how money, counts and dates read on screen (pure).
+//! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
+//! - [`components`]: function components that render state and nothing else.
+//!
+//! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
+
+pub mod browser;
+pub mod components;
+pub mod config;
+pub mod format;
+pub mod loading;
+
+pub use components::app::{App, AppProps};
+pub use config::WidgetConfig;
+
+/// Mounts the widget into `root`, a host element the page gives it. Returns the handle
+/// that keeps the app alive (and, later, unmounts it).
+pub fn mount(root: web_sys::Element, config: WidgetConfig) -> yew::AppHandle<App> {
+    yew::Renderer::<App>::with_root_and_props(root, AppProps { config }).render()
+}

@@ -1,0 +1,31 @@
+//! Function components. Each renders the state it is given; loading and other effects
+//! belong to [`app::App`] and the `browser` module.
+
+pub mod amendments;
+pub mod app;
+pub mod error_panel;
+pub mod grants_table;
+pub mod offer_header;
+pub mod terms;
+pub mod widget;
+
+use yew::prelude::*;
+
+/// Legal text, verbatim, one `<p>` per paragraph (paragraphs are separated by a blank
+/// line in the data). Rendered as text nodes: markup in the data stays visible text.
+pub fn legal_paragraphs(text: &str) -> Html {
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| html! { <p>{ p.to_owned() }</p> })
+        .collect()
+}
+
+/// The badge on anything the filing does not state.
+#[component]
+pub fn IllustrativeBadge() -> Html {
+    html! {
+        <span class="ew-badge" title="Not stated in the filed offer documents; an example for this demonstration">
+            { "Illustrative" }
+        </span>
+    }
+}

@@ -1,0 +1,57 @@
+//! The exchange terms, each marked when the filing does not state it.
+
+use std::rc::Rc;
+
+use election_core::{Offer, Source};
+use yew::prelude::*;
+
+use crate::components::IllustrativeBadge;
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct TermsProps {
+    pub offer: Rc<Offer>,
+}
+
+#[component]
+pub fn Terms(props: &TermsProps) -> Html {
+    let t = &props.offer.terms;
+    let rows = [
+        (
+            "Eligible options",
+            t.eligibility.source,
+            &t.eligibility.summary,
+        ),
+        (
+            "Exchange ratio",
+            t.exchange_ratio.source,
+            &t.exchange_ratio.summary,
+        ),
+        ("Tendering", t.tender_rules.source, &t.tender_rules.summary),
+        ("Recent grants", t.lookback.source, &t.lookback.summary),
+        ("New options", t.new_grant.source, &t.new_grant.summary),
+    ];
+    let any_illustrative = rows.iter().any(|(_, s, _)| *s == Source::Illustrative);
+    html! {
+        <section class="ew-section ew-terms" aria-label="Terms of the exchange">
+            <h2>{ "Terms of the exchange" }</h2>
+            if any_illustrative {
+                <p class="ew-note">
+                    { "Terms marked Illustrative are not stated in the filed offer documents. They are examples, so that this demonstration can show how an exchange works." }
+                </p>
+            }
+            <dl class="ew-term-list">
+                { for rows.iter().map(|(name, source, summary)| html! {
+                    <div class="ew-term">
+                        <dt>
+                            { *name }
+                            if *source == Source::Illustrative {
+                                { " " }<IllustrativeBadge />
+                            }
+                        </dt>
+                        <dd>{ (*summary).clone() }</dd>
+                    </div>
+                }) }
+            </dl>
+        </section>
+    }
+}

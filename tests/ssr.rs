@@ -1,0 +1,290 @@
+//! Server-side renders of the widget's components, asserting what a reader would see.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use election_core::{parse_holder, parse_offer};
+use election_widget::components::app::App;
+use election_widget::components::error_panel::{ErrorPanel, ErrorPanelProps};
+use election_widget::components::widget::{Widget, WidgetProps};
+use election_widget::loading::{self, Loaded};
+use election_widget::{AppProps, WidgetConfig};
+use yew::{BaseComponent, LocalServerRenderer};
+
+const OFFER: &str = include_str!("../static/offers/mpower-2001.json");
+const SINGLE: &str = include_str!("../static/holders/e1001-avery-lindqvist.json");
+const DOZENS: &str = include_str!("../static/holders/e1002-jordan-okafor.json");
+const NONE: &str = include_str!("../static/holders/e1003-priya-raman.json");
+
+async fn render<C: BaseComponent>(props: C::Properties) -> String {
+    LocalServerRenderer::<C>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await
+}
+
+fn loaded(offer: &str, holder: &str) -> Loaded {
+    let offer = parse_offer(offer).expect("valid offer");
+    let holder = parse_holder(holder, Some(&offer)).expect("valid holder");
+    Loaded {
+        offer: Rc::new(offer),
+        holder: Rc::new(holder),
+    }
+}
+
+async fn widget_html(holder: &str) -> String {
+    render::<Widget>(WidgetProps {
+        data: loaded(OFFER, holder),
+    })
+    .await
+}
+
+/// The text a reader sees: tags removed (block elements break words, inline ones do
+/// not), entities decoded, white space folded.
+fn visible_text(html: &str) -> String {
+    const INLINE: [&str; 6] = ["span", "a", "code", "b", "strong", "em"];
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !INLINE.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The HTML of the `tag` element whose start tag contains `marker`, through its matching
+/// closing tag.
+fn element<'a>(html: &'a str, marker: &str, tag: &str) -> &'a str {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let start = html[..at + marker.len()].rfind(&open).expect("start tag");
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < html.len() {
+        if html[i..].starts_with(&close) {
+            depth -= 1;
+            if depth == 0 {
+                return &html[start..i + close.len()];
+            }
+            i += close.len();
+        } else if html[i..].starts_with(&open) {
+            depth += 1;
+            i += open.len();
+        } else {
+            i += html[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    panic!("<{tag}> not closed");
+}
+
+#[tokio::test]
+async fn the_offer_header_shows_issuer_title_and_deadline_in_legal_wording() {
+    let html = widget_html(DOZENS).await;
+    let header = visible_text(element(&html, "<header", "header"));
+    assert!(header.contains("Mpower Holding Corporation"), "{header}");
+    assert!(header.contains("Option Exchange Program"));
+    assert!(header
+        .contains("Offer to Exchange dated August 27, 2001, as amended on September 13, 2001"));
+    assert!(header
+        .contains("Election deadline 11:59 p.m., Eastern Daylight Time, on September 27, 2001"));
+    assert!(header.contains("CUSIP 62473L101"));
+    assert!(header.contains("People Services, (716) 218-6550, peopleservices@mpowercom.com"));
+    assert!(html.contains(r#"href="tel:7162186550""#));
+    assert!(html.contains(r#"<h1 class="ew-title">Option Exchange Program</h1>"#));
+}
+
+#[tokio::test]
+async fn each_amendment_is_shown_verbatim_under_its_section_heading() {
+    let html = widget_html(SINGLE).await;
+    let offer = parse_offer(OFFER).expect("valid");
+    let section = element(&html, "ew-amendments", "section");
+    let text = visible_text(section);
+    assert!(
+        text.starts_with("Amendments of September 13, 2001"),
+        "{text}"
+    );
+    let notice = offer.notices().next().expect("notice");
+    for a in &notice.amendments {
+        assert!(
+            text.contains(&a.text),
+            "amendment {} not verbatim",
+            a.number
+        );
+    }
+    // Section 7 heads amendment 1; Section 17 heads amendments 2 and 3, once.
+    let s7 = text
+        .find("Section 7. Conditions of the Offer")
+        .expect("section 7");
+    let s17 = text
+        .find("Section 17. Forward Looking Statements; Miscellaneous")
+        .expect("section 17");
+    assert_eq!(text.matches("Section 17. Forward Looking").count(), 1);
+    let a1 = text.find(&notice.amendments[0].text).expect("a1");
+    let a2 = text.find(&notice.amendments[1].text).expect("a2");
+    let a3 = text.find(&notice.amendments[2].text).expect("a3");
+    assert!(s7 < a1 && a1 < s17 && s17 < a2 && a2 < a3);
+    assert!(text.contains("Amendment 1: Paragraph replaced The last paragraph, page 27, deleted in its entirety and replaced with:"));
+    assert!(text.contains("Amendment 2: Sentence replaced"));
+    assert!(text.contains("Amendment 3: Paragraph inserted New paragraph inserted. Immediately after the first paragraph:"));
+    assert_eq!(
+        section.matches("<blockquote class=\"ew-legal\">").count(),
+        4,
+        "preamble and three amendments"
+    );
+}
+
+#[tokio::test]
+async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
+    let html = widget_html(DOZENS).await;
+    let holder = parse_holder(DOZENS, None).expect("valid");
+    let table = element(&html, "<table", "table");
+    let caption = visible_text(element(table, "<caption", "caption"));
+    assert_eq!(
+        caption,
+        format!(
+            "{} option grants held by Jordan Okafor",
+            holder.grants.len()
+        )
+    );
+    let headers = visible_text(element(table, "<thead", "thead"));
+    assert_eq!(
+        headers,
+        "Grant Plan Granted Exercise price Outstanding Vested Expires"
+    );
+    assert_eq!(
+        table.matches("<th scope=\"row\">").count(),
+        holder.grants.len()
+    );
+    assert_eq!(table.matches("scope=\"col\"").count(), 7);
+    for g in &holder.grants {
+        assert!(table.contains(&format!("<th scope=\"row\">{}</th>", g.id)));
+    }
+    let total: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
+    let foot = visible_text(element(table, "<tfoot", "tfoot"));
+    assert!(
+        foot.starts_with(&format!("Total {}", election_widget::format::count(total))),
+        "{foot}"
+    );
+    // The scrolling region can be reached by keyboard and is named.
+    assert!(html.contains(r#"role="region""#) && html.contains(r#"tabindex="0""#));
+}
+
+#[tokio::test]
+async fn a_single_grant_reads_with_plan_names_and_exact_money() {
+    let html = widget_html(SINGLE).await;
+    let row = visible_text(element(&html, "<tbody", "tbody"));
+    assert_eq!(
+        row,
+        "H-2000-0417 Holding Plan March 10, 2000 $42.50 12,000 6,000 March 10, 2010"
+    );
+    let text = visible_text(&html);
+    assert!(text.contains("1 option grant held by Avery Lindqvist"));
+    assert!(text
+        .contains("Avery Lindqvist · Employee ID E-1001 Illustrative (fictional sample employee)"));
+}
+
+#[tokio::test]
+async fn every_illustrative_term_carries_the_badge() {
+    let html = widget_html(SINGLE).await;
+    let terms = element(&html, "ew-terms", "section");
+    assert_eq!(terms.matches(r#"class="ew-badge""#).count(), 5);
+    let text = visible_text(terms);
+    assert!(text.contains("are not stated in the filed offer documents"));
+    assert!(text.contains("Exchange ratio Illustrative One new option for every two options"));
+}
+
+#[tokio::test]
+async fn an_employee_with_no_grants_gets_a_sentence_not_an_empty_table() {
+    let mut holder: serde_json::Value = serde_json::from_str(NONE).expect("JSON");
+    holder["grants"] = serde_json::json!([]);
+    let html = widget_html(&holder.to_string()).await;
+    assert!(!html.contains("<table"));
+    assert!(visible_text(&html).contains(
+        "Priya Raman has no option grants under Holding Plan or PNH Plan, so there is nothing to exchange."
+    ));
+}
+
+#[tokio::test]
+async fn offer_text_is_rendered_as_text_never_as_markup() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
+    offer["title"] = serde_json::json!("<script>alert('title')</script>");
+    offer["documents"][1]["amendments"][0]["text"] =
+        serde_json::json!("<img src=x onerror=alert(1)> & more");
+    let html = render::<Widget>(WidgetProps {
+        data: loaded(&offer.to_string(), SINGLE),
+    })
+    .await;
+    assert!(!html.contains("<script>"));
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(visible_text(&html).contains("<img src=x onerror=alert(1)> & more"));
+}
+
+#[tokio::test]
+async fn the_error_panel_names_each_file_and_every_problem_with_its_path() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
+    offer["issuer"]["cusip"] = serde_json::json!("<b>62473L109</b>");
+    offer["expiration"]["instant"] = serde_json::json!("2001-09-27");
+    let config = WidgetConfig {
+        offer_url: "offers/broken.json".into(),
+        holder_url: "holders/missing.json".into(),
+    };
+    let reports = loading::check(
+        &config,
+        Ok(offer.to_string()),
+        Err("the server answered HTTP 404 Not Found".into()),
+    )
+    .expect_err("broken");
+    let html = render::<ErrorPanel>(ErrorPanelProps {
+        reports: Rc::new(reports),
+    })
+    .await;
+    assert!(html.contains(r#"role="alert""#));
+    let text = visible_text(&html);
+    assert!(text.starts_with("This offer can't be shown"), "{text}");
+    assert!(
+        text.contains("Offer file offers/broken.json: 2 problems"),
+        "{text}"
+    );
+    assert!(
+        text.contains("$.issuer.cusip: `<b>62473L109</b>` is not a CUSIP"),
+        "{text}"
+    );
+    assert!(text.contains("$.expiration.instant: `2001-09-27` is not an instant"));
+    assert!(text.contains("Employee file holders/missing.json: could not be loaded"));
+    assert!(text.contains("It could not be loaded: the server answered HTTP 404 Not Found."));
+    assert!(!html.contains("<b>"));
+}
+
+#[tokio::test]
+async fn before_data_arrives_the_app_says_it_is_loading() {
+    let html = render::<App>(AppProps {
+        config: WidgetConfig::default(),
+    })
+    .await;
+    assert!(html.contains(r#"role="status""#));
+    assert!(visible_text(&html).contains("Loading the offer…"));
+}
