@@ -29,6 +29,9 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Reads and checks an offer file.
 pub fn parse_offer(json: &str) -> Result<Offer, Vec<Problem>> {
     let value = parse_json(json)?;
+    if has_members(&value, &["employee", "grants"], &["issuer", "documents"]) {
+        return Err(wrong_file("an employee (holder) file", "an offer file"));
+    }
     let pr = Problems::default();
     let offer = Offer::read(&value, &pr);
     pr.finish(offer)
@@ -38,9 +41,27 @@ pub fn parse_offer(json: &str) -> Result<Offer, Vec<Problem>> {
 /// (the offer id matches, every plan is one of the offer's).
 pub fn parse_holder(json: &str, offer: Option<&Offer>) -> Result<Holder, Vec<Problem>> {
     let value = parse_json(json)?;
+    if has_members(&value, &["issuer", "documents"], &["employee", "grants"]) {
+        return Err(wrong_file("an offer file", "an employee (holder) file"));
+    }
     let pr = Problems::default();
     let holder = Holder::read(&value, offer, &pr);
     pr.finish(holder)
+}
+
+/// Whether `value` is an object with all of `present` and none of `absent`: how the loader
+/// recognises the other kind of file given in the wrong place, a common slip.
+fn has_members(value: &serde_json::Value, present: &[&str], absent: &[&str]) -> bool {
+    value.as_object().is_some_and(|o| {
+        present.iter().all(|k| o.contains_key(*k)) && !absent.iter().any(|k| o.contains_key(*k))
+    })
+}
+
+fn wrong_file(is: &str, expected: &str) -> Vec<Problem> {
+    vec![Problem {
+        path: JsonPath::root(),
+        message: format!("this is {is}, not {expected}: check which file was given where"),
+    }]
 }
 
 fn parse_json(json: &str) -> Result<serde_json::Value, Vec<Problem>> {

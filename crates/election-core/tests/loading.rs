@@ -165,6 +165,20 @@ fn syntax_errors_say_where() {
 }
 
 #[test]
+fn an_employee_file_given_as_the_offer_is_named_as_such() {
+    let problems = parse_offer(HOLDERS[0]).expect_err("not an offer");
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0]
+        .message
+        .contains("this is an employee (holder) file, not an offer file"));
+    let problems = parse_holder(OFFER, None).expect_err("not a holder");
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0]
+        .message
+        .contains("this is an offer file, not an employee (holder) file"));
+}
+
+#[test]
 fn a_byte_order_mark_is_accepted() {
     assert!(parse_offer(&format!("\u{feff}{OFFER}")).is_ok());
 }

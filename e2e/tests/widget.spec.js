@@ -1,0 +1,126 @@
+import { test, expect } from '@playwright/test';
+import { offerJson, holderJson, serveJson, axeViolations } from './helpers.js';
+
+const offer = offerJson();
+const notice = offer.documents.find((d) => d.kind === 'notice_of_amendment');
+
+test.describe('the default Mpower page', () => {
+  test('shows the offer, its amendments verbatim and the employee grants', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Option Exchange Program' })).toBeVisible();
+    await expect(page.getByText('Mpower Holding Corporation', { exact: true })).toBeVisible();
+    await expect(page.getByText('11:59 p.m., Eastern Daylight Time, on September 27, 2001')).toBeVisible();
+
+    // The amendments, under their section headings, word for word.
+    await expect(page.getByRole('heading', { name: 'Amendments of September 13, 2001' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Section 7. Conditions of the Offer' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Section 17. Forward Looking Statements; Miscellaneous' })).toBeVisible();
+    for (const amendment of notice.amendments) {
+      await expect(page.getByText(amendment.text, { exact: true })).toBeVisible();
+    }
+
+    // The grants, as a table a screen reader can name and walk.
+    const holder = holderJson('e1002-jordan-okafor.json');
+    const table = page.getByRole('table', { name: `${holder.grants.length} option grants held by Jordan Okafor` });
+    await expect(table).toBeVisible();
+    await expect(table.getByRole('columnheader')).toHaveText(['Grant', 'Plan', 'Granted', 'Exercise price', 'Outstanding', 'Vested', 'Expires']);
+    await expect(table.locator('tbody').getByRole('row')).toHaveCount(holder.grants.length);
+    const first = holder.grants[0];
+    const row = table.getByRole('row', { name: new RegExp(`^${first.id} `) });
+    await expect(row.getByRole('rowheader')).toHaveText(first.id);
+    await expect(row.getByRole('cell').nth(2)).toHaveText('$6.25');
+
+    await page.screenshot({ path: 'artifacts/default-page.png', fullPage: true });
+  });
+
+  test('marks every illustrative term and the sample employee', async ({ page }) => {
+    await page.goto('/');
+    const terms = page.getByRole('region', { name: 'Terms of the exchange' });
+    await expect(terms.getByText('Illustrative', { exact: true })).toHaveCount(5);
+    await expect(page.getByText('fictional sample employee')).toBeAttached();
+  });
+
+  test('passes an axe-core audit', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('table')).toBeVisible();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  test('the grants table can be reached and scrolled by keyboard', async ({ page }) => {
+    await page.goto('/');
+    const region = page.getByRole('region', { name: /option grants held by/ });
+    await expect(region).toBeVisible();
+    for (let i = 0; i < 10 && !(await region.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(region).toBeFocused();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => region.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  });
+});
+
+test('another employee by URL: a single grant', async ({ page }) => {
+  await page.goto('/?holder=holders/e1001-avery-lindqvist.json');
+  const table = page.getByRole('table', { name: '1 option grant held by Avery Lindqvist' });
+  await expect(table.locator('tbody').getByRole('row')).toHaveText([/H-2000-0417\s*Holding Plan\s*March 10, 2000\s*\$42\.50\s*12,000\s*6,000\s*March 10, 2010/]);
+});
+
+test.describe('bad data gets the error panel, never a blank page', () => {
+  test('a broken offer file names each bad field', async ({ page }) => {
+    const broken = offerJson();
+    broken.issuer.cusip = '62473L109';
+    broken.expiration.instant = '2001-09-27T23:59:00';
+    broken.plans[0].colour = 'blue';
+    await serveJson(page, '/fixtures/broken-offer.json', broken);
+    await page.goto('/?offer=fixtures/broken-offer.json');
+
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: "This offer can't be shown" })).toBeVisible();
+    await expect(alert.getByRole('heading', { name: 'Offer file fixtures/broken-offer.json: 3 problems' })).toBeVisible();
+    await expect(alert.getByRole('listitem')).toHaveText([
+      /\$\.issuer\.cusip: `62473L109` fails the CUSIP check digit/,
+      /\$\.plans\[0\]\.colour: unknown field `colour` \(expected one of: id, name, short_name\)/,
+      /\$\.expiration\.instant: `2001-09-27T23:59:00` is not an instant \(it has no UTC offset/,
+    ]);
+    await page.screenshot({ path: 'artifacts/error-panel.png', fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  test('a file that is not JSON, and one that is missing', async ({ page }) => {
+    await serveJson(page, '/fixtures/not-json.json', '<html>Oops</html>');
+    await page.goto('/?offer=fixtures/not-json.json&holder=holders/nobody.json');
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('listitem')).toHaveText([/^\$: not valid JSON: expected value at line 1 column 1/]);
+    await expect(alert).toContainText('Employee file holders/nobody.json: could not be loaded');
+    await expect(alert).toContainText('the server answered HTTP 404');
+  });
+
+  test('a server that never answers is reported, not waited on forever', async ({ page }) => {
+    test.setTimeout(40_000);
+    await page.route('**/fixtures/slow.json', () => { /* never fulfilled */ });
+    await page.goto('/?holder=fixtures/slow.json');
+    await expect(page.getByRole('alert')).toContainText('no answer within 15 seconds', { timeout: 25_000 });
+  });
+
+  test('an employee file for another offer is named as such', async ({ page }) => {
+    const other = holderJson('e1001-avery-lindqvist.json');
+    other.offer_id = 'acme-2002-option-exchange';
+    await serveJson(page, '/fixtures/other-offer-holder.json', other);
+    await page.goto('/?holder=fixtures/other-offer-holder.json');
+    await expect(page.getByRole('alert').getByRole('listitem')).toHaveText([
+      /\$\.offer_id: this holder file is for the offer `acme-2002-option-exchange`, not for `mpower-2001-option-exchange`/,
+    ]);
+  });
+
+  test('markup in offer text is shown as text and never runs', async ({ page }) => {
+    const hostile = offerJson();
+    hostile.title = '<img src=x onerror="window.__pwned = true">Exchange';
+    hostile.documents[1].amendments[0].text = '<script>window.__pwned = true</script>Conditions';
+    await serveJson(page, '/fixtures/hostile-offer.json', hostile);
+    await page.goto('/?offer=fixtures/hostile-offer.json');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('<img src=x onerror="window.__pwned = true">Exchange');
+    await expect(page.getByText('<script>window.__pwned = true</script>Conditions')).toBeVisible();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    await expect(page.locator('.ew img, .ew script')).toHaveCount(0);
+  });
+});

@@ -1,0 +1,130 @@
+//! The widget mounted in a real DOM in headless Chromium (`make test-wasm`).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use election_widget::{mount, WidgetConfig};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const OFFER: &str = include_str!("../static/offers/mpower-2001.json");
+const DOZENS: &str = include_str!("../static/holders/e1002-jordan-okafor.json");
+const SINGLE: &str = include_str!("../static/holders/e1001-avery-lindqvist.json");
+
+/// A `data:` URL, so the widget's real fetch path runs without a server.
+fn data_url(json: &str) -> String {
+    let encoded: String = js_sys::encode_uri_component(json).into();
+    format!("data:application/json,{encoded}")
+}
+
+fn host() -> Element {
+    let document = gloo_utils_document();
+    let host = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    host
+}
+
+fn gloo_utils_document() -> web_sys::Document {
+    web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document")
+}
+
+/// Waits until the widget inside `host` settles (ready or error), up to five seconds.
+async fn settled(host: &Element) -> Element {
+    for _ in 0..100 {
+        if let Ok(Some(el)) = host.query_selector(r#"[data-state="ready"], [data-state="error"]"#) {
+            return el;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the widget did not settle: {}", host.inner_html());
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .map(|e| e.inner_text())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn mounts_and_shows_the_grants_table() {
+    let host = host();
+    let _app = mount(
+        host.clone(),
+        WidgetConfig {
+            offer_url: data_url(OFFER),
+            holder_url: data_url(DOZENS),
+        },
+    );
+    let root = settled(&host).await;
+    assert_eq!(root.get_attribute("data-state").as_deref(), Some("ready"));
+    let holder = election_core::parse_holder(DOZENS, None).expect("valid");
+
+    let caption = texts(&root, "table caption");
+    assert_eq!(
+        caption,
+        [format!(
+            "{} option grants held by Jordan Okafor",
+            holder.grants.len()
+        )]
+    );
+    let row_headers = texts(&root, "tbody th[scope=row]");
+    let ids: Vec<String> = holder.grants.iter().map(|g| g.id.clone()).collect();
+    assert_eq!(row_headers, ids);
+    let first_row = texts(&root, "tbody tr:first-child td");
+    assert_eq!(first_row[0], "Holding Plan");
+    assert_eq!(first_row[2], "$6.25");
+    assert_eq!(texts(&root, "h1"), ["Option Exchange Program"]);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_offer_shows_the_error_panel_in_the_dom() {
+    let host = host();
+    let broken = OFFER.replace("\"62473L101\"", "\"62473L109\"");
+    let _app = mount(
+        host.clone(),
+        WidgetConfig {
+            offer_url: data_url(&broken),
+            holder_url: data_url(SINGLE),
+        },
+    );
+    let root = settled(&host).await;
+    assert_eq!(root.get_attribute("data-state").as_deref(), Some("error"));
+    assert_eq!(root.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(texts(&root, ".ew-path"), ["$.issuer.cusip"]);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_file_is_named_with_the_reason() {
+    let host = host();
+    let _app = mount(
+        host.clone(),
+        WidgetConfig {
+            offer_url: data_url(OFFER),
+            // An address that cannot be fetched: the scheme is not one fetch serves.
+            holder_url: "unknown-scheme://nowhere/holder.json".into(),
+        },
+    );
+    let root = settled(&host).await;
+    let text = root.dyn_ref::<HtmlElement>().expect("html").inner_text();
+    assert!(
+        text.contains("Employee file unknown-scheme://nowhere/holder.json: could not be loaded"),
+        "{text}"
+    );
+    assert!(text.contains("the request failed"), "{text}");
+    host.remove();
+}
