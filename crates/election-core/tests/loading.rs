@@ -20,6 +20,9 @@ fn mpower() -> Offer {
     parse_offer(OFFER).expect("the shipped offer is valid")
 }
 
+/// An edit of a valid file, the path it breaks, and words of the problem reported there.
+type Case = (Box<dyn FnOnce(&mut Value)>, &'static str, &'static str);
+
 /// Applies `edit` to the shipped offer and returns the problems it causes.
 fn offer_problems(edit: impl FnOnce(&mut Value)) -> Vec<Problem> {
     let mut v = offer_value();
@@ -213,7 +216,7 @@ fn every_problem_in_a_file_is_reported_in_one_pass() {
 
 #[test]
 fn offer_rules() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Box::new(|v| v["schema_version"] = json!(2)),
             "$.schema_version",
@@ -421,7 +424,7 @@ fn an_offer_must_have_exactly_one_offer_to_exchange() {
 
 #[test]
 fn holder_rules() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Box::new(|v| v["offer_id"] = json!("acme-2002")),
             "$.offer_id",

@@ -1,0 +1,58 @@
+# The election widget. `make demo` and `make test` are all a newcomer needs; both install
+# what is missing first (scripts/install-tools.sh) and are fast on a second run.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+# wasm-opt comes from npm's binaryen (Debian's is too old for today's wasm).
+export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT := 60
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help demo test tools build lint test-native test-wasm test-e2e bench clean
+
+help:
+	@echo "make demo    build the widget and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test    run every test tier (lint, native, wasm in Chromium, Playwright)"
+	@echo "make bench   measure bundle size and first render; writes docs/BENCHMARKS.md"
+
+tools:
+	@scripts/install-tools.sh
+
+build: tools
+	trunk build --release --offline
+
+demo: build
+	@echo "Serving the election widget on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	# On wasm: the widget with its browser tests, and the core's library (its property
+	# tests need a native RNG and run natively).
+	cargo clippy --target wasm32-unknown-unknown -p election-widget --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p election-core --lib -- -D warnings
+
+test-native: tools
+	cargo test --workspace
+
+test-wasm: tools
+	cargo test --target wasm32-unknown-unknown --test web
+
+test-e2e: build
+	cd e2e && npx playwright test
+
+test: lint test-native test-wasm test-e2e
+	@node e2e/summary.mjs
+
+bench: build
+	cd e2e && node bench.mjs
+
+clean:
+	cargo clean
+	rm -rf dist e2e/test-results e2e/artifacts
