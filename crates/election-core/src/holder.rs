@@ -1,8 +1,6 @@
 //! An option holder (an employee) and their option grants, as the company's records give
 //! them to the widget.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -10,7 +8,7 @@ use serde_json::Value;
 
 use crate::offer::{schema_version, Offer};
 use crate::problem::{JsonPath, Problems};
-use crate::read::{array, boolean, date, ident, price, text, whole, Obj};
+use crate::read::{boolean, date, duplicates, ident, indexed_array, price, text, whole, Obj};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holder {
@@ -41,12 +39,6 @@ pub struct Grant {
     pub expiration_date: NaiveDate,
 }
 
-impl Grant {
-    pub fn unvested(&self) -> u64 {
-        self.outstanding.saturating_sub(self.vested)
-    }
-}
-
 impl Holder {
     /// Reads a holder; with the offer at hand, also checks the holder against it.
     pub(crate) fn read(value: &Value, offer: Option<&Offer>, pr: &Problems) -> Option<Holder> {
@@ -64,7 +56,7 @@ impl Holder {
                 name: name?,
             })
         });
-        let grants = o.req("grants", |v, p, pr| array(v, p, pr, Grant::read));
+        let grants = o.req("grants", |v, p, pr| indexed_array(v, p, pr, Grant::read));
         let root = o.path().clone();
         o.finish();
 
@@ -79,33 +71,26 @@ impl Holder {
                 );
             }
         }
+        // Rules across grants run over every grant that could be read, so that one bad
+        // grant does not hide another's duplicate id or unknown plan.
         let grants = grants?;
         let grants_path = root.key("grants");
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (i, g) in grants.iter().enumerate() {
-            let path = grants_path.index(i);
-            if let Some(first) = seen.insert(&g.id, i) {
-                seen.insert(&g.id, first);
-                pr.add(
-                    &path.key("id"),
-                    format!("duplicate grant id `{}` (also at $.grants[{first}])", g.id),
-                );
-            }
-            if let Some(offer) = offer {
-                if offer.plan(&g.plan).is_none() {
-                    let known: Vec<String> =
-                        offer.plans.iter().map(|p| format!("`{}`", p.id)).collect();
-                    pr.add(
-                        &path.key("plan"),
-                        format!(
-                            "unknown plan `{}` (the offer's plans are {})",
-                            g.plan,
-                            known.join(", ")
-                        ),
-                    );
-                }
+        duplicates(grants.iter().map(|(_, g)| g.id.as_str()), |i, first| {
+            let (at, g) = &grants[i];
+            pr.add(
+                &grants_path.index(*at).key("id"),
+                format!(
+                    "duplicate grant id `{}` (also at $.grants[{}])",
+                    g.id, grants[first].0
+                ),
+            )
+        });
+        if let Some(offer) = offer {
+            for (at, g) in &grants {
+                offer.check_plan(&g.plan, &grants_path.index(*at).key("plan"), pr);
             }
         }
+        let grants = grants.into_iter().map(|(_, g)| g).collect();
         Some(Holder {
             offer_id: offer_id?,
             illustrative: illustrative?,

@@ -4,8 +4,6 @@
 //! Every offer is data. Terms the filing itself gives are marked [`Source::Seed`]; terms a
 //! demonstration had to supply are marked [`Source::Illustrative`] and the widget says so.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -13,7 +11,8 @@ use serde_json::Value;
 
 use crate::problem::{JsonPath, Problems};
 use crate::read::{
-    array, boolean, date, ident, instant, non_empty_array, one_of, price, text, whole, Obj,
+    array, boolean, date, duplicates, ident, instant, non_empty_array, one_of, price, text, whole,
+    Obj,
 };
 
 /// The offer file format this crate reads.
@@ -289,11 +288,25 @@ impl Offer {
         Some(offer)
     }
 
+    /// Reports `id` at `path` unless it names one of the offer's plans.
+    pub(crate) fn check_plan(&self, id: &str, path: &JsonPath, pr: &Problems) {
+        if self.plan(id).is_none() {
+            let known: Vec<String> = self.plans.iter().map(|p| format!("`{}`", p.id)).collect();
+            pr.add(
+                path,
+                format!(
+                    "unknown plan `{id}` (the offer's plans are {})",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+
     /// Rules that span parts of the document: ids that refer to other ids, and dates that
     /// must come in order.
     fn check_references(&self, root: &JsonPath, pr: &Problems) {
         let plans_path = root.key("plans");
-        first_duplicates(self.plans.iter().map(|p| p.id.as_str()), |i, first| {
+        duplicates(self.plans.iter().map(|p| p.id.as_str()), |i, first| {
             pr.add(
                 &plans_path.index(i).key("id"),
                 format!(
@@ -302,38 +315,18 @@ impl Offer {
                 ),
             )
         });
-        let known_plans = || {
-            self.plans
-                .iter()
-                .map(|p| format!("`{}`", p.id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if self.plan(&self.securities.new_options_plan).is_none() {
-            pr.add(
-                &root.key("securities").key("new_options_plan"),
-                format!(
-                    "unknown plan `{}` (the offer's plans are {})",
-                    self.securities.new_options_plan,
-                    known_plans()
-                ),
-            );
-        }
+        self.check_plan(
+            &self.securities.new_options_plan,
+            &root.key("securities").key("new_options_plan"),
+            pr,
+        );
         let elig = root.key("terms").key("eligibility").key("plans");
         for (i, id) in self.terms.eligibility.plans.iter().enumerate() {
-            if self.plan(id).is_none() {
-                pr.add(
-                    &elig.index(i),
-                    format!(
-                        "unknown plan `{id}` (the offer's plans are {})",
-                        known_plans()
-                    ),
-                );
-            }
+            self.check_plan(id, &elig.index(i), pr);
         }
 
         let docs_path = root.key("documents");
-        first_duplicates(self.documents.iter().map(|d| d.id.as_str()), |i, first| {
+        duplicates(self.documents.iter().map(|d| d.id.as_str()), |i, first| {
             pr.add(
                 &docs_path.index(i).key("id"),
                 format!(
@@ -393,7 +386,7 @@ impl Offer {
                 ),
                 _ => {}
             }
-            first_duplicates(doc.amendments.iter().map(|a| a.number), |j, first| {
+            duplicates(doc.amendments.iter().map(|a| a.number), |j, first| {
                 pr.add(
                     &path.key("amendments").index(j).key("number"),
                     format!(
@@ -439,21 +432,6 @@ impl Offer {
                     ),
                 );
             }
-        }
-    }
-}
-
-/// Calls `report(index, first_index)` for each element equal to an earlier one.
-fn first_duplicates<K: std::hash::Hash + Eq>(
-    keys: impl Iterator<Item = K>,
-    mut report: impl FnMut(usize, usize),
-) {
-    let mut seen = HashMap::new();
-    for (i, k) in keys.enumerate() {
-        if let Some(&first) = seen.get(&k) {
-            report(i, first);
-        } else {
-            seen.insert(k, i);
         }
     }
 }

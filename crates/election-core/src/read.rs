@@ -23,6 +23,32 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
     }
 }
 
+/// Records that `value` is not of the `expected` kind.
+fn mismatch<T>(pr: &Problems, path: &JsonPath, expected: &str, value: &Value) -> Option<T> {
+    pr.add(
+        path,
+        format!("expected {expected}, found {}", kind_of(value)),
+    );
+    None
+}
+
+/// Calls `report(index, first_index)` for each key equal to an earlier one: how duplicate
+/// ids are found in every list that has ids.
+pub(crate) fn duplicates<K: std::hash::Hash + Eq>(
+    keys: impl Iterator<Item = K>,
+    mut report: impl FnMut(usize, usize),
+) {
+    let mut seen = std::collections::HashMap::new();
+    for (i, k) in keys.enumerate() {
+        match seen.get(&k) {
+            Some(&first) => report(i, first),
+            None => {
+                seen.insert(k, i);
+            }
+        }
+    }
+}
+
 /// Reads the members of one JSON object, remembering which keys the schema knows so that
 /// [`Obj::finish`] can report the others as unknown fields (often a misspelling).
 pub(crate) struct Obj<'a> {
@@ -41,13 +67,7 @@ impl<'a> Obj<'a> {
                 known: Vec::new(),
                 pr,
             }),
-            other => {
-                pr.add(
-                    &path,
-                    format!("expected an object, found {}", kind_of(other)),
-                );
-                None
-            }
+            other => mismatch(pr, &path, "an object", other),
         }
     }
 
@@ -118,13 +138,7 @@ pub(crate) fn text(value: &Value, path: JsonPath, pr: &Problems) -> Option<Strin
             None
         }
         Value::String(s) => Some(s.clone()),
-        other => {
-            pr.add(
-                &path,
-                format!("expected a string, found {}", kind_of(other)),
-            );
-            None
-        }
+        other => mismatch(pr, &path, "a string", other),
     }
 }
 
@@ -151,13 +165,7 @@ pub(crate) fn ident(value: &Value, path: JsonPath, pr: &Problems) -> Option<Stri
 pub(crate) fn boolean(value: &Value, path: JsonPath, pr: &Problems) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
-        other => {
-            pr.add(
-                &path,
-                format!("expected true or false, found {}", kind_of(other)),
-            );
-            None
-        }
+        other => mismatch(pr, &path, "true or false", other),
     }
 }
 
@@ -179,13 +187,7 @@ pub(crate) fn whole(min: u64) -> impl Fn(&Value, JsonPath, &Problems) -> Option<
                 None
             }
         },
-        other => {
-            pr.add(
-                &path,
-                format!("expected a whole number, found {}", kind_of(other)),
-            );
-            None
-        }
+        other => mismatch(pr, &path, "a whole number", other),
     }
 }
 
@@ -256,16 +258,7 @@ pub(crate) fn price(value: &Value, path: JsonPath, pr: &Problems) -> Option<Deci
             );
             return None;
         }
-        other => {
-            pr.add(
-                &path,
-                format!(
-                    "expected a decimal string such as \"12.50\", found {}",
-                    kind_of(other)
-                ),
-            );
-            return None;
-        }
+        other => return mismatch(pr, &path, "a decimal string such as \"12.50\"", other),
     };
     let parsed = if is_plain_decimal(s) {
         s.parse::<Decimal>().ok()
@@ -292,32 +285,36 @@ pub(crate) fn price(value: &Value, path: JsonPath, pr: &Problems) -> Option<Deci
 }
 
 /// An array, each element read by `item`. Elements that cannot be read are reported and
-/// skipped, and reading goes on, so that all bad elements are found at once.
+/// skipped, and reading goes on, so that all bad elements are found at once. `None` unless
+/// every element was read.
 pub(crate) fn array<'a, T>(
     value: &'a Value,
     path: JsonPath,
     pr: &'a Problems,
-    mut item: impl FnMut(&'a Value, JsonPath, &'a Problems) -> Option<T>,
+    item: impl FnMut(&'a Value, JsonPath, &'a Problems) -> Option<T>,
 ) -> Option<Vec<T>> {
+    let len = value.as_array().map(Vec::len);
+    let read = indexed_array(value, path, pr, item)?;
+    (Some(read.len()) == len).then(|| read.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Like [`array`], but keeps the elements that could be read, each with its index, even
+/// when others could not: rules across elements (duplicate ids) still run over them.
+pub(crate) fn indexed_array<'a, T>(
+    value: &'a Value,
+    path: JsonPath,
+    pr: &'a Problems,
+    mut item: impl FnMut(&'a Value, JsonPath, &'a Problems) -> Option<T>,
+) -> Option<Vec<(usize, T)>> {
     match value {
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            let mut all = true;
-            for (i, v) in items.iter().enumerate() {
-                match item(v, path.index(i), pr) {
-                    Some(t) => out.push(t),
-                    None => all = false,
-                }
-            }
-            all.then_some(out)
-        }
-        other => {
-            pr.add(
-                &path,
-                format!("expected an array, found {}", kind_of(other)),
-            );
-            None
-        }
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| item(v, path.index(i), pr).map(|t| (i, t)))
+                .collect(),
+        ),
+        other => mismatch(pr, &path, "an array", other),
     }
 }
 

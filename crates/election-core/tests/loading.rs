@@ -503,6 +503,23 @@ fn holder_rules() {
 }
 
 #[test]
+fn one_bad_grant_does_not_hide_problems_across_the_others() {
+    let problems = holder_problems(|v| {
+        v["grants"][0]["exercise_price"] = json!("free");
+        v["grants"][5]["id"] = v["grants"][2]["id"].clone();
+        v["grants"][7]["plan"] = json!("espp");
+    });
+    assert_problem(
+        &problems,
+        "$.grants[0].exercise_price",
+        "not a decimal amount",
+    );
+    assert_problem(&problems, "$.grants[5].id", "also at $.grants[2]");
+    assert_problem(&problems, "$.grants[7].plan", "unknown plan `espp`");
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+}
+
+#[test]
 fn a_holder_without_the_offer_is_checked_for_form_only() {
     let mut v: Value = serde_json::from_str(HOLDERS[0]).expect("JSON");
     v["grants"][0]["plan"] = json!("espp");
