@@ -4,13 +4,24 @@
 //! Pure Rust with no web dependencies, so that the browser widget and the receiving
 //! backend share one definition of every rule. Data comes in as JSON text and is checked
 //! by [`parse_offer`] and [`parse_holder`], which report every problem with its JSON path
-//! rather than stopping at the first, and never panic.
+//! rather than stopping at the first, and never panic. [`rules`] applies an offer's terms
+//! to a grant, [`resolve`] applies them to an employee's picks, and [`value`] compares
+//! what a choice is worth.
 
+pub mod calendar;
+pub mod display;
+mod election;
 mod holder;
 mod offer;
 mod problem;
 mod read;
+pub mod rules;
+pub mod value;
 
+pub use election::{
+    resolve, Election, ElectionRecord, GrantStatus, History, Requirement, Resolution,
+    RuleViolation, Summary,
+};
 pub use holder::{Employee, Grant, Holder};
 pub use offer::{
     cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,

@@ -4,7 +4,7 @@
 //! Every offer is data. Terms the filing itself gives are marked [`Source::Seed`]; terms a
 //! demonstration had to supply are marked [`Source::Illustrative`] and the widget says so.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
@@ -140,7 +140,9 @@ pub struct Amendment {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expiration {
-    pub instant: DateTime<Utc>,
+    /// The moment the offer expires, with the UTC offset it was stated in (`-04:00` for
+    /// Eastern Daylight Time), so that its local date is known without a zone database.
+    pub instant: DateTime<FixedOffset>,
     /// The IANA time zone the offer is stated in, such as `America/New_York`.
     pub time_zone: String,
     /// The deadline exactly as the documents word it.

@@ -5,7 +5,7 @@
 //! fix. Each reader here returns `Option<T>`: `None` means "not usable", and the reason is
 //! already in [`Problems`]. Callers keep reading siblings so that one pass finds everything.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
@@ -215,12 +215,17 @@ pub(crate) fn date(value: &Value, path: JsonPath, pr: &Problems) -> Option<Naive
     }
 }
 
-/// An instant: an RFC 3339 date-time with a UTC offset (`Z` or `-04:00`). A time without
-/// an offset names a different moment in every time zone, so it is refused.
-pub(crate) fn instant(value: &Value, path: JsonPath, pr: &Problems) -> Option<DateTime<Utc>> {
+/// An instant: an RFC 3339 date-time with a UTC offset (`Z` or `-04:00`), kept with the
+/// offset as written so the local date and time it was stated in stay known. A time
+/// without an offset names a different moment in every time zone, so it is refused.
+pub(crate) fn instant(
+    value: &Value,
+    path: JsonPath,
+    pr: &Problems,
+) -> Option<DateTime<FixedOffset>> {
     let s = text(value, path.clone(), pr)?;
     match DateTime::parse_from_rfc3339(&s) {
-        Ok(t) => Some(t.with_timezone(&Utc)),
+        Ok(t) => Some(t),
         Err(_) => {
             let hint = if chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").is_ok()
                 || chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M").is_ok()
@@ -428,7 +433,8 @@ mod tests {
     #[test]
     fn instants_need_an_offset() {
         let t = run(instant, json!("2001-09-27T23:59:00-04:00")).unwrap();
-        assert_eq!(t.to_rfc3339(), "2001-09-28T03:59:00+00:00");
+        assert_eq!(t.to_rfc3339(), "2001-09-27T23:59:00-04:00");
+        assert_eq!(t.to_utc().to_rfc3339(), "2001-09-28T03:59:00+00:00");
         let e = run(instant, json!("2001-09-27T23:59:00")).unwrap_err();
         assert!(e.contains("no UTC offset"), "{e}");
         let e = run(instant, json!("2001-09-27")).unwrap_err();

@@ -55,7 +55,7 @@ fn the_mpower_offer_loads_with_its_seed_facts() {
     assert_eq!(offer.issuer.name, "Mpower Holding Corporation");
     assert_eq!(offer.issuer.cusip, "62473L101");
     assert_eq!(
-        offer.expiration.instant.to_rfc3339(),
+        offer.expiration.instant.to_utc().to_rfc3339(),
         "2001-09-28T03:59:00+00:00"
     );
     assert_eq!(offer.expiration.time_zone, "America/New_York");

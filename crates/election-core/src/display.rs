@@ -1,0 +1,103 @@
+//! How numbers, money and dates read (US English, as the offer documents are). In the
+//! core so that reasons it words and the widget's screens read alike.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `12,500`.
+pub fn count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+/// `$26.0625`, `$5.00`, `$1,250.50`: cents always shown, finer fractions (the sixteenths
+/// of pre-2001 prices) kept exactly.
+pub fn money(amount: Decimal) -> String {
+    let normalized = amount.normalize();
+    let text = if normalized.scale() <= 2 {
+        format!("{:.2}", normalized)
+    } else {
+        normalized.to_string()
+    };
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
+    format!("{sign}${}{frac}", group_thousands(int))
+}
+
+/// `September 27, 2001`.
+pub fn date(d: NaiveDate) -> String {
+    // `month0` is 0..=11 by chrono's contract.
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("?");
+    format!("{month} {}, {}", d.day(), d.year())
+}
+
+/// `1 grant`, `3 grants`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn money_shows_cents_and_keeps_fractions() {
+        assert_eq!(money(d("5")), "$5.00");
+        assert_eq!(money(d("42.5")), "$42.50");
+        assert_eq!(money(d("26.0625")), "$26.0625");
+        assert_eq!(money(d("26.06250")), "$26.0625");
+        assert_eq!(money(d("1250.5")), "$1,250.50");
+        assert_eq!(money(d("0.62")), "$0.62");
+        assert_eq!(money(d("-3.1")), "-$3.10");
+    }
+
+    #[test]
+    fn counts_and_dates() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(12_500), "12,500");
+        assert_eq!(count(1_000_000), "1,000,000");
+        assert_eq!(plural(1, "grant", "grants"), "1 grant");
+        assert_eq!(plural(1200, "option", "options"), "1,200 options");
+        let day = NaiveDate::from_ymd_opt(2001, 9, 27).expect("date");
+        assert_eq!(date(day), "September 27, 2001");
+    }
+}

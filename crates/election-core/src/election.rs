@@ -1,0 +1,429 @@
+//! The employee's election: which grants they tender. [`resolve`] turns the grants an
+//! employee picks into the election the offer's rules allow (adding what the rules
+//! require, and saying why); [`Election::check`] names every rule an election breaks;
+//! [`History`] keeps the sequence of elections, of which the latest governs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::display::{count, date, money, plural};
+use crate::holder::{Grant, Holder};
+use crate::offer::Offer;
+use crate::rules::{self, Ineligibility};
+
+/// An election: the grants tendered, with how many options of each. A grant not listed is
+/// kept. An election that lists no grant keeps everything (a withdrawal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Election {
+    pub offer_id: String,
+    pub offer_version: u64,
+    pub employee_id: String,
+    pub tendered: BTreeMap<String, u64>,
+}
+
+impl Election {
+    /// The election that keeps every grant: how an employee withdraws.
+    pub fn keep_all(offer: &Offer, holder: &Holder) -> Election {
+        Election {
+            offer_id: offer.id.clone(),
+            offer_version: offer.version,
+            employee_id: holder.employee.id.clone(),
+            tendered: BTreeMap::new(),
+        }
+    }
+
+    pub fn is_withdrawal(&self) -> bool {
+        self.tendered.is_empty()
+    }
+
+    /// Every rule of the offer this election breaks; empty when it may be made.
+    pub fn check(&self, offer: &Offer, holder: &Holder) -> Vec<RuleViolation> {
+        let mut broken = Vec::new();
+        if self.offer_id != offer.id || self.offer_version != offer.version {
+            broken.push(RuleViolation::WrongOffer {
+                offer_id: self.offer_id.clone(),
+                offer_version: self.offer_version,
+            });
+        }
+        if self.employee_id != holder.employee.id {
+            broken.push(RuleViolation::WrongEmployee {
+                employee_id: self.employee_id.clone(),
+            });
+        }
+        let grants: HashMap<&str, &Grant> =
+            holder.grants.iter().map(|g| (g.id.as_str(), g)).collect();
+        for (id, &tendered) in &self.tendered {
+            let Some(grant) = grants.get(id.as_str()) else {
+                broken.push(RuleViolation::UnknownGrant { grant: id.clone() });
+                continue;
+            };
+            if let Err(reasons) = rules::eligibility(offer, grant) {
+                broken.push(RuleViolation::NotEligible {
+                    grant: id.clone(),
+                    reasons,
+                });
+            }
+            if tendered == 0 {
+                broken.push(RuleViolation::NoOptions { grant: id.clone() });
+            } else if tendered > grant.outstanding {
+                broken.push(RuleViolation::MoreThanOutstanding {
+                    grant: id.clone(),
+                    tendered,
+                    outstanding: grant.outstanding,
+                });
+            } else if tendered < grant.outstanding && offer.terms.tender_rules.whole_grant {
+                broken.push(RuleViolation::PartOfGrant {
+                    grant: id.clone(),
+                    tendered,
+                    outstanding: grant.outstanding,
+                });
+            }
+        }
+        let tendering = self
+            .tendered
+            .keys()
+            .any(|id| grants.contains_key(id.as_str()));
+        if tendering {
+            let eligible = holder
+                .grants
+                .iter()
+                .filter(|g| rules::eligibility(offer, g).is_ok());
+            let prices: BTreeSet<Decimal> = self
+                .tendered
+                .keys()
+                .filter_map(|id| grants.get(id.as_str()))
+                .map(|g| g.exercise_price)
+                .collect();
+            for g in eligible {
+                if self.tendered.contains_key(&g.id) {
+                    continue;
+                }
+                if rules::in_lookback(offer, g) {
+                    broken.push(RuleViolation::LookbackNotTendered {
+                        grant: g.id.clone(),
+                    });
+                } else if offer.terms.tender_rules.all_grants_at_same_price
+                    && prices.contains(&g.exercise_price)
+                {
+                    broken.push(RuleViolation::SamePriceNotTendered {
+                        grant: g.id.clone(),
+                        price: g.exercise_price,
+                    });
+                }
+            }
+        }
+        broken
+    }
+}
+
+/// A rule an election breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum RuleViolation {
+    WrongOffer {
+        offer_id: String,
+        offer_version: u64,
+    },
+    WrongEmployee {
+        employee_id: String,
+    },
+    UnknownGrant {
+        grant: String,
+    },
+    NotEligible {
+        grant: String,
+        reasons: Vec<Ineligibility>,
+    },
+    NoOptions {
+        grant: String,
+    },
+    MoreThanOutstanding {
+        grant: String,
+        tendered: u64,
+        outstanding: u64,
+    },
+    PartOfGrant {
+        grant: String,
+        tendered: u64,
+        outstanding: u64,
+    },
+    LookbackNotTendered {
+        grant: String,
+    },
+    SamePriceNotTendered {
+        grant: String,
+        price: Decimal,
+    },
+}
+
+impl RuleViolation {
+    pub fn describe(&self, offer: &Offer) -> String {
+        match self {
+            RuleViolation::WrongOffer { offer_id, offer_version } => format!(
+                "the election is for offer {offer_id} version {offer_version}, not {} version {}",
+                offer.id, offer.version
+            ),
+            RuleViolation::WrongEmployee { employee_id } => {
+                format!("the election is for employee {employee_id}, not this employee")
+            }
+            RuleViolation::UnknownGrant { grant } => {
+                format!("grant {grant} is not one of this employee's grants")
+            }
+            RuleViolation::NotEligible { grant, reasons } => format!(
+                "grant {grant} cannot be exchanged: {}",
+                reasons
+                    .iter()
+                    .map(|r| r.describe(offer))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            RuleViolation::NoOptions { grant } => {
+                format!("grant {grant} is listed with no options to tender")
+            }
+            RuleViolation::MoreThanOutstanding { grant, tendered, outstanding } => format!(
+                "grant {grant}: {} options tendered, but only {} are outstanding",
+                count(*tendered),
+                count(*outstanding)
+            ),
+            RuleViolation::PartOfGrant { grant, tendered, outstanding } => format!(
+                "grant {grant}: a grant is tendered in full or not at all ({} of {} options)",
+                count(*tendered),
+                count(*outstanding)
+            ),
+            RuleViolation::LookbackNotTendered { grant } => format!(
+                "grant {grant} was granted in the {} months before the offer opened, so it must be tendered along with any other grant",
+                offer.terms.lookback.months
+            ),
+            RuleViolation::SamePriceNotTendered { grant, price } => format!(
+                "grant {grant} has the same exercise price ({}) as a tendered grant, so it must be tendered too",
+                money(*price)
+            ),
+        }
+    }
+}
+
+/// Why the rules add a grant the employee did not pick, or keep one from being removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Requirement {
+    /// Granted in the look-back window, and another grant is tendered.
+    Lookback,
+    /// Another tendered grant has the same exercise price.
+    SamePrice,
+}
+
+impl Requirement {
+    pub fn describe(self, offer: &Offer) -> String {
+        match self {
+            Requirement::Lookback => format!(
+                "Required: granted in the {} months before the offer opened, so it is exchanged along with your other grants",
+                offer.terms.lookback.months
+            ),
+            Requirement::SamePrice => {
+                "Required: another grant you are exchanging has the same exercise price".to_owned()
+            }
+        }
+    }
+}
+
+/// One grant under the rules, as the employee's picks leave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantStatus {
+    pub eligibility: Result<(), Vec<Ineligibility>>,
+    /// Granted in the look-back window (whether or not that matters yet).
+    pub in_lookback: bool,
+    pub exchanged: bool,
+    /// Set when a rule makes this grant's exchange mandatory given the others.
+    pub required: Option<Requirement>,
+    /// New options this grant gives if exchanged in full (0 when not eligible).
+    pub new_options: u64,
+}
+
+impl GrantStatus {
+    pub fn eligible(&self) -> bool {
+        self.eligibility.is_ok()
+    }
+}
+
+/// The totals of an election, for the sentence the employee reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub grants: u64,
+    pub options: u64,
+    pub new_options: u64,
+    pub new_grant_date: Option<NaiveDate>,
+}
+
+impl Summary {
+    /// "Exchange 3 grants, 12,500 options, for 6,250 new options; new grant expected on or
+    /// about March 29, 2002."
+    pub fn sentence(&self) -> String {
+        if self.grants == 0 {
+            return "You are keeping all your options: no grant is chosen for exchange.".to_owned();
+        }
+        let when = self
+            .new_grant_date
+            .map(|d| format!("; new grant expected on or about {}", date(d)))
+            .unwrap_or_default();
+        format!(
+            "Exchange {}, {}, for {}{when}.",
+            plural(self.grants, "grant", "grants"),
+            plural(self.options, "option", "options"),
+            plural(self.new_options, "new option", "new options"),
+        )
+    }
+}
+
+/// The employee's picks under the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// One per grant, in the holder's order.
+    pub statuses: Vec<GrantStatus>,
+    pub election: Election,
+    /// Picks that cannot be honoured (not eligible, or no longer among the grants), as
+    /// when a draft was saved against other data.
+    pub ignored_picks: Vec<String>,
+    pub summary: Summary,
+}
+
+/// Applies the offer's rules to the grants an employee picked: every whole grant picked
+/// that is eligible, plus what the look-back and same-price rules require. Linear in the
+/// number of grants.
+pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Resolution {
+    let same_price_rule = offer.terms.tender_rules.all_grants_at_same_price;
+    let mut statuses: Vec<GrantStatus> = holder
+        .grants
+        .iter()
+        .map(|g| {
+            let eligibility = rules::eligibility(offer, g);
+            let new_options = if eligibility.is_ok() {
+                rules::new_options(offer, g, g.outstanding).unwrap_or(0)
+            } else {
+                0
+            };
+            GrantStatus {
+                in_lookback: rules::in_lookback(offer, g),
+                eligibility,
+                exchanged: false,
+                required: None,
+                new_options,
+            }
+        })
+        .collect();
+
+    let index: HashMap<&str, usize> = holder
+        .grants
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let picked = |i: usize| statuses[i].eligible() && picks.contains(&holder.grants[i].id);
+    let picked_count = (0..statuses.len()).filter(|&i| picked(i)).count();
+    // The look-back grants that any tender pulls in.
+    let lookback = |i: usize| statuses[i].eligible() && statuses[i].in_lookback;
+    // How many grants in picks ∪ look-back carry each price (for the same-price rule).
+    let mut per_price: HashMap<Decimal, usize> = HashMap::new();
+    if same_price_rule {
+        for (i, g) in holder.grants.iter().enumerate() {
+            if picked(i) || (picked_count > 0 && lookback(i)) {
+                *per_price.entry(g.exercise_price).or_default() += 1;
+            }
+        }
+    }
+
+    let mut required = Vec::with_capacity(statuses.len());
+    let mut exchanged = Vec::with_capacity(statuses.len());
+    for (i, g) in holder.grants.iter().enumerate() {
+        let me = picked(i);
+        // Would a rule still force this grant if the employee unpicked it?
+        let others_picked = picked_count - usize::from(me);
+        let req = if !statuses[i].eligible() || others_picked == 0 {
+            None
+        } else if lookback(i) {
+            Some(Requirement::Lookback)
+        } else if same_price_rule {
+            let mine_counted = usize::from(me || lookback(i));
+            let same = per_price.get(&g.exercise_price).copied().unwrap_or(0);
+            (same > mine_counted).then_some(Requirement::SamePrice)
+        } else {
+            None
+        };
+        exchanged.push(me || req.is_some());
+        required.push(req);
+    }
+
+    let mut election = Election::keep_all(offer, holder);
+    let mut summary = Summary::default();
+    for (i, status) in statuses.iter_mut().enumerate() {
+        status.exchanged = exchanged[i];
+        status.required = required[i];
+        if status.exchanged {
+            let g = &holder.grants[i];
+            election.tendered.insert(g.id.clone(), g.outstanding);
+            summary.grants += 1;
+            summary.options += g.outstanding;
+            summary.new_options += status.new_options;
+        }
+    }
+    if summary.grants > 0 {
+        summary.new_grant_date = rules::new_grant_date(offer);
+    }
+    let ignored_picks = picks
+        .iter()
+        .filter(|id| {
+            index
+                .get(id.as_str())
+                .is_none_or(|&i| !statuses[i].eligible())
+        })
+        .cloned()
+        .collect();
+    Resolution {
+        statuses,
+        election,
+        ignored_picks,
+        summary,
+    }
+}
+
+/// One election in an employee's sequence of elections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectionRecord {
+    /// 1 for the first election; each change or withdrawal takes the next number.
+    pub sequence: u64,
+    pub election: Election,
+}
+
+/// An employee's elections in order. Until the offer expires an employee may change or
+/// withdraw their election any number of times; the latest governs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    records: Vec<ElectionRecord>,
+}
+
+impl History {
+    /// Records a new election (a first election, a change, or a withdrawal) and returns
+    /// its sequence number.
+    pub fn record(&mut self, election: Election) -> u64 {
+        let sequence = self.records.last().map_or(1, |r| r.sequence + 1);
+        self.records.push(ElectionRecord { sequence, election });
+        sequence
+    }
+
+    /// Withdraws: records an election that keeps every grant.
+    pub fn withdraw(&mut self, offer: &Offer, holder: &Holder) -> u64 {
+        self.record(Election::keep_all(offer, holder))
+    }
+
+    /// The election that counts: the latest.
+    pub fn governing(&self) -> Option<&ElectionRecord> {
+        self.records.last()
+    }
+
+    pub fn records(&self) -> &[ElectionRecord] {
+        &self.records
+    }
+}

@@ -1,0 +1,210 @@
+//! The offer's rules applied to one grant: whether it may be exchanged and why not, how
+//! many new options it would give, whether it falls in the look-back window, and when new
+//! options are expected. Every number comes from the offer's terms.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::calendar;
+use crate::display::{date, money};
+use crate::holder::Grant;
+use crate::offer::{Offer, RatioTier, Rounding};
+
+/// Why a grant may not be exchanged. A grant can fail several rules at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Ineligibility {
+    /// The grant's plan is not one the offer covers.
+    PlanNotCovered { plan: String },
+    /// The exercise price is below the offer's minimum.
+    PriceBelowMinimum { minimum: Decimal },
+    /// The grant was made on or after the offer's cut-off date.
+    GrantedTooLate { granted_before: NaiveDate },
+    /// The grant expires before the offer does, so nothing would be left to tender.
+    ExpiresFirst {
+        expires: NaiveDate,
+        offer_expires: NaiveDate,
+    },
+    /// No exchange-ratio tier covers the exercise price.
+    NoRatioTier,
+}
+
+impl Ineligibility {
+    /// The reason in words, for the employee.
+    pub fn describe(&self, offer: &Offer) -> String {
+        match self {
+            Ineligibility::PlanNotCovered { plan } => {
+                let name = offer
+                    .plan(plan)
+                    .map_or(plan.as_str(), |p| p.short_name.as_str());
+                format!("options under the {name} are not part of this offer")
+            }
+            Ineligibility::PriceBelowMinimum { minimum } => {
+                format!(
+                    "the exercise price is below {}, the lowest this offer takes",
+                    money(*minimum)
+                )
+            }
+            Ineligibility::GrantedTooLate { granted_before } => {
+                format!(
+                    "only grants made before {} may be exchanged",
+                    date(*granted_before)
+                )
+            }
+            Ineligibility::ExpiresFirst {
+                expires,
+                offer_expires,
+            } => format!(
+                "the grant expires on {}, before the offer expires on {}",
+                date(*expires),
+                date(*offer_expires)
+            ),
+            Ineligibility::NoRatioTier => {
+                "no exchange ratio in the offer covers this exercise price".to_owned()
+            }
+        }
+    }
+}
+
+/// The day the offer expires, in the offset its deadline is stated in.
+pub fn offer_expiration_date(offer: &Offer) -> NaiveDate {
+    offer.expiration.instant.date_naive()
+}
+
+/// Whether `grant` may be exchanged under the offer, with every reason when it may not.
+pub fn eligibility(offer: &Offer, grant: &Grant) -> Result<(), Vec<Ineligibility>> {
+    let rules = &offer.terms.eligibility;
+    let mut reasons = Vec::new();
+    if !rules.plans.iter().any(|p| *p == grant.plan) {
+        reasons.push(Ineligibility::PlanNotCovered {
+            plan: grant.plan.clone(),
+        });
+    }
+    if let Some(minimum) = rules.min_exercise_price {
+        if grant.exercise_price < minimum {
+            reasons.push(Ineligibility::PriceBelowMinimum { minimum });
+        }
+    }
+    if let Some(granted_before) = rules.granted_before {
+        if grant.grant_date >= granted_before {
+            reasons.push(Ineligibility::GrantedTooLate { granted_before });
+        }
+    }
+    let offer_expires = offer_expiration_date(offer);
+    if grant.expiration_date <= offer_expires {
+        reasons.push(Ineligibility::ExpiresFirst {
+            expires: grant.expiration_date,
+            offer_expires,
+        });
+    }
+    if ratio_tier(offer, grant.exercise_price).is_none()
+        && !reasons
+            .iter()
+            .any(|r| matches!(r, Ineligibility::PriceBelowMinimum { .. }))
+    {
+        reasons.push(Ineligibility::NoRatioTier);
+    }
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(reasons)
+    }
+}
+
+/// The exchange-ratio tier for an exercise price: the highest tier starting at or below it.
+pub fn ratio_tier(offer: &Offer, exercise_price: Decimal) -> Option<&RatioTier> {
+    offer
+        .terms
+        .exchange_ratio
+        .tiers
+        .iter()
+        .rev()
+        .find(|t| t.from_exercise_price <= exercise_price)
+}
+
+/// New options for `tendered` options at `tier`'s ratio, made whole by `rounding`.
+pub fn new_options_for(tendered: u64, tier: &RatioTier, rounding: Rounding) -> u64 {
+    // u128 so that no product of two u64 overflows; tier.old is at least 1 by validation,
+    // and max(1) keeps a hand-built tier from dividing by zero.
+    let num = u128::from(tendered) * u128::from(tier.new);
+    let den = u128::from(tier.old.max(1));
+    let whole = match rounding {
+        Rounding::Down => num / den,
+        Rounding::Up => num.div_ceil(den),
+        Rounding::Nearest => (2 * num + den) / (2 * den),
+    };
+    u64::try_from(whole).unwrap_or(u64::MAX)
+}
+
+/// New options for tendering `tendered` options of `grant`; `None` when no tier applies.
+pub fn new_options(offer: &Offer, grant: &Grant, tendered: u64) -> Option<u64> {
+    let tier = ratio_tier(offer, grant.exercise_price)?;
+    Some(new_options_for(
+        tendered,
+        tier,
+        offer.terms.exchange_ratio.rounding,
+    ))
+}
+
+/// The first day of the look-back window: tendering any grant requires tendering every
+/// eligible grant made from this day until the offer opened.
+pub fn lookback_start(offer: &Offer) -> Option<NaiveDate> {
+    let months = u32::try_from(offer.terms.lookback.months).ok()?;
+    if months == 0 {
+        return None;
+    }
+    calendar::sub_months(offer.opened_on, months)
+}
+
+/// Whether `grant` was made in the look-back window before the offer opened.
+pub fn in_lookback(offer: &Offer, grant: &Grant) -> bool {
+    lookback_start(offer)
+        .is_some_and(|start| grant.grant_date >= start && grant.grant_date < offer.opened_on)
+}
+
+/// The day tendered options are expected to be cancelled: the first business day after
+/// the offer expires.
+pub fn cancellation_date(offer: &Offer) -> NaiveDate {
+    calendar::next_business_day(offer_expiration_date(offer))
+}
+
+/// When the new options are expected: the first business day at least the offer's months
+/// and days after cancellation. An estimate: the company decides the day.
+pub fn new_grant_date(offer: &Offer) -> Option<NaiveDate> {
+    let timing = &offer.terms.new_grant;
+    let months = u32::try_from(timing.months_after_cancellation).ok()?;
+    let day = calendar::add_months(cancellation_date(offer), months)?
+        .checked_add_days(chrono::Days::new(timing.days_after))?;
+    Some(calendar::business_day_on_or_after(day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tier(old: u64, new: u64) -> RatioTier {
+        RatioTier {
+            from_exercise_price: Decimal::ONE,
+            old,
+            new,
+        }
+    }
+
+    #[test]
+    fn rounding_rules() {
+        let t = tier(2, 1);
+        assert_eq!(new_options_for(1001, &t, Rounding::Down), 500);
+        assert_eq!(new_options_for(1001, &t, Rounding::Up), 501);
+        assert_eq!(new_options_for(1001, &t, Rounding::Nearest), 501);
+        assert_eq!(new_options_for(1000, &t, Rounding::Nearest), 500);
+        let t = tier(3, 1);
+        assert_eq!(new_options_for(1000, &t, Rounding::Down), 333);
+        assert_eq!(new_options_for(1000, &t, Rounding::Nearest), 333);
+        assert_eq!(new_options_for(1000, &t, Rounding::Up), 334);
+        assert_eq!(
+            new_options_for(u64::MAX, &tier(1, 2), Rounding::Down),
+            u64::MAX
+        );
+    }
+}
