@@ -76,7 +76,7 @@ pub fn offer_expiration_date(offer: &Offer) -> NaiveDate {
 pub fn eligibility(offer: &Offer, grant: &Grant) -> Result<(), Vec<Ineligibility>> {
     let rules = &offer.terms.eligibility;
     let mut reasons = Vec::new();
-    if !rules.plans.iter().any(|p| *p == grant.plan) {
+    if !rules.plans.contains(&grant.plan) {
         reasons.push(Ineligibility::PlanNotCovered {
             plan: grant.plan.clone(),
         });
