@@ -4,6 +4,8 @@
 //! Layout:
 //! - [`config`]: the one value a host page gives the widget (which offer, which holder).
 //! - [`loading`]: turns fetched text into checked data or a report of what is wrong (pure).
+//! - [`election_state`]: the employee's picks, as a reducer (pure).
+//! - [`drafts`]: where drafts are kept, behind a small trait (memory in tests).
 //! - [`format`]: how money, counts and dates read on screen (pure).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
 //! - [`components`]: function components that render state and nothing else.
@@ -13,6 +15,8 @@
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod drafts;
+pub mod election_state;
 pub mod format;
 pub mod loading;
 

@@ -7,6 +7,7 @@ use election_core::{parse_holder, parse_offer};
 use election_widget::components::app::App;
 use election_widget::components::error_panel::{ErrorPanel, ErrorPanelProps};
 use election_widget::components::widget::{Widget, WidgetProps};
+use election_widget::drafts::{self, Draft, DraftStore, Drafts, MemoryStore};
 use election_widget::loading::{self, Loaded};
 use election_widget::{AppProps, WidgetConfig};
 use yew::{BaseComponent, LocalServerRenderer};
@@ -33,10 +34,32 @@ fn loaded(offer: &str, holder: &str) -> Loaded {
 }
 
 async fn widget_html(holder: &str) -> String {
+    widget_with_drafts(holder, Drafts::memory()).await
+}
+
+async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
     render::<Widget>(WidgetProps {
         data: loaded(OFFER, holder),
+        drafts,
     })
     .await
+}
+
+/// A memory store holding a draft for `holder` that picks `picks`.
+fn store_with_draft(holder: &str, picks: &[&str], new_price: &str) -> Drafts {
+    let h = parse_holder(holder, None).expect("valid");
+    let store = MemoryStore::default();
+    let draft = Draft {
+        picks: picks.iter().map(|s| (*s).to_owned()).collect(),
+        new_price: new_price.to_owned(),
+    };
+    store
+        .save(
+            &drafts::key("mpower-2001-option-exchange", &h.employee.id),
+            &draft.to_json(),
+        )
+        .expect("memory store");
+    Drafts(Rc::new(store))
 }
 
 /// The text a reader sees: tags removed (block elements break words, inline ones do
@@ -172,15 +195,28 @@ async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
     let headers = visible_text(element(table, "<thead", "thead"));
     assert_eq!(
         headers,
-        "Grant Plan Granted Exercise price Outstanding Vested Expires"
+        "Exchange Grant Plan Granted Exercise price Outstanding Vested Expires New options Status"
     );
     assert_eq!(
         table.matches("<th scope=\"row\">").count(),
         holder.grants.len()
     );
-    assert_eq!(table.matches("scope=\"col\"").count(), 7);
+    assert_eq!(table.matches("scope=\"col\"").count(), 10);
+    let offer = parse_offer(OFFER).expect("valid");
+    let body = element(table, "<tbody", "tbody");
     for g in &holder.grants {
-        assert!(table.contains(&format!("<th scope=\"row\">{}</th>", g.id)));
+        let row = visible_text(element(body, &format!(">{}", g.id), "tr"));
+        if election_core::rules::eligibility(&offer, g).is_ok() {
+            assert!(
+                row.starts_with(&format!("Exchange grant {}", g.id)),
+                "{row}"
+            );
+        } else {
+            assert!(
+                row.starts_with(&format!("— {}", g.id)) && row.contains("Not eligible: "),
+                "{row}"
+            );
+        }
     }
     let total: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let foot = visible_text(element(table, "<tfoot", "tfoot"));
@@ -188,6 +224,7 @@ async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
         foot.starts_with(&format!("Total {}", election_widget::format::count(total))),
         "{foot}"
     );
+    assert!(foot.ends_with("0 grants to exchange"), "{foot}");
     // The scrolling region can be reached by keyboard and is named.
     assert!(html.contains(r#"role="region""#) && html.contains(r#"tabindex="0""#));
 }
@@ -198,7 +235,7 @@ async fn a_single_grant_reads_with_plan_names_and_exact_money() {
     let row = visible_text(element(&html, "<tbody", "tbody"));
     assert_eq!(
         row,
-        "H-2000-0417 Holding Plan March 10, 2000 $42.50 12,000 6,000 March 10, 2010"
+        "Exchange grant H-2000-0417 H-2000-0417 Holding Plan March 10, 2000 $42.50 12,000 6,000 March 10, 2010 4,000 Eligible."
     );
     let text = visible_text(&html);
     assert!(text.contains("1 option grant held by Avery Lindqvist"));
@@ -235,6 +272,7 @@ async fn offer_text_is_rendered_as_text_never_as_markup() {
         serde_json::json!("<img src=x onerror=alert(1)> & more");
     let html = render::<Widget>(WidgetProps {
         data: loaded(&offer.to_string(), SINGLE),
+        drafts: Drafts::memory(),
     })
     .await;
     assert!(!html.contains("<script>"));
@@ -287,4 +325,119 @@ async fn before_data_arrives_the_app_says_it_is_loading() {
     .await;
     assert!(html.contains(r#"role="status""#));
     assert!(visible_text(&html).contains("Loading the offer…"));
+}
+
+#[tokio::test]
+async fn a_restored_draft_shows_the_choice_the_lookback_additions_and_the_totals() {
+    let offer = parse_offer(OFFER).expect("valid");
+    let holder = parse_holder(DOZENS, Some(&offer)).expect("valid");
+    let old = holder
+        .grants
+        .iter()
+        .find(|g| {
+            g.grant_date.to_string().starts_with("1999")
+                && election_core::rules::eligibility(&offer, g).is_ok()
+        })
+        .expect("an eligible 1999 grant");
+    let html = widget_with_drafts(DOZENS, store_with_draft(DOZENS, &[&old.id], "1.00")).await;
+    let resolution =
+        election_core::resolve(&offer, &holder, &[old.id.clone()].into_iter().collect());
+    let required = resolution
+        .statuses
+        .iter()
+        .filter(|s| s.required.is_some())
+        .count();
+    assert!(required >= 2);
+    // The picked grant is checked; the look-back grants are checked, locked, and say why.
+    assert_eq!(
+        html.matches("checked").count(),
+        1 + required,
+        "checked boxes"
+    );
+    assert_eq!(
+        html.matches(r#"type="checkbox" disabled="disabled""#)
+            .count(),
+        required,
+        "locked boxes"
+    );
+    assert_eq!(
+        html.matches("(required by the offer&#x27;s rules)").count()
+            + html.matches("(required by the offer's rules)").count(),
+        required,
+        "a locked box says why to a screen reader"
+    );
+    let text = visible_text(&html);
+    assert_eq!(
+        text.matches("Required: granted in the 6 months before the offer opened")
+            .count(),
+        required
+    );
+    assert!(text.contains(&resolution.summary.sentence()));
+    assert!(text.contains("new grant expected on or about March 29, 2002"));
+    assert!(html.contains(r#"aria-live="polite""#));
+    // Decision support appears with the break-even and the same numbers as a table.
+    assert!(text.contains("Break-even stock price: $"), "{text}");
+    assert!(html.contains(r#"role="img""#));
+    let values = element(&html, "ew-value-table", "table");
+    assert_eq!(
+        values.matches("<tr>").count(),
+        12,
+        "header and 11 price points"
+    );
+}
+
+#[tokio::test]
+async fn ineligible_grants_say_why_and_have_no_checkbox() {
+    let html = widget_html(NONE).await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("None of your grants can be exchanged in this offer"),
+        "{text}"
+    );
+    assert!(text.contains("contact People Services"));
+    assert!(!html.contains("type=\"checkbox\""));
+    assert_eq!(
+        text.matches(
+            "Not eligible: the exercise price is below $5.00, the lowest this offer takes."
+        )
+        .count(),
+        3
+    );
+    assert!(
+        !text.contains("Keep or exchange"),
+        "no decision support without eligible grants"
+    );
+}
+
+#[tokio::test]
+async fn storage_that_is_refused_is_said_plainly() {
+    let html = widget_with_drafts(
+        SINGLE,
+        Drafts::unavailable("this browser does not allow this page to store data"),
+    )
+    .await;
+    assert!(visible_text(&html).contains(
+        "Drafts are not being saved: this browser does not allow this page to store data. Your choices will be lost if you leave or reload this page."
+    ));
+}
+
+#[tokio::test]
+async fn a_draft_with_grants_that_are_gone_says_what_was_left_out() {
+    let html = widget_with_drafts(
+        SINGLE,
+        store_with_draft(SINGLE, &["H-2000-0417", "H-1990-0001"], "1.00"),
+    )
+    .await;
+    let text = visible_text(&html);
+    assert!(text.contains("Your saved draft included 1 grant that cannot be exchanged now, so it was left out: H-1990-0001."), "{text}");
+    assert!(text.contains("Exchange 1 grant, 12,000 options, for 4,000 new options"));
+}
+
+#[tokio::test]
+async fn a_bad_price_assumption_is_named_and_nothing_is_charted() {
+    let html = widget_with_drafts(SINGLE, store_with_draft(SINGLE, &["H-2000-0417"], "abc")).await;
+    let text = visible_text(&html);
+    assert!(text.contains("“abc” is not a price"), "{text}");
+    assert!(html.contains(r#"aria-invalid="true""#));
+    assert!(!html.contains("<svg"));
 }

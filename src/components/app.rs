@@ -9,6 +9,7 @@ use crate::browser;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::config::WidgetConfig;
+use crate::drafts::Drafts;
 use crate::loading::{self, FileReport, Loaded};
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -26,6 +27,7 @@ pub enum LoadState {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let state = use_state(|| LoadState::Loading);
+    let drafts = use_memo((), |_| Drafts(Rc::new(browser::LocalStorageStore)));
 
     {
         let state = state.clone();
@@ -65,7 +67,9 @@ pub fn App(props: &AppProps) -> Html {
                 <p>{ "Loading the offer…" }</p>
             </div>
         },
-        LoadState::Ready(loaded) => html! { <Widget data={loaded.clone()} /> },
+        LoadState::Ready(loaded) => {
+            html! { <Widget data={loaded.clone()} drafts={(*drafts).clone()} /> }
+        }
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
     }
 }

@@ -1,93 +1,157 @@
-//! The employee's option grants as an accessible table: a caption that names it, column
-//! headers, and each grant's id as its row header.
+//! The employee's option grants as an accessible table with a choice per eligible grant:
+//! a caption that names it, column headers, each grant's id as its row header, and for
+//! each grant whether it can be exchanged, what it gives, and why the rules say so.
 
 use std::rc::Rc;
 
-use election_core::{Holder, Offer};
+use election_core::{Requirement, Resolution};
 use yew::prelude::*;
 
-use crate::components::IllustrativeBadge;
 use crate::format;
+use crate::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct GrantsTableProps {
-    pub offer: Rc<Offer>,
-    pub holder: Rc<Holder>,
+    pub data: Loaded,
+    pub resolution: Rc<Resolution>,
+    /// Why each grant is not eligible, worded once per data load (None when eligible).
+    pub reasons: Rc<Vec<Option<AttrValue>>>,
+    pub on_toggle: Callback<AttrValue>,
 }
 
 #[component]
 pub fn GrantsTable(props: &GrantsTableProps) -> Html {
-    let GrantsTableProps { offer, holder } = props;
-    let employee = &holder.employee;
+    let holder = &props.data.holder;
     let outstanding: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let vested: u64 = holder.grants.iter().map(|g| g.vested).sum();
-    let plan_name = |id: &str| {
-        offer
-            .plan(id)
-            .map_or_else(|| id.to_owned(), |p| p.short_name.clone())
-    };
+    let summary = &props.resolution.summary;
     let caption = format!(
         "{} held by {}",
         format::plural(holder.grants.len() as u64, "option grant", "option grants"),
-        employee.name
+        holder.employee.name
     );
-
     html! {
-        <section class="ew-section ew-grants" aria-label="Your option grants">
-            <h2>{ "Your option grants" }</h2>
-            <p class="ew-employee">
-                <span>{ employee.name.clone() }</span>
-                <span class="ew-muted">{ format!(" · Employee ID {}", employee.id) }</span>
-                if holder.illustrative {
-                    { " " }<IllustrativeBadge />
-                    <span class="ew-sr-only">{ " (fictional sample employee)" }</span>
+        <div class="ew-table-scroll" role="region" aria-label={caption.clone()} tabindex="0">
+            <table class="ew-table">
+                <caption>{ caption }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Exchange" }</th>
+                        <th scope="col">{ "Grant" }</th>
+                        <th scope="col">{ "Plan" }</th>
+                        <th scope="col">{ "Granted" }</th>
+                        <th scope="col" class="ew-num">{ "Exercise price" }</th>
+                        <th scope="col" class="ew-num">{ "Outstanding" }</th>
+                        <th scope="col" class="ew-num">{ "Vested" }</th>
+                        <th scope="col">{ "Expires" }</th>
+                        <th scope="col" class="ew-num">{ "New options" }</th>
+                        <th scope="col">{ "Status" }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for props.resolution.statuses.iter().enumerate().map(|(index, s)| html! {
+                        <GrantRow
+                            key={holder.grants[index].id.clone()}
+                            data={props.data.clone()}
+                            {index}
+                            exchanged={s.exchanged}
+                            required={s.required}
+                            in_lookback={s.in_lookback}
+                            new_options={s.new_options}
+                            reason={props.reasons.get(index).cloned().flatten()}
+                            on_toggle={props.on_toggle.clone()}
+                        />
+                    }) }
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <td></td>
+                        <th scope="row" colspan="4">{ "Total" }</th>
+                        <td class="ew-num">{ format::count(outstanding) }</td>
+                        <td class="ew-num">{ format::count(vested) }</td>
+                        <td></td>
+                        <td class="ew-num">{ format::count(summary.new_options) }</td>
+                        <td>{ format!("{} to exchange", format::plural(summary.grants, "grant", "grants")) }</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+struct GrantRowProps {
+    data: Loaded,
+    index: usize,
+    exchanged: bool,
+    required: Option<Requirement>,
+    in_lookback: bool,
+    new_options: u64,
+    reason: Option<AttrValue>,
+    on_toggle: Callback<AttrValue>,
+}
+
+/// One grant. A component of its own so that a toggle re-renders only the rows whose
+/// status changed (props compare by value; the data by identity).
+#[component]
+fn GrantRow(props: &GrantRowProps) -> Html {
+    let Some(g) = props.data.holder.grants.get(props.index) else {
+        return Html::default();
+    };
+    let offer = &props.data.offer;
+    let eligible = props.reason.is_none();
+    let plan = offer
+        .plan(&g.plan)
+        .map_or_else(|| g.plan.clone(), |p| p.short_name.clone());
+    let status = match (&props.reason, props.required) {
+        (Some(reason), _) => format!("Not eligible: {reason}."),
+        (None, Some(req)) => format!("{}.", req.describe(offer)),
+        (None, None) if props.exchanged => "Exchanging.".to_owned(),
+        (None, None) if props.in_lookback => format!(
+            "Eligible. Granted in the {} months before the offer opened, so it is exchanged if any other grant is.",
+            offer.terms.lookback.months
+        ),
+        (None, None) => "Eligible.".to_owned(),
+    };
+    let id = AttrValue::from(g.id.clone());
+    let onchange = {
+        let (on_toggle, id) = (props.on_toggle.clone(), id.clone());
+        Callback::from(move |_: Event| on_toggle.emit(id.clone()))
+    };
+    let label = match props.required {
+        Some(_) => format!("Exchange grant {} (required by the offer's rules)", g.id),
+        None => format!("Exchange grant {}", g.id),
+    };
+    let class = classes!(
+        props.exchanged.then_some("ew-row-exchanged"),
+        (!eligible).then_some("ew-row-ineligible")
+    );
+    html! {
+        <tr {class}>
+            <td class="ew-choice">
+                if eligible {
+                    <label class="ew-check">
+                        <input type="checkbox" checked={props.exchanged} disabled={props.required.is_some()} {onchange} />
+                        <span class="ew-sr-only">{ label }</span>
+                    </label>
+                } else {
+                    <span class="ew-muted" aria-hidden="true">{ "—" }</span>
                 }
-            </p>
-            if holder.grants.is_empty() {
-                <p class="ew-empty">
-                    { format!("{} has no option grants under {}, so there is nothing to exchange.",
-                        employee.name,
-                        offer.plans.iter().map(|p| p.short_name.as_str()).collect::<Vec<_>>().join(" or ")) }
-                </p>
-            } else {
-                <div class="ew-table-scroll" role="region" aria-label={caption.clone()} tabindex="0">
-                    <table class="ew-table">
-                        <caption>{ caption.clone() }</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{ "Grant" }</th>
-                                <th scope="col">{ "Plan" }</th>
-                                <th scope="col">{ "Granted" }</th>
-                                <th scope="col" class="ew-num">{ "Exercise price" }</th>
-                                <th scope="col" class="ew-num">{ "Outstanding" }</th>
-                                <th scope="col" class="ew-num">{ "Vested" }</th>
-                                <th scope="col">{ "Expires" }</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            { for holder.grants.iter().map(|g| html! {
-                                <tr key={g.id.clone()}>
-                                    <th scope="row">{ g.id.clone() }</th>
-                                    <td>{ plan_name(&g.plan) }</td>
-                                    <td>{ format::date(g.grant_date) }</td>
-                                    <td class="ew-num">{ format::money(g.exercise_price) }</td>
-                                    <td class="ew-num">{ format::count(g.outstanding) }</td>
-                                    <td class="ew-num">{ format::count(g.vested) }</td>
-                                    <td>{ format::date(g.expiration_date) }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                        <tfoot>
-                            <tr>
-                                <th scope="row" colspan="4">{ "Total" }</th>
-                                <td class="ew-num">{ format::count(outstanding) }</td>
-                                <td class="ew-num">{ format::count(vested) }</td>
-                                <td></td>
-                            </tr>
-                        </tfoot>
-                    </table>
-                </div>
-            }
-        </section>
+            </td>
+            <th scope="row">
+                { g.id.clone() }
+                if props.in_lookback && eligible {
+                    { " " }<span class="ew-tag" title="Granted in the months before the offer opened">{ format!("{}-month rule", offer.terms.lookback.months) }</span>
+                }
+            </th>
+            <td>{ plan }</td>
+            <td>{ format::date(g.grant_date) }</td>
+            <td class="ew-num">{ format::money(g.exercise_price) }</td>
+            <td class="ew-num">{ format::count(g.outstanding) }</td>
+            <td class="ew-num">{ format::count(g.vested) }</td>
+            <td>{ format::date(g.expiration_date) }</td>
+            <td class="ew-num">{ if eligible { format::count(props.new_options) } else { "—".to_owned() } }</td>
+            <td class="ew-status">{ status }</td>
+        </tr>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod amendments;
 pub mod app;
+pub mod decision;
 pub mod error_panel;
 pub mod grants_table;
 pub mod offer_header;

@@ -1,25 +1,200 @@
-//! The loaded widget: the offer, the employee's grants, the terms and the amendments.
+//! The loaded widget: the offer, the employee's election over their grants, the decision
+//! support, the terms and the amendments. Holds the election state; the rules that give
+//! it meaning are `election_core::resolve`.
 
+use std::rc::Rc;
+
+use election_core::rules;
+use election_core::value::Comparison;
 use yew::prelude::*;
 
 use crate::components::amendments::Amendments;
+use crate::components::decision::DecisionSupport;
 use crate::components::grants_table::GrantsTable;
 use crate::components::offer_header::OfferHeader;
 use crate::components::terms::Terms;
+use crate::components::IllustrativeBadge;
+use crate::drafts::{self, Drafts};
+use crate::election_state::{Action, ElectionState};
+use crate::format;
 use crate::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct WidgetProps {
     pub data: Loaded,
+    /// Where drafts are kept (the browser's storage in the page, memory in tests).
+    pub drafts: Drafts,
 }
 
 #[component]
 pub fn Widget(props: &WidgetProps) -> Html {
     let Loaded { offer, holder } = &props.data;
+    let key = drafts::key(&offer.id, &holder.employee.id);
+    let state = {
+        let (store, key) = (props.drafts.clone(), key.clone());
+        use_reducer(move || ElectionState::restore(&*store.0, &key))
+    };
+
+    // Keep the draft: saved on every change, removed when there is nothing to keep.
+    {
+        let (store, dispatcher) = (props.drafts.clone(), state.dispatcher());
+        let draft_state = (*state).clone();
+        use_effect_with((state.picks.clone(), state.new_price.clone()), move |_| {
+            let result = if draft_state.is_pristine() {
+                store.0.remove(&key)
+            } else {
+                store.0.save(&key, &draft_state.draft().to_json())
+            };
+            if let Err(problem) = result {
+                dispatcher.dispatch(Action::StorageFailed(problem));
+            }
+        });
+    }
+
+    let resolution = use_memo(
+        (props.data.clone(), state.picks.clone()),
+        |(data, picks)| election_core::resolve(&data.offer, &data.holder, picks),
+    );
+    let reasons = use_memo(props.data.clone(), |data| {
+        data.holder
+            .grants
+            .iter()
+            .map(|g| {
+                rules::eligibility(&data.offer, g).err().map(|rs| {
+                    AttrValue::from(
+                        rs.iter()
+                            .map(|r| r.describe(&data.offer))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let on_toggle = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |id: AttrValue, _| {
+            dispatcher.dispatch(Action::Toggle(id))
+        })
+    };
+    let on_price = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |price: String, _| {
+            dispatcher.dispatch(Action::SetNewPrice(price))
+        })
+    };
+
+    let eligible_ids: Vec<String> = holder
+        .grants
+        .iter()
+        .zip(&resolution.statuses)
+        .filter(|(_, s)| s.eligible())
+        .map(|(g, _)| g.id.clone())
+        .collect();
+    let any_eligible = !eligible_ids.is_empty();
+    let all_exchanged = resolution
+        .statuses
+        .iter()
+        .filter(|s| s.eligible())
+        .all(|s| s.exchanged);
+    let pick_all = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(Action::PickAll(eligible_ids.clone()))
+        })
+    };
+    let start_over = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::StartOver))
+    };
+
+    let price = format::parse_money(&state.new_price);
+    let comparison = match (&price, resolution.summary.grants) {
+        (Ok(new_exercise_price), n) if n > 0 => Some(Comparison {
+            tendered: holder
+                .grants
+                .iter()
+                .zip(&resolution.statuses)
+                .filter(|(_, s)| s.exchanged)
+                .map(|(g, _)| (g.exercise_price, g.outstanding))
+                .collect(),
+            new_options: resolution.summary.new_options,
+            new_exercise_price: *new_exercise_price,
+        }),
+        _ => None,
+    };
+    let ignored: Vec<String> = resolution.ignored_picks.clone();
+
     html! {
         <div class="ew" data-state="ready" lang="en">
             <OfferHeader offer={offer.clone()} />
-            <GrantsTable offer={offer.clone()} holder={holder.clone()} />
+            <section class="ew-section ew-grants" aria-label="Your option grants">
+                <h2>{ "Your option grants" }</h2>
+                <p class="ew-employee">
+                    <span>{ holder.employee.name.clone() }</span>
+                    <span class="ew-muted">{ format!(" · Employee ID {}", holder.employee.id) }</span>
+                    if holder.illustrative {
+                        { " " }<IllustrativeBadge />
+                        <span class="ew-sr-only">{ " (fictional sample employee)" }</span>
+                    }
+                </p>
+                if let Some(problem) = &state.storage_problem {
+                    <p class="ew-note ew-warning" role="status">
+                        { format!("Drafts are not being saved: {problem}. Your choices will be lost if you leave or reload this page.") }
+                    </p>
+                }
+                if state.draft_unreadable {
+                    <p class="ew-note" role="status">{ "A saved draft could not be read and was set aside. Please make your choices again." }</p>
+                }
+                if !ignored.is_empty() {
+                    <p class="ew-note" role="status">
+                        { format!("Your saved draft included {} that cannot be exchanged now, so {} left out: {}.",
+                            format::plural(ignored.len() as u64, "grant", "grants"),
+                            if ignored.len() == 1 { "it was" } else { "they were" },
+                            ignored.join(", ")) }
+                    </p>
+                }
+                if holder.grants.is_empty() {
+                    <p class="ew-empty">
+                        { format!("{} has no option grants under {}, so there is nothing to exchange.",
+                            holder.employee.name,
+                            offer.plans.iter().map(|p| p.short_name.as_str()).collect::<Vec<_>>().join(" or ")) }
+                    </p>
+                } else {
+                    if !any_eligible {
+                        <p class="ew-empty">
+                            { "None of your grants can be exchanged in this offer, so there is nothing to choose. The reason for each grant is in the table; if you think one is wrong, contact " }
+                            { offer.contacts.first().map_or("your HR team".to_owned(), |c| c.name.clone()) }
+                            { "." }
+                        </p>
+                    }
+                    <GrantsTable data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()} {on_toggle} />
+                    if any_eligible {
+                        <p class="ew-summary" role="status" aria-live="polite" aria-atomic="true">
+                            { resolution.summary.sentence() }
+                        </p>
+                        <div class="ew-actions">
+                            <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged}>
+                                { "Exchange all eligible grants" }
+                            </button>
+                            <button type="button" class="ew-button ew-button-secondary" onclick={start_over} disabled={state.is_pristine()}>
+                                { "Start over" }
+                            </button>
+                        </div>
+                        if resolution.summary.new_grant_date.is_some() && offer.terms.new_grant.source == election_core::Source::Illustrative {
+                            <p class="ew-muted ew-small">{ "The new grant date is an estimate from illustrative terms; the company sets the actual date." }</p>
+                        }
+                    }
+                }
+            </section>
+            if any_eligible {
+                <DecisionSupport
+                    comparison={comparison.map(Rc::new)}
+                    new_price={AttrValue::from(state.new_price.clone())}
+                    price_error={price.err().map(AttrValue::from)}
+                    {on_price}
+                />
+            }
             <Terms offer={offer.clone()} />
             <Amendments offer={offer.clone()} />
         </div>

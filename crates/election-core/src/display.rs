@@ -46,6 +46,35 @@ pub fn money(amount: Decimal) -> String {
     format!("{sign}${}{frac}", group_thousands(int))
 }
 
+/// An amount of money a person typed: `1`, `1.25`, `$1.25`, ` 0.875 `. Positive, at most
+/// four decimal places (the finest 2001 prices used were sixteenths, `0.0625`).
+pub fn parse_money(input: &str) -> Result<Decimal, String> {
+    let s = input.trim();
+    let s = s.strip_prefix('$').unwrap_or(s).trim();
+    if s.is_empty() {
+        return Err("enter a price, such as 1.25".to_owned());
+    }
+    let plain = s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && s.bytes().filter(|&b| b == b'.').count() <= 1
+        && s.bytes().any(|b| b.is_ascii_digit());
+    let value = if plain {
+        s.parse::<Decimal>().ok()
+    } else {
+        None
+    };
+    match value {
+        None => Err(format!(
+            "“{input}” is not a price: use digits and one decimal point, such as 1.25"
+        )),
+        Some(v) if v <= Decimal::ZERO => Err("the price must be more than $0.00".to_owned()),
+        Some(v) if v.normalize().scale() > 4 => Err("use at most four decimal places".to_owned()),
+        Some(v) if v > Decimal::from(1_000_000) => {
+            Err("the price must be at most $1,000,000".to_owned())
+        }
+        Some(v) => Ok(v),
+    }
+}
+
 /// `September 27, 2001`.
 pub fn date(d: NaiveDate) -> String {
     // `month0` is 0..=11 by chrono's contract.
@@ -87,6 +116,21 @@ mod tests {
         assert_eq!(money(d("1250.5")), "$1,250.50");
         assert_eq!(money(d("0.62")), "$0.62");
         assert_eq!(money(d("-3.1")), "-$3.10");
+    }
+
+    #[test]
+    fn typed_money() {
+        assert_eq!(
+            parse_money(" $1.25 ").map(|d| d.to_string()),
+            Ok("1.25".into())
+        );
+        assert_eq!(parse_money("2").map(|d| d.to_string()), Ok("2".into()));
+        assert_eq!(parse_money(".5").map(|d| d.to_string()), Ok("0.5".into()));
+        for bad in [
+            "", "abc", "1,25", "-1", "0", "1.2.3", "1e3", "0.00001", "99999999",
+        ] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -178,8 +178,9 @@ impl Comparison {
     }
 }
 
-/// The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `raw`.
-fn nice_step(raw: Decimal) -> Decimal {
+/// The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `raw`: a round
+/// step for a scale.
+pub fn nice_step(raw: Decimal) -> Decimal {
     let mut magnitude = Decimal::new(1, 2); // one cent
     while magnitude * Decimal::TEN <= raw {
         magnitude *= Decimal::TEN;

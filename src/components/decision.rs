@@ -1,0 +1,199 @@
+//! Decision support: over a range of future stock prices, the value at exercise of the
+//! options the employee would give up against the new options, with the break-even price,
+//! drawn as an inline SVG chart and given as a table with the same numbers.
+
+use std::rc::Rc;
+
+use election_core::value::{Better, BreakEven, Comparison, ValuePoint};
+use election_core::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use yew::prelude::*;
+
+use crate::format;
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct DecisionSupportProps {
+    /// None until at least one grant is chosen and the price assumption reads.
+    pub comparison: Option<Rc<Comparison>>,
+    /// The assumed new exercise price, as typed.
+    pub new_price: AttrValue,
+    pub price_error: Option<AttrValue>,
+    pub on_price: Callback<String>,
+}
+
+#[component]
+pub fn DecisionSupport(props: &DecisionSupportProps) -> Html {
+    let oninput = {
+        let on_price = props.on_price.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_price.emit(input.value());
+        })
+    };
+    html! {
+        <section class="ew-section ew-decision" aria-label="Keep or exchange: what each is worth">
+            <h2>{ "Keep or exchange: what each is worth" }</h2>
+            <p class="ew-note">
+                { "Value at exercise: what the options would be worth if exercised when the stock is at a given price \
+                   (stock price less exercise price, times the options). It leaves out vesting, time value, taxes and \
+                   whether the stock ever reaches that price. This is arithmetic, not advice." }
+            </p>
+            <div class="ew-field">
+                <label>
+                    <span class="ew-field-label">{ "Assumed market price on the new grant date (the new options' exercise price)" }</span>
+                    <span class="ew-money-input">
+                        <span aria-hidden="true">{ "$" }</span>
+                        <input type="text" inputmode="decimal" autocomplete="off" value={props.new_price.clone()}
+                            aria-invalid={props.price_error.is_some().then_some("true")} {oninput} />
+                    </span>
+                </label>
+                if let Some(error) = &props.price_error {
+                    <p class="ew-field-error" role="alert">{ error.clone() }</p>
+                }
+            </div>
+            {
+                match &props.comparison {
+                    None if props.price_error.is_none() => html! {
+                        <p class="ew-muted">{ "Choose at least one grant to exchange to compare what you give up with what you get." }</p>
+                    },
+                    None => Html::default(),
+                    Some(c) => comparison_view(c),
+                }
+            }
+        </section>
+    }
+}
+
+fn break_even_sentence(c: &Comparison) -> String {
+    match c.break_even() {
+        BreakEven::At { price, better_above } => {
+            let (below, above) = match better_above {
+                Better::Keep => ("the new options are worth more", "the options you give up would be worth more"),
+                Better::Exchange => ("the options you give up would be worth more", "the new options are worth more"),
+            };
+            format!(
+                "Break-even stock price: {}. Below it, {below}; above it, {above}.",
+                format::money(price)
+            )
+        }
+        BreakEven::Never { better: Some(Better::Keep) } => {
+            "At every stock price, the options you give up are worth at least as much as the new options.".to_owned()
+        }
+        BreakEven::Never { better: Some(Better::Exchange) } => {
+            "At every stock price, the new options are worth at least as much as the options you give up.".to_owned()
+        }
+        BreakEven::Never { better: None } => "The two are worth the same at every stock price.".to_owned(),
+    }
+}
+
+fn comparison_view(c: &Comparison) -> Html {
+    let grid = c.price_grid(10);
+    let points: Vec<ValuePoint> = grid.iter().map(|&p| c.at(p)).collect();
+    let sentence = break_even_sentence(c);
+    html! {
+        <>
+            <p class="ew-break-even"><strong>{ sentence.clone() }</strong></p>
+            { chart(c, &grid, &sentence) }
+            <div class="ew-table-scroll" role="region" aria-label="Value at exercise by stock price" tabindex="0">
+                <table class="ew-table ew-value-table">
+                    <caption>{ "Value at exercise by stock price" }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="ew-num">{ "Stock price" }</th>
+                            <th scope="col" class="ew-num">{ "Options you give up" }</th>
+                            <th scope="col" class="ew-num">{ "New options" }</th>
+                            <th scope="col" class="ew-num">{ "Difference" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for points.iter().map(|p| {
+                            let diff = p.new - p.kept;
+                            let diff_text = match diff.cmp(&Decimal::ZERO) {
+                                std::cmp::Ordering::Greater => format!("+{} for exchanging", format::money(diff)),
+                                std::cmp::Ordering::Less => format!("−{} for exchanging", format::money(-diff)),
+                                std::cmp::Ordering::Equal => "no difference".to_owned(),
+                            };
+                            html! {
+                                <tr>
+                                    <th scope="row" class="ew-num">{ format::money(p.stock_price) }</th>
+                                    <td class="ew-num">{ format::money(p.kept) }</td>
+                                    <td class="ew-num">{ format::money(p.new) }</td>
+                                    <td class="ew-num">{ diff_text }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </>
+    }
+}
+
+/// The chart: both values as lines over the price range, solid for what is given up and
+/// dashed for the new options (told apart without colour), and the break-even marked.
+fn chart(c: &Comparison, grid: &[Decimal], summary: &str) -> Html {
+    const W: f64 = 640.0;
+    const H: f64 = 300.0;
+    const LEFT: f64 = 84.0;
+    const RIGHT: f64 = 40.0;
+    const TOP: f64 = 16.0;
+    const BOTTOM: f64 = 44.0;
+    let top_price = grid.last().copied().unwrap_or(Decimal::TEN);
+    let curve = c.curve(top_price);
+    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+    // The value axis runs to a round number: four round steps above the highest value.
+    let highest = curve
+        .iter()
+        .map(|p| p.kept.max(p.new))
+        .max()
+        .unwrap_or(Decimal::ZERO);
+    let y_step = election_core::value::nice_step(highest / Decimal::from(4)).max(Decimal::ONE);
+    let max_value = f(y_step * Decimal::from(4));
+    let x =
+        |price: Decimal| LEFT + f(price) / f(top_price).max(f64::MIN_POSITIVE) * (W - LEFT - RIGHT);
+    let y = |value: Decimal| H - BOTTOM - f(value) / max_value * (H - TOP - BOTTOM);
+    let line = |pick: fn(&ValuePoint) -> Decimal| {
+        curve
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", x(p.stock_price), y(pick(p))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let x_ticks: Vec<Decimal> = grid.iter().step_by(2).copied().collect();
+    let y_ticks: Vec<f64> = (0..=4).map(|i| f(y_step * Decimal::from(i))).collect();
+    let break_even = match c.break_even() {
+        BreakEven::At { price, .. } if price < top_price => Some(price),
+        _ => None,
+    };
+    html! {
+        <figure class="ew-chart">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Chart of value at exercise by stock price. {summary} The same numbers are in the table below.")}>
+                <g class="ew-axis" aria-hidden="true">
+                    <line x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(W - RIGHT).to_string()} y2={(H - BOTTOM).to_string()} />
+                    <line x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={(H - BOTTOM).to_string()} />
+                    { for x_ticks.iter().map(|&p| html! {
+                        <text x={format!("{:.1}", x(p))} y={(H - BOTTOM + 18.0).to_string()} text-anchor="middle">{ format::money(p) }</text>
+                    }) }
+                    { for y_ticks.iter().map(|&v| {
+                        let label = format!("${}", format::count(v.round() as u64));
+                        let yy = H - BOTTOM - v / max_value * (H - TOP - BOTTOM);
+                        html! { <text x={(LEFT - 6.0).to_string()} y={format!("{:.1}", yy + 4.0)} text-anchor="end">{ label }</text> }
+                    }) }
+                    <text x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{ "Stock price" }</text>
+                </g>
+                if let Some(p) = break_even {
+                    <g class="ew-break-even-mark" aria-hidden="true">
+                        <line x1={format!("{:.1}", x(p))} y1={TOP.to_string()} x2={format!("{:.1}", x(p))} y2={(H - BOTTOM).to_string()} />
+                        <text x={format!("{:.1}", x(p) + 4.0)} y={(TOP + 12.0).to_string()}>{ format!("break-even {}", format::money(p)) }</text>
+                    </g>
+                }
+                <polyline class="ew-line-kept" points={line(|p| p.kept)} aria-hidden="true" />
+                <polyline class="ew-line-new" points={line(|p| p.new)} aria-hidden="true" />
+            </svg>
+            <figcaption class="ew-legend">
+                <span class="ew-legend-kept">{ "Options you give up (solid)" }</span>
+                <span class="ew-legend-new">{ "New options (dashed)" }</span>
+            </figcaption>
+        </figure>
+    }
+}
