@@ -81,11 +81,13 @@ async fn mounts_and_shows_the_grants_table() {
         )]
     );
     let row_headers = texts(&root, "tbody th[scope=row]");
-    let ids: Vec<String> = holder.grants.iter().map(|g| g.id.clone()).collect();
-    assert_eq!(row_headers, ids);
+    assert_eq!(row_headers.len(), holder.grants.len());
+    for (header, grant) in row_headers.iter().zip(&holder.grants) {
+        assert!(header.starts_with(&grant.id), "{header}");
+    }
     let first_row = texts(&root, "tbody tr:first-child td");
-    assert_eq!(first_row[0], "Holding Plan");
-    assert_eq!(first_row[2], "$6.25");
+    assert_eq!(first_row[1], "Holding Plan");
+    assert_eq!(first_row[3], "$6.25");
     assert_eq!(texts(&root, "h1"), ["Option Exchange Program"]);
     host.remove();
 }
@@ -126,5 +128,43 @@ async fn an_unreachable_file_is_named_with_the_reason() {
         "{text}"
     );
     assert!(text.contains("the request failed"), "{text}");
+    host.remove();
+}
+
+/// Clicking a grant's checkbox in the real DOM exchanges it, pulls in the look-back
+/// grants (checked and locked), and updates the totals the screen reader hears.
+#[wasm_bindgen_test]
+async fn choosing_a_grant_in_the_dom_applies_the_rules() {
+    let host = host();
+    let _app = mount(
+        host.clone(),
+        WidgetConfig {
+            offer_url: data_url(OFFER),
+            holder_url: data_url(DOZENS),
+        },
+    );
+    let root = settled(&host).await;
+    let summary = || texts(&root, ".ew-summary").join("");
+    assert!(summary().starts_with("You are keeping all your options"), "{}", summary());
+    let checkbox: HtmlElement = root
+        .query_selector("input[type=checkbox]")
+        .expect("selector")
+        .expect("a checkbox")
+        .dyn_into()
+        .expect("input");
+    checkbox.click();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    let locked = root
+        .query_selector_all("input[type=checkbox]:checked:disabled")
+        .expect("selector")
+        .length();
+    assert!(locked >= 2, "look-back grants locked in: {locked}");
+    let now = summary();
+    assert!(now.starts_with(&format!("Exchange {} grants", locked + 1)), "{now}");
+    assert!(now.contains("new grant expected on or about March 29, 2002"), "{now}");
+    // Unchecking the employee's own pick releases the look-back grants again.
+    checkbox.click();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    assert!(summary().starts_with("You are keeping all your options"));
     host.remove();
 }
