@@ -145,7 +145,11 @@ async fn choosing_a_grant_in_the_dom_applies_the_rules() {
     );
     let root = settled(&host).await;
     let summary = || texts(&root, ".ew-summary").join("");
-    assert!(summary().starts_with("You are keeping all your options"), "{}", summary());
+    assert!(
+        summary().starts_with("You are keeping all your options"),
+        "{}",
+        summary()
+    );
     let checkbox: HtmlElement = root
         .query_selector("input[type=checkbox]")
         .expect("selector")
@@ -160,8 +164,14 @@ async fn choosing_a_grant_in_the_dom_applies_the_rules() {
         .length();
     assert!(locked >= 2, "look-back grants locked in: {locked}");
     let now = summary();
-    assert!(now.starts_with(&format!("Exchange {} grants", locked + 1)), "{now}");
-    assert!(now.contains("new grant expected on or about March 29, 2002"), "{now}");
+    assert!(
+        now.starts_with(&format!("Exchange {} grants", locked + 1)),
+        "{now}"
+    );
+    assert!(
+        now.contains("new grant expected on or about March 29, 2002"),
+        "{now}"
+    );
     // Unchecking the employee's own pick releases the look-back grants again.
     checkbox.click();
     gloo_timers::future::sleep(Duration::from_millis(50)).await;

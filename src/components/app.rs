@@ -45,6 +45,7 @@ pub fn App(props: &AppProps) -> Html {
                 if this_load.get() {
                     return;
                 }
+                browser::mark(browser::DATA_MARK);
                 state.set(match loading::check(&config, offer, holder) {
                     Ok(loaded) => LoadState::Ready(loaded),
                     Err(reports) => LoadState::Failed(Rc::new(reports)),
@@ -57,7 +58,7 @@ pub fn App(props: &AppProps) -> Html {
     let settled = !matches!(*state, LoadState::Loading);
     use_effect_with(settled, |settled| {
         if *settled {
-            browser::mark_ready();
+            browser::mark(browser::READY_MARK);
         }
     });
 

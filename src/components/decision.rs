@@ -131,16 +131,21 @@ fn comparison_view(c: &Comparison) -> Html {
 
 /// The chart: both values as lines over the price range, solid for what is given up and
 /// dashed for the new options (told apart without colour), and the break-even marked.
+/// Coordinates are whole numbers computed in decimals: no floating point, which would
+/// also bring float formatting into the bundle.
 fn chart(c: &Comparison, grid: &[Decimal], summary: &str) -> Html {
-    const W: f64 = 640.0;
-    const H: f64 = 300.0;
-    const LEFT: f64 = 84.0;
-    const RIGHT: f64 = 40.0;
-    const TOP: f64 = 16.0;
-    const BOTTOM: f64 = 44.0;
-    let top_price = grid.last().copied().unwrap_or(Decimal::TEN);
+    const W: i64 = 640;
+    const H: i64 = 300;
+    const LEFT: i64 = 84;
+    const RIGHT: i64 = 40;
+    const TOP: i64 = 16;
+    const BOTTOM: i64 = 44;
+    let top_price = grid
+        .last()
+        .copied()
+        .unwrap_or(Decimal::TEN)
+        .max(Decimal::ONE);
     let curve = c.curve(top_price);
-    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
     // The value axis runs to a round number: four round steps above the highest value.
     let highest = curve
         .iter()
@@ -148,43 +153,43 @@ fn chart(c: &Comparison, grid: &[Decimal], summary: &str) -> Html {
         .max()
         .unwrap_or(Decimal::ZERO);
     let y_step = election_core::value::nice_step(highest / Decimal::from(4)).max(Decimal::ONE);
-    let max_value = f(y_step * Decimal::from(4));
-    let x =
-        |price: Decimal| LEFT + f(price) / f(top_price).max(f64::MIN_POSITIVE) * (W - LEFT - RIGHT);
-    let y = |value: Decimal| H - BOTTOM - f(value) / max_value * (H - TOP - BOTTOM);
+    let max_value = y_step * Decimal::from(4);
+    let whole = |d: Decimal| d.round().to_i64().unwrap_or(0);
+    let x = |price: Decimal| LEFT + whole(price * Decimal::from(W - LEFT - RIGHT) / top_price);
+    let y =
+        |value: Decimal| H - BOTTOM - whole(value * Decimal::from(H - TOP - BOTTOM) / max_value);
     let line = |pick: fn(&ValuePoint) -> Decimal| {
         curve
             .iter()
-            .map(|p| format!("{:.1},{:.1}", x(p.stock_price), y(pick(p))))
+            .map(|p| format!("{},{}", x(p.stock_price), y(pick(p))))
             .collect::<Vec<_>>()
             .join(" ")
     };
     let x_ticks: Vec<Decimal> = grid.iter().step_by(2).copied().collect();
-    let y_ticks: Vec<f64> = (0..=4).map(|i| f(y_step * Decimal::from(i))).collect();
+    let y_ticks: Vec<Decimal> = (0..=4).map(|i| y_step * Decimal::from(i)).collect();
     let break_even = match c.break_even() {
         BreakEven::At { price, .. } if price < top_price => Some(price),
         _ => None,
     };
+    let n = |v: i64| v.to_string();
     html! {
         <figure class="ew-chart">
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Chart of value at exercise by stock price. {summary} The same numbers are in the table below.")}>
                 <g class="ew-axis" aria-hidden="true">
-                    <line x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(W - RIGHT).to_string()} y2={(H - BOTTOM).to_string()} />
-                    <line x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={(H - BOTTOM).to_string()} />
+                    <line x1={n(LEFT)} y1={n(H - BOTTOM)} x2={n(W - RIGHT)} y2={n(H - BOTTOM)} />
+                    <line x1={n(LEFT)} y1={n(TOP)} x2={n(LEFT)} y2={n(H - BOTTOM)} />
                     { for x_ticks.iter().map(|&p| html! {
-                        <text x={format!("{:.1}", x(p))} y={(H - BOTTOM + 18.0).to_string()} text-anchor="middle">{ format::money(p) }</text>
+                        <text x={n(x(p))} y={n(H - BOTTOM + 18)} text-anchor="middle">{ format::money(p) }</text>
                     }) }
-                    { for y_ticks.iter().map(|&v| {
-                        let label = format!("${}", format::count(v.round() as u64));
-                        let yy = H - BOTTOM - v / max_value * (H - TOP - BOTTOM);
-                        html! { <text x={(LEFT - 6.0).to_string()} y={format!("{:.1}", yy + 4.0)} text-anchor="end">{ label }</text> }
+                    { for y_ticks.iter().map(|&v| html! {
+                        <text x={n(LEFT - 6)} y={n(y(v) + 4)} text-anchor="end">{ format!("${}", format::count(whole(v).unsigned_abs())) }</text>
                     }) }
-                    <text x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{ "Stock price" }</text>
+                    <text x={n((LEFT + W - RIGHT) / 2)} y={n(H - 6)} text-anchor="middle">{ "Stock price" }</text>
                 </g>
                 if let Some(p) = break_even {
                     <g class="ew-break-even-mark" aria-hidden="true">
-                        <line x1={format!("{:.1}", x(p))} y1={TOP.to_string()} x2={format!("{:.1}", x(p))} y2={(H - BOTTOM).to_string()} />
-                        <text x={format!("{:.1}", x(p) + 4.0)} y={(TOP + 12.0).to_string()}>{ format!("break-even {}", format::money(p)) }</text>
+                        <line x1={n(x(p))} y1={n(TOP)} x2={n(x(p))} y2={n(H - BOTTOM)} />
+                        <text x={n(x(p) + 4)} y={n(TOP + 12)}>{ format!("break-even {}", format::money(p)) }</text>
                     </g>
                 }
                 <polyline class="ew-line-kept" points={line(|p| p.kept)} aria-hidden="true" />

@@ -19,9 +19,30 @@ pub struct GrantsTableProps {
     pub on_toggle: Callback<AttrValue>,
 }
 
+/// Rows rendered with the first paint; enough for the visible part of the table.
+pub const FIRST_ROWS: usize = 40;
+/// Rows added on each later frame, until the table is whole.
+pub const MORE_ROWS: usize = 150;
+
 #[component]
 pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     let holder = &props.data.holder;
+    let total_rows = holder.grants.len();
+    // A long table is built in steps so that the first screen shows at once; the totals
+    // and the rules already cover every grant. Each step is a new frame: a timer (a
+    // browser effect) whose drop on unmount cancels it.
+    let shown = use_state(|| FIRST_ROWS.min(total_rows));
+    {
+        let shown = shown.clone();
+        use_effect_with((*shown, total_rows), move |&(now, total)| {
+            let timer = (now < total).then(|| {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    shown.set((now + MORE_ROWS).min(total));
+                })
+            });
+            move || drop(timer)
+        });
+    }
     let outstanding: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let vested: u64 = holder.grants.iter().map(|g| g.vested).sum();
     let summary = &props.resolution.summary;
@@ -32,8 +53,20 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     );
     html! {
         <div class="ew-table-scroll" role="region" aria-label={caption.clone()} tabindex="0">
-            <table class="ew-table">
+            <table class="ew-table ew-grants-table">
                 <caption>{ caption }</caption>
+                <colgroup>
+                    <col class="ew-col-choice" />
+                    <col class="ew-col-id" />
+                    <col class="ew-col-plan" />
+                    <col class="ew-col-date" />
+                    <col class="ew-col-money" />
+                    <col class="ew-col-count" />
+                    <col class="ew-col-count" />
+                    <col class="ew-col-date" />
+                    <col class="ew-col-count" />
+                    <col class="ew-col-status" />
+                </colgroup>
                 <thead>
                     <tr>
                         <th scope="col">{ "Exchange" }</th>
@@ -49,7 +82,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.resolution.statuses.iter().enumerate().map(|(index, s)| html! {
+                    { for props.resolution.statuses.iter().take(*shown).enumerate().map(|(index, s)| html! {
                         <GrantRow
                             key={holder.grants[index].id.clone()}
                             data={props.data.clone()}
@@ -75,6 +108,11 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     </tr>
                 </tfoot>
             </table>
+            if *shown < total_rows {
+                <p class="ew-muted ew-small ew-table-progress">
+                    { format!("Listing grants: {} of {}…", format::count(*shown as u64), format::count(total_rows as u64)) }
+                </p>
+            }
         </div>
     }
 }

@@ -191,24 +191,38 @@ pub(crate) fn whole(min: u64) -> impl Fn(&Value, JsonPath, &Problems) -> Option<
     }
 }
 
+/// `YYYY-MM-DD` as numbers, when `s` has that shape. Hand-written rather than chrono's
+/// format parser, which would bring its whole strftime machinery into the wasm bundle.
+fn ymd(s: &str) -> Option<(i32, u32, u32)> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shaped {
+        return None;
+    }
+    Some((
+        s[0..4].parse().ok()?,
+        s[5..7].parse().ok()?,
+        s[8..10].parse().ok()?,
+    ))
+}
+
 /// A calendar date written `YYYY-MM-DD` that exists (no February 30).
 pub(crate) fn date(value: &Value, path: JsonPath, pr: &Problems) -> Option<NaiveDate> {
     let s = text(value, path.clone(), pr)?;
-    let well_formed = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !well_formed {
+    let Some((y, m, d)) = ymd(&s) else {
         pr.add(
             &path,
             format!("`{}` is not a date written YYYY-MM-DD", clip(&s)),
         );
         return None;
-    }
-    match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
+    };
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(day) => Some(day),
+        None => {
             pr.add(&path, format!("`{s}` is not a date on the calendar"));
             None
         }
@@ -227,11 +241,16 @@ pub(crate) fn instant(
     match DateTime::parse_from_rfc3339(&s) {
         Ok(t) => Some(t),
         Err(_) => {
-            let hint = if chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").is_ok()
-                || chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M").is_ok()
-            {
+            // `2001-09-27T23:59` or `2001-09-27T23:59:00`: a local time with no offset.
+            let local_time = s.len() >= 16
+                && ymd(&s[..10]).is_some()
+                && s.as_bytes()[10] == b'T'
+                && s[11..]
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || c == b':' || c == b'.');
+            let hint = if local_time {
                 " (it has no UTC offset, so it names a different moment in every time zone)"
-            } else if NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() {
+            } else if ymd(&s).is_some() {
                 " (a date alone is not a moment)"
             } else {
                 ""
