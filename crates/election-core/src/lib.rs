@@ -9,6 +9,7 @@
 //! what a choice is worth.
 
 pub mod calendar;
+pub mod disclosure;
 pub mod display;
 mod election;
 mod holder;

@@ -136,6 +136,11 @@ pub struct Amendment {
     pub location: String,
     /// The new legal text, verbatim. Paragraphs are separated by a blank line.
     pub text: String,
+    /// The legal text it replaces, verbatim, where the data has it (a word diff is shown).
+    pub prior_text: Option<String>,
+    /// What the change means, in plain words. Not legal text, and shown as such; not part
+    /// of the disclosure digest.
+    pub plain_language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -642,15 +647,27 @@ impl Amendment {
             ]),
         );
         let location = o.req("location", text);
-        let text = o.req("text", text);
+        let new_text = o.req("text", text);
+        let prior_text = o.opt("prior_text", text);
+        let plain_language = o.opt("plain_language", text);
+        let path = o.path().clone();
         o.finish();
+        if let (Some(ChangeKind::ParagraphInsertedAfter), Some(_)) = (change, &prior_text) {
+            pr.add(
+                &path.key("prior_text"),
+                "an inserted paragraph replaces nothing, so it has no prior text",
+            );
+            return None;
+        }
         Some(Amendment {
             number: number?,
             section: section?,
             page,
             change: change?,
             location: location?,
-            text: text?,
+            text: new_text?,
+            prior_text,
+            plain_language,
         })
     }
 }
