@@ -132,3 +132,12 @@ impl crate::drafts::DraftStore for LocalStorageStore {
             .map_err(|_| "this browser does not allow this page to change stored data".to_owned())
     }
 }
+
+/// Opens the browser's print dialog (the print stylesheet lays the page out).
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        if window.print().is_err() {
+            console_error("election widget: the browser refused to print");
+        }
+    }
+}

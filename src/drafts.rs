@@ -4,7 +4,9 @@
 //! keeps working and says drafts are not being saved.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use election_core::disclosure::Acknowledgment;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -50,12 +52,15 @@ pub fn key(offer_id: &str, employee_id: &str) -> String {
     format!("election-widget:draft:v1:{offer_id}:{employee_id}")
 }
 
-/// What a draft keeps: the grants the employee picked (the rules add the rest again) and
-/// their assumption for the new exercise price.
+/// What a draft keeps: the grants the employee picked (the rules add the rest again),
+/// their assumption for the new exercise price, and the documents they acknowledged (each
+/// with the digest of the text as it stood).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     pub picks: BTreeSet<String>,
     pub new_price: String,
+    #[serde(default)]
+    pub acknowledged: BTreeMap<String, Acknowledgment>,
 }
 
 impl Draft {
@@ -109,7 +114,10 @@ mod tests {
         let draft = Draft {
             picks: ["A".to_owned(), "B".to_owned()].into_iter().collect(),
             new_price: "1.25".into(),
+            acknowledged: BTreeMap::new(),
         };
+        // Drafts saved before acknowledgments existed still read.
+        assert!(Draft::from_json(r#"{"picks":["A"],"new_price":"2"}"#).is_some());
         assert_eq!(Draft::from_json(&draft.to_json()), Some(draft));
         assert_eq!(Draft::from_json("{\"picks\": 3}"), None);
         assert_eq!(Draft::from_json("not json"), None);

@@ -2,10 +2,12 @@
 //! the new exercise price. The rules (in `election-core`) decide what those picks mean;
 //! this state only records what the employee did, so that a draft restores exactly.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use yew::prelude::*;
+
+use election_core::disclosure::Acknowledgment;
 
 use crate::drafts::{Draft, DraftStore};
 
@@ -17,6 +19,8 @@ pub struct ElectionState {
     pub picks: Rc<BTreeSet<String>>,
     /// The new exercise price as typed (checked where it is used).
     pub new_price: String,
+    /// Documents acknowledged, by id, each as it stood when acknowledged.
+    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
     /// Why drafts are not being saved, when they are not.
     pub storage_problem: Option<String>,
     /// A draft was found but could not be read, and was set aside.
@@ -28,8 +32,10 @@ pub enum Action {
     Toggle(AttrValue),
     /// Pick every grant in the list.
     PickAll(Vec<String>),
-    /// Forget every pick and assumption.
+    /// Forget every pick and assumption (acknowledgments stay: they record what was read).
     StartOver,
+    /// Record (Some) or withdraw (None) the acknowledgment of the document with this id.
+    Acknowledge(String, Option<Acknowledgment>),
     SetNewPrice(String),
     StorageFailed(String),
 }
@@ -39,6 +45,7 @@ impl ElectionState {
         ElectionState {
             picks: Rc::default(),
             new_price: DEFAULT_NEW_PRICE.to_owned(),
+            acknowledged: Rc::default(),
             storage_problem: None,
             draft_unreadable: false,
         }
@@ -53,6 +60,7 @@ impl ElectionState {
             Ok(Some(text)) => match Draft::from_json(&text) {
                 Some(draft) => {
                     state.picks = Rc::new(draft.picks);
+                    state.acknowledged = Rc::new(draft.acknowledged);
                     if !draft.new_price.trim().is_empty() {
                         state.new_price = draft.new_price;
                     }
@@ -67,12 +75,18 @@ impl ElectionState {
         Draft {
             picks: (*self.picks).clone(),
             new_price: self.new_price.clone(),
+            acknowledged: (*self.acknowledged).clone(),
         }
+    }
+
+    /// Whether the employee has chosen anything ("Start over" has something to undo).
+    pub fn has_choices(&self) -> bool {
+        !self.picks.is_empty() || self.new_price != DEFAULT_NEW_PRICE
     }
 
     /// Whether there is nothing worth keeping (so a stored draft can be removed).
     pub fn is_pristine(&self) -> bool {
-        self.picks.is_empty() && self.new_price == DEFAULT_NEW_PRICE
+        self.picks.is_empty() && self.new_price == DEFAULT_NEW_PRICE && self.acknowledged.is_empty()
     }
 }
 
@@ -95,6 +109,13 @@ impl Reducible for ElectionState {
                 next.draft_unreadable = false;
             }
             Action::SetNewPrice(price) => next.new_price = price,
+            Action::Acknowledge(id, ack) => {
+                let acks = Rc::make_mut(&mut next.acknowledged);
+                match ack {
+                    Some(ack) => acks.insert(id, ack),
+                    None => acks.remove(&id),
+                };
+            }
             Action::StorageFailed(problem) => {
                 if self.storage_problem.is_some() {
                     return self;
@@ -130,6 +151,7 @@ mod tests {
         let draft = Draft {
             picks: ["X".to_owned()].into_iter().collect(),
             new_price: "0.75".into(),
+            acknowledged: BTreeMap::new(),
         };
         store.save("k", &draft.to_json()).unwrap();
         assert_eq!(ElectionState::restore(&store, "k").draft(), draft);

@@ -52,6 +52,7 @@ fn store_with_draft(holder: &str, picks: &[&str], new_price: &str) -> Drafts {
     let draft = Draft {
         picks: picks.iter().map(|s| (*s).to_owned()).collect(),
         new_price: new_price.to_owned(),
+        acknowledged: Default::default(),
     };
     store
         .save(
@@ -395,7 +396,7 @@ async fn ineligible_grants_say_why_and_have_no_checkbox() {
         "{text}"
     );
     assert!(text.contains("contact People Services"));
-    assert!(!html.contains("type=\"checkbox\""));
+    assert!(!element(&html, "ew-grants-table", "table").contains("type=\"checkbox\""));
     assert_eq!(
         text.matches(
             "Not eligible: the exercise price is below $5.00, the lowest this offer takes."
@@ -440,4 +441,175 @@ async fn a_bad_price_assumption_is_named_and_nothing_is_charted() {
     assert!(text.contains("“abc” is not a price"), "{text}");
     assert!(html.contains(r#"aria-invalid="true""#));
     assert!(!html.contains("<svg"));
+}
+
+/// A store holding a draft with the given acknowledgments (and no picks).
+fn store_with_acks(holder: &str, acks: Vec<election_core::disclosure::Acknowledgment>) -> Drafts {
+    let h = parse_holder(holder, None).expect("valid");
+    let store = MemoryStore::default();
+    let draft = Draft {
+        picks: Default::default(),
+        new_price: "1.00".into(),
+        acknowledged: acks
+            .into_iter()
+            .map(|a| (a.document_id.clone(), a))
+            .collect(),
+    };
+    store
+        .save(
+            &drafts::key("mpower-2001-option-exchange", &h.employee.id),
+            &draft.to_json(),
+        )
+        .expect("memory store");
+    Drafts(Rc::new(store))
+}
+
+async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {
+    render::<Widget>(WidgetProps {
+        data: loaded(offer, SINGLE),
+        drafts,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_amendment_banner_leads_to_the_notice_until_it_is_acknowledged() {
+    let html = widget_html(SINGLE).await;
+    let banner = visible_text(element(&html, "ew-banner", "div"));
+    assert_eq!(
+        banner,
+        "The offer was amended on September 13, 2001: 3 changes. Review the amendments"
+    );
+    assert!(html.contains(r##"href="#election-widget-notice-notice-of-amendment-2001-09-13""##));
+    assert!(html.contains(r#"id="election-widget-notice-notice-of-amendment-2001-09-13""#));
+    let acks = visible_text(element(&html, "ew-acks", "section"));
+    assert!(
+        acks.contains("I have read the Offer to Exchange dated August 27, 2001."),
+        "{acks}"
+    );
+    assert!(acks.contains("I have read the Notice of Amendment to Offer to Exchange dated September 13, 2001 (3 amendments)."));
+    assert!(acks.contains("2 documents still to acknowledge before you can sign."));
+    assert!(
+        acks.contains("Its full text is not reproduced here. For a copy, contact People Services.")
+    );
+
+    let offer = parse_offer(OFFER).expect("valid");
+    let all = offer
+        .documents
+        .iter()
+        .map(election_core::disclosure::Acknowledgment::of)
+        .collect();
+    let html = widget_with_drafts(SINGLE, store_with_acks(SINGLE, all)).await;
+    assert!(!html.contains("ew-banner"));
+    assert!(visible_text(&html).contains("All documents acknowledged."));
+}
+
+#[tokio::test]
+async fn each_document_shows_its_fingerprint_and_the_full_digest_on_request() {
+    let html = widget_html(SINGLE).await;
+    let offer = parse_offer(OFFER).expect("valid");
+    let notice = election_core::disclosure::document_digest(&offer.documents[1]);
+    let combined = election_core::disclosure::offer_digest(&offer);
+    let text = visible_text(&html);
+    assert!(text.contains(&format!("Fingerprint: {}", notice.fingerprint())));
+    assert!(text.contains(&format!("SHA-256 {}", notice.hex())));
+    assert!(text.contains(&format!(
+        "Disclosure fingerprint (all documents): {}",
+        combined.fingerprint()
+    )));
+    assert_eq!(html.matches("<details>").count(), 3);
+}
+
+#[tokio::test]
+async fn plain_language_notes_are_set_apart_and_labelled_as_not_legal_text() {
+    let html = widget_html(SINGLE).await;
+    let offer = parse_offer(OFFER).expect("valid");
+    let notice = offer.notices().next().expect("notice");
+    assert_eq!(html.matches("<aside").count(), 3);
+    for a in &notice.amendments {
+        let note = a.plain_language.as_deref().expect("Mpower has notes");
+        let aside = element(
+            &html,
+            &format!(
+                "Plain-language note on amendment {}, not legal text",
+                a.number
+            ),
+            "aside",
+        );
+        let text = visible_text(aside);
+        assert_eq!(
+            text,
+            format!("Plain-language note — not part of the legal text {note}")
+        );
+        // The note is not inside the legal text.
+        let legal = element(&html, &format!("Amendment {}:", a.number), "article");
+        let quote = visible_text(element(legal, "ew-legal", "blockquote"));
+        assert!(!quote.contains(note));
+    }
+    let text = visible_text(&html);
+    assert_eq!(text.matches("The text this replaced is not included in this offer's data, so no comparison can be shown.").count(), 2);
+    assert_eq!(
+        text.matches("This paragraph is new: no earlier text was removed.")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_prior_text_in_the_data_is_shown_as_a_word_diff_not_only_by_colour() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
+    offer["documents"][1]["amendments"][1]["prior_text"] =
+        serde_json::json!("This Offer to Exchange includes forward-looking statements.");
+    let html = widget_for_offer(&offer.to_string(), Drafts::memory()).await;
+    let diff = element(&html, "ew-diff-text", "p");
+    assert!(diff.contains("<del>") && diff.contains("<ins>"));
+    let text = visible_text(diff);
+    assert_eq!(
+        text,
+        "This Offer to Exchange [removed: includes] [added: and our Securities and Exchange Commission reports referred to above include] forward-looking statements."
+    );
+    assert!(visible_text(&html)
+        .contains("removed words are struck through, added words are underlined"));
+}
+
+#[tokio::test]
+async fn an_added_amendment_asks_for_acknowledgment_again_and_shows_what_is_new() {
+    let original = parse_offer(OFFER).expect("valid");
+    let acks = original
+        .documents
+        .iter()
+        .map(election_core::disclosure::Acknowledgment::of)
+        .collect();
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
+    offer["version"] = serde_json::json!(3);
+    let amendments = offer["documents"][1]["amendments"]
+        .as_array_mut()
+        .expect("array");
+    amendments.push(serde_json::json!({
+        "number": 4,
+        "section": {"number": "8", "title": "Extension of Offer; Termination; Amendment"},
+        "change": "paragraph_inserted_after",
+        "location": "Immediately after the last paragraph",
+        "text": "A new paragraph."
+    }));
+    let html = widget_for_offer(&offer.to_string(), store_with_acks(SINGLE, acks)).await;
+    let banner = visible_text(element(&html, "ew-banner", "div"));
+    assert_eq!(
+        banner,
+        "The notice of amendment of September 13, 2001 changed after you acknowledged it: 1 new or changed amendment. Review what is new"
+    );
+    assert_eq!(html.matches("New since you acknowledged").count(), 1);
+    let fourth = visible_text(element(&html, "Amendment 4:", "article"));
+    assert!(fourth.contains("New since you acknowledged"), "{fourth}");
+    let acks = visible_text(element(&html, "ew-acks", "section"));
+    assert!(
+        acks.contains(
+            "Changed since you acknowledged it: please read amendment 4 and acknowledge again."
+        ),
+        "{acks}"
+    );
+    assert!(
+        acks.contains("1 document still to acknowledge before you can sign."),
+        "{acks}"
+    );
 }

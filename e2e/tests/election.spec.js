@@ -96,7 +96,7 @@ test('the election can be made by keyboard alone', async ({ page }) => {
 test('an employee with no eligible grant gets an explanation, not choices', async ({ page }) => {
   await page.goto('/?holder=holders/e1003-priya-raman.json');
   await expect(page.getByText('None of your grants can be exchanged in this offer')).toBeVisible();
-  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: /option grants held by/ }).getByRole('checkbox')).toHaveCount(0);
   await expect(page.getByRole('cell', { name: /^Not eligible: the exercise price is below \$5\.00/ })).toHaveCount(3);
 });
 

@@ -1,17 +1,23 @@
-//! Each notice of amendment, with every amendment's new legal text verbatim under the
-//! heading of the section it changes.
+//! Each notice of amendment: every amendment under the heading of the section it changes,
+//! with the kind of change, the new legal text verbatim, what it replaced (a word diff)
+//! where the data has the prior text, and a plain-language note set apart as not legal
+//! text. Amendments new since the employee acknowledged the notice are marked.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use election_core::{Amendment, Document, Offer};
+use election_core::disclosure::{ack_status, word_diff, AckStatus, Acknowledgment, DiffPart};
+use election_core::{Amendment, ChangeKind, Document, Offer};
 use yew::prelude::*;
 
+use crate::components::disclosure::notice_anchor;
 use crate::components::legal_paragraphs;
 use crate::format;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct AmendmentsProps {
     pub offer: Rc<Offer>,
+    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
 }
 
 #[component]
@@ -20,7 +26,8 @@ pub fn Amendments(props: &AmendmentsProps) -> Html {
     html! {
         <>
             { for offer.notices().map(|notice| html! {
-                <Notice key={notice.id.clone()} offer={offer.clone()} notice_id={notice.id.clone()} />
+                <Notice key={notice.id.clone()} offer={offer.clone()} notice_id={notice.id.clone()}
+                    acknowledged={props.acknowledged.clone()} />
             }) }
         </>
     }
@@ -30,6 +37,7 @@ pub fn Amendments(props: &AmendmentsProps) -> Html {
 struct NoticeProps {
     offer: Rc<Offer>,
     notice_id: AttrValue,
+    acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
 }
 
 #[component]
@@ -45,6 +53,10 @@ fn Notice(props: &NoticeProps) -> Html {
             format!("{} dated {}", d.title, format::date(d.date))
         });
     let heading = format!("Amendments of {}", format::date(notice.date));
+    let new_since_ack: Vec<u64> = match ack_status(notice, props.acknowledged.get(&notice.id)) {
+        AckStatus::Changed { new_amendments } => new_amendments,
+        _ => Vec::new(),
+    };
     // Consecutive amendments to the same section share its heading.
     let mut groups: Vec<Vec<&Amendment>> = Vec::new();
     for a in &notice.amendments {
@@ -54,7 +66,7 @@ fn Notice(props: &NoticeProps) -> Html {
         }
     }
     html! {
-        <section class="ew-section ew-amendments" aria-label={heading.clone()}>
+        <section id={notice_anchor(&notice.id)} class="ew-section ew-amendments" aria-label={heading.clone()}>
             <h2>{ heading }</h2>
             <p class="ew-doc-meta">{ describe_notice(notice, &amended_title) }</p>
             if let Some(preamble) = &notice.preamble {
@@ -63,7 +75,7 @@ fn Notice(props: &NoticeProps) -> Html {
             { for groups.into_iter().map(|group| html! {
                 <section class="ew-amended-section">
                     <h3>{ group[0].section.heading() }</h3>
-                    { for group.into_iter().map(amendment) }
+                    { for group.into_iter().map(|a| amendment(a, new_since_ack.contains(&a.number))) }
                 </section>
             }) }
         </section>
@@ -88,10 +100,10 @@ fn describe_notice(notice: &Document, amended_title: &str) -> String {
     )
 }
 
-fn amendment(a: &Amendment) -> Html {
+fn amendment(a: &Amendment, new_since_ack: bool) -> Html {
     let page = a.page.map(|p| format!(", page {p}")).unwrap_or_default();
     let what = match a.change {
-        election_core::ChangeKind::ParagraphInsertedAfter => {
+        ChangeKind::ParagraphInsertedAfter => {
             format!("New paragraph inserted. {}{page}:", a.location)
         }
         _ => format!(
@@ -100,10 +112,54 @@ fn amendment(a: &Amendment) -> Html {
         ),
     };
     html! {
-        <article class="ew-amendment">
-            <h4>{ format!("Amendment {}: {}", a.number, a.change.label()) }</h4>
+        <article class={classes!("ew-amendment", new_since_ack.then_some("ew-amendment-new"))}>
+            <h4>
+                { format!("Amendment {}: {}", a.number, a.change.label()) }
+                if new_since_ack {
+                    { " " }<span class="ew-tag ew-tag-new">{ "New since you acknowledged" }</span>
+                }
+            </h4>
             <p class="ew-amendment-where">{ what }</p>
             <blockquote class="ew-legal">{ legal_paragraphs(&a.text) }</blockquote>
+            { what_changed(a) }
+            if let Some(note) = &a.plain_language {
+                <aside class="ew-plain" aria-label={format!("Plain-language note on amendment {}, not legal text", a.number)}>
+                    <p class="ew-plain-label">{ "Plain-language note — not part of the legal text" }</p>
+                    <p>{ note.clone() }</p>
+                </aside>
+            }
         </article>
+    }
+}
+
+/// The comparison with the prior text, or a plain statement of why there is none.
+fn what_changed(a: &Amendment) -> Html {
+    match (&a.prior_text, a.change) {
+        (_, ChangeKind::ParagraphInsertedAfter) => html! {
+            <p class="ew-muted ew-small">{ "This paragraph is new: no earlier text was removed." }</p>
+        },
+        (None, _) => html! {
+            <p class="ew-muted ew-small">
+                { "The text this replaced is not included in this offer's data, so no comparison can be shown." }
+            </p>
+        },
+        (Some(prior), _) => html! {
+            <div class="ew-diff">
+                <p class="ew-diff-label">
+                    { "What changed, word by word (removed words are struck through, added words are underlined):" }
+                </p>
+                <p class="ew-diff-text">
+                    { for word_diff(prior, &a.text).into_iter().map(|part| match part {
+                        DiffPart::Same(s) => html! { { s } },
+                        DiffPart::Removed(s) => html! {
+                            <del><span class="ew-sr-only">{ "[removed: " }</span>{ s }<span class="ew-sr-only">{ "]" }</span></del>
+                        },
+                        DiffPart::Added(s) => html! {
+                            <ins><span class="ew-sr-only">{ "[added: " }</span>{ s }<span class="ew-sr-only">{ "]" }</span></ins>
+                        },
+                    }) }
+                </p>
+            </div>
+        },
     }
 }

@@ -4,6 +4,7 @@
 pub mod amendments;
 pub mod app;
 pub mod decision;
+pub mod disclosure;
 pub mod error_panel;
 pub mod grants_table;
 pub mod offer_header;

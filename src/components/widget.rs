@@ -8,8 +8,10 @@ use election_core::rules;
 use election_core::value::Comparison;
 use yew::prelude::*;
 
+use crate::browser;
 use crate::components::amendments::Amendments;
 use crate::components::decision::DecisionSupport;
+use crate::components::disclosure::{Acknowledgments, AmendmentBanner};
 use crate::components::grants_table::GrantsTable;
 use crate::components::offer_header::OfferHeader;
 use crate::components::terms::Terms;
@@ -39,7 +41,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
     {
         let (store, dispatcher) = (props.drafts.clone(), state.dispatcher());
         let draft_state = (*state).clone();
-        use_effect_with((state.picks.clone(), state.new_price.clone()), move |_| {
+        let deps = (
+            state.picks.clone(),
+            state.new_price.clone(),
+            state.acknowledged.clone(),
+        );
+        use_effect_with(deps, move |_| {
             let result = if draft_state.is_pristine() {
                 store.0.remove(&key)
             } else {
@@ -75,6 +82,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback((), move |id: AttrValue, _| {
             dispatcher.dispatch(Action::Toggle(id))
+        })
+    };
+    let on_acknowledge = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |(id, ack), _| {
+            dispatcher.dispatch(Action::Acknowledge(id, ack))
         })
     };
     let on_price = {
@@ -128,6 +141,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     html! {
         <div class="ew" data-state="ready" lang="en">
             <OfferHeader offer={offer.clone()} />
+            <AmendmentBanner offer={offer.clone()} acknowledged={state.acknowledged.clone()} />
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
                 <p class="ew-employee">
@@ -177,7 +191,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                             <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged}>
                                 { "Exchange all eligible grants" }
                             </button>
-                            <button type="button" class="ew-button ew-button-secondary" onclick={start_over} disabled={state.is_pristine()}>
+                            <button type="button" class="ew-button ew-button-secondary" onclick={start_over} disabled={!state.has_choices()}>
                                 { "Start over" }
                             </button>
                         </div>
@@ -196,7 +210,13 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 />
             }
             <Terms offer={offer.clone()} />
-            <Amendments offer={offer.clone()} />
+            <Amendments offer={offer.clone()} acknowledged={state.acknowledged.clone()} />
+            <Acknowledgments offer={offer.clone()} acknowledged={state.acknowledged.clone()} {on_acknowledge} />
+            <div class="ew-footer">
+                <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
+                    { "Print or save as PDF" }
+                </button>
+            </div>
         </div>
     }
 }

@@ -1,0 +1,166 @@
+//! Disclosure: the notice that the offer was amended, and the employee's acknowledgment of
+//! each document, which records the digest of the text as it stood.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use election_core::disclosure::{
+    ack_status, document_digest, offer_digest, AckStatus, Acknowledgment,
+};
+use election_core::{DocumentKind, Offer};
+use yew::prelude::*;
+
+use crate::format;
+
+/// The id of a notice's section, for links to it from the banner.
+pub fn notice_anchor(notice_id: &str) -> String {
+    format!("election-widget-notice-{notice_id}")
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct AmendmentBannerProps {
+    pub offer: Rc<Offer>,
+    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
+}
+
+/// Shown while a notice of amendment is not acknowledged as it stands.
+#[component]
+pub fn AmendmentBanner(props: &AmendmentBannerProps) -> Html {
+    let lines: Vec<Html> = props
+        .offer
+        .notices()
+        .filter_map(|notice| {
+            let when = format::date(notice.date);
+            let href = format!("#{}", notice_anchor(&notice.id));
+            match ack_status(notice, props.acknowledged.get(&notice.id)) {
+                AckStatus::Current => None,
+                AckStatus::Missing => Some(html! {
+                    <p>
+                        <strong>{ format!("The offer was amended on {when}: {}.",
+                            format::plural(notice.amendments.len() as u64, "change", "changes")) }</strong>
+                        { " " }<a {href}>{ "Review the amendments" }</a>
+                    </p>
+                }),
+                AckStatus::Changed { new_amendments } => Some(html! {
+                    <p>
+                        <strong>{ format!("The notice of amendment of {when} changed after you acknowledged it: {}.",
+                            format::plural(new_amendments.len() as u64, "new or changed amendment", "new or changed amendments")) }</strong>
+                        { " " }<a {href}>{ "Review what is new" }</a>
+                    </p>
+                }),
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="ew-banner" role="region" aria-label="Amendments to review">
+            { for lines }
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct AcknowledgmentsProps {
+    pub offer: Rc<Offer>,
+    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
+    /// Emits the document id and the acknowledgment to record (None to withdraw it).
+    pub on_acknowledge: Callback<(String, Option<Acknowledgment>)>,
+}
+
+/// One checkbox per document; each must be ticked before an election can be signed.
+#[component]
+pub fn Acknowledgments(props: &AcknowledgmentsProps) -> Html {
+    let offer = &props.offer;
+    let outstanding = offer
+        .documents
+        .iter()
+        .filter(|d| ack_status(d, props.acknowledged.get(&d.id)) != AckStatus::Current)
+        .count();
+    let combined = offer_digest(offer);
+    html! {
+        <section class="ew-section ew-acks" aria-label="Acknowledge the offer documents">
+            <h2>{ "Acknowledge the offer documents" }</h2>
+            <p>
+                { "Before you can sign your election, confirm that you have read each document. Your acknowledgment records \
+                   which text you saw, by its fingerprint: if a document changes later, you will be asked again." }
+            </p>
+            <ul class="ew-ack-list">
+                { for offer.documents.iter().map(|doc| {
+                    let status = ack_status(doc, props.acknowledged.get(&doc.id));
+                    let digest = document_digest(doc);
+                    let label = match doc.kind {
+                        DocumentKind::OfferToExchange => format!(
+                            "I have read the {} dated {}.", doc.title, format::date(doc.date)),
+                        DocumentKind::NoticeOfAmendment => format!(
+                            "I have read the {} dated {} ({}).", doc.title, format::date(doc.date),
+                            format::plural(doc.amendments.len() as u64, "amendment", "amendments")),
+                    };
+                    let onchange = {
+                        let (on_ack, doc) = (props.on_acknowledge.clone(), doc.clone());
+                        let current = status == AckStatus::Current;
+                        Callback::from(move |_: Event| {
+                            on_ack.emit((doc.id.clone(), (!current).then(|| Acknowledgment::of(&doc))));
+                        })
+                    };
+                    html! {
+                        <li class="ew-ack">
+                            <label class="ew-ack-label">
+                                <input type="checkbox" checked={status == AckStatus::Current} {onchange} />
+                                <span>{ label }</span>
+                            </label>
+                            if doc.kind == DocumentKind::OfferToExchange && doc.preamble.is_none() {
+                                <p class="ew-muted ew-small">
+                                    { format!("Its full text is not reproduced here. For a copy, contact {}.",
+                                        offer.contacts.first().map_or("your HR team".to_owned(), |c| c.name.clone())) }
+                                </p>
+                            }
+                            if let AckStatus::Changed { new_amendments } = &status {
+                                <p class="ew-note ew-warning">
+                                    { format!("Changed since you acknowledged it: please read {} and acknowledge again.",
+                                        amendment_list(new_amendments)) }
+                                </p>
+                            }
+                            { fingerprint("Fingerprint", &digest) }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <p class="ew-ack-status" role="status">
+                {
+                    if outstanding == 0 {
+                        "All documents acknowledged.".to_owned()
+                    } else {
+                        format!("{} still to acknowledge before you can sign.",
+                            format::plural(outstanding as u64, "document", "documents"))
+                    }
+                }
+            </p>
+            { fingerprint("Disclosure fingerprint (all documents)", &combined) }
+        </section>
+    }
+}
+
+fn amendment_list(numbers: &[u64]) -> String {
+    let names: Vec<String> = numbers.iter().map(|n| format!("amendment {n}")).collect();
+    match names.as_slice() {
+        [] => "the document".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A digest as a short fingerprint, with the full value on request.
+fn fingerprint(label: &str, digest: &election_core::disclosure::Digest) -> Html {
+    html! {
+        <div class="ew-fingerprint">
+            <span class="ew-muted ew-small">{ format!("{label}: ") }</span>
+            <code>{ digest.fingerprint() }</code>
+            <details>
+                <summary>{ "Show the full fingerprint" }</summary>
+                <code class="ew-digest">{ format!("SHA-256 {}", digest.hex()) }</code>
+            </details>
+        </div>
+    }
+}
