@@ -70,7 +70,8 @@ impl Draft {
 
     /// A stored draft; anything unreadable (another version, a hand edit) is `None`.
     pub fn from_json(text: &str) -> Option<Draft> {
-        serde_json::from_str(text).ok()
+        // `from_slice` shares the parser instantiation the loader and canonicaliser use.
+        serde_json::from_slice(text.as_bytes()).ok()
     }
 }
 

@@ -67,7 +67,7 @@ test('a prior text in the data shows a word diff a screen reader can tell apart'
   await page.goto('/?offer=fixtures/with-prior.json&holder=holders/e1001-avery-lindqvist.json');
   const diff = page.locator('.ew-diff-text');
   await expect(diff).toHaveText(
-    'This Offer to Exchange [removed: includes][added: and our Securities and Exchange Commission reports referred to above include] forward-looking statements.',
+    'This Offer to Exchange [removed: includes] [added: and our Securities and Exchange Commission reports referred to above include] forward-looking statements.',
   );
   await expect(diff.locator('del')).toHaveCSS('text-decoration-line', 'line-through');
   await expect(diff.locator('ins')).toHaveCSS('text-decoration-line', 'underline');

@@ -4,7 +4,6 @@
 //! text. Amendments new since the employee acknowledged the notice are marked.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use election_core::disclosure::{ack_status, word_diff, AckStatus, Acknowledgment, DiffPart};
 use election_core::{Amendment, ChangeKind, Document, Offer};
@@ -14,46 +13,29 @@ use crate::components::disclosure::notice_anchor;
 use crate::components::legal_paragraphs;
 use crate::format;
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct AmendmentsProps {
-    pub offer: Rc<Offer>,
-    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
+/// Every notice of amendment. Plain functions rather than components: no state, and each
+/// component type costs the bundle its own copy of Yew's lifecycle code.
+pub fn amendments(offer: &Offer, acknowledged: &BTreeMap<String, Acknowledgment>) -> Html {
+    offer
+        .notices()
+        .map(|n| notice(offer, n, acknowledged))
+        .collect()
 }
 
-#[component]
-pub fn Amendments(props: &AmendmentsProps) -> Html {
-    let offer = &props.offer;
-    html! {
-        <>
-            { for offer.notices().map(|notice| html! {
-                <Notice key={notice.id.clone()} offer={offer.clone()} notice_id={notice.id.clone()}
-                    acknowledged={props.acknowledged.clone()} />
-            }) }
-        </>
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Properties)]
-struct NoticeProps {
-    offer: Rc<Offer>,
-    notice_id: AttrValue,
-    acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
-}
-
-#[component]
-fn Notice(props: &NoticeProps) -> Html {
-    let Some(notice) = props.offer.document(&props.notice_id) else {
-        return Html::default();
-    };
+fn notice(
+    offer: &Offer,
+    notice: &Document,
+    acknowledged: &BTreeMap<String, Acknowledgment>,
+) -> Html {
     let amended_title = notice
         .amends
         .as_deref()
-        .and_then(|id| props.offer.document(id))
+        .and_then(|id| offer.document(id))
         .map_or_else(String::new, |d| {
             format!("{} dated {}", d.title, format::date(d.date))
         });
     let heading = format!("Amendments of {}", format::date(notice.date));
-    let new_since_ack: Vec<u64> = match ack_status(notice, props.acknowledged.get(&notice.id)) {
+    let new_since_ack: Vec<u64> = match ack_status(notice, acknowledged.get(&notice.id)) {
         AckStatus::Changed { new_amendments } => new_amendments,
         _ => Vec::new(),
     };
@@ -66,7 +48,7 @@ fn Notice(props: &NoticeProps) -> Html {
         }
     }
     html! {
-        <section id={notice_anchor(&notice.id)} class="ew-section ew-amendments" aria-label={heading.clone()}>
+        <section key={notice.id.clone()} id={notice_anchor(&notice.id)} class="ew-section ew-amendments" aria-label={heading.clone()}>
             <h2>{ heading }</h2>
             <p class="ew-doc-meta">{ describe_notice(notice, &amended_title) }</p>
             if let Some(preamble) = &notice.preamble {
@@ -151,15 +133,29 @@ fn what_changed(a: &Amendment) -> Html {
                 <p class="ew-diff-text">
                     { for word_diff(prior, &a.text).into_iter().map(|part| match part {
                         DiffPart::Same(s) => html! { { s } },
-                        DiffPart::Removed(s) => html! {
-                            <del><span class="ew-sr-only">{ "[removed: " }</span>{ s }<span class="ew-sr-only">{ "]" }</span></del>
-                        },
-                        DiffPart::Added(s) => html! {
-                            <ins><span class="ew-sr-only">{ "[added: " }</span>{ s }<span class="ew-sr-only">{ "]" }</span></ins>
-                        },
+                        DiffPart::Removed(s) => {
+                            let (words, space) = trailing_space(&s);
+                            html! { <>
+                                <del><span class="ew-sr-only">{ "[removed: " }</span>{ words.to_owned() }<span class="ew-sr-only">{ "]" }</span></del>
+                                { space.to_owned() }
+                            </> }
+                        }
+                        DiffPart::Added(s) => {
+                            let (words, space) = trailing_space(&s);
+                            html! { <>
+                                <ins><span class="ew-sr-only">{ "[added: " }</span>{ words.to_owned() }<span class="ew-sr-only">{ "]" }</span></ins>
+                                { space.to_owned() }
+                            </> }
+                        }
                     }) }
                 </p>
             </div>
         },
     }
+}
+
+/// `("words", " ")` from `"words "`: the space between words stays outside the marks.
+fn trailing_space(s: &str) -> (&str, &str) {
+    let words = s.trim_end();
+    (words, &s[words.len()..])
 }

@@ -2,8 +2,6 @@
 //! options the employee would give up against the new options, with the break-even price,
 //! drawn as an inline SVG chart and given as a table with the same numbers.
 
-use std::rc::Rc;
-
 use election_core::value::{Better, BreakEven, Comparison, ValuePoint};
 use election_core::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -11,20 +9,16 @@ use yew::prelude::*;
 
 use crate::format;
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct DecisionSupportProps {
-    /// None until at least one grant is chosen and the price assumption reads.
-    pub comparison: Option<Rc<Comparison>>,
-    /// The assumed new exercise price, as typed.
-    pub new_price: AttrValue,
-    pub price_error: Option<AttrValue>,
-    pub on_price: Callback<String>,
-}
-
-#[component]
-pub fn DecisionSupport(props: &DecisionSupportProps) -> Html {
+/// The comparison section. `comparison` is None until a grant is chosen and the price
+/// assumption (`new_price`, as typed) reads; `price_error` says why it does not.
+pub fn decision_support(
+    comparison: Option<&Comparison>,
+    new_price: &str,
+    price_error: Option<&str>,
+    on_price: &Callback<String>,
+) -> Html {
     let oninput = {
-        let on_price = props.on_price.clone();
+        let on_price = on_price.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             on_price.emit(input.value());
@@ -43,17 +37,17 @@ pub fn DecisionSupport(props: &DecisionSupportProps) -> Html {
                     <span class="ew-field-label">{ "Assumed market price on the new grant date (the new options' exercise price)" }</span>
                     <span class="ew-money-input">
                         <span aria-hidden="true">{ "$" }</span>
-                        <input type="text" inputmode="decimal" autocomplete="off" value={props.new_price.clone()}
-                            aria-invalid={props.price_error.is_some().then_some("true")} {oninput} />
+                        <input type="text" inputmode="decimal" autocomplete="off" value={new_price.to_owned()}
+                            aria-invalid={price_error.is_some().then_some("true")} {oninput} />
                     </span>
                 </label>
-                if let Some(error) = &props.price_error {
-                    <p class="ew-field-error" role="alert">{ error.clone() }</p>
+                if let Some(error) = price_error {
+                    <p class="ew-field-error" role="alert">{ error.to_owned() }</p>
                 }
             </div>
             {
-                match &props.comparison {
-                    None if props.price_error.is_none() => html! {
+                match comparison {
+                    None if price_error.is_none() => html! {
                         <p class="ew-muted">{ "Choose at least one grant to exchange to compare what you give up with what you get." }</p>
                     },
                     None => Html::default(),

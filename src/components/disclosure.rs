@@ -2,7 +2,6 @@
 //! each document, which records the digest of the text as it stood.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use election_core::disclosure::{
     ack_status, document_digest, offer_digest, AckStatus, Acknowledgment,
@@ -17,22 +16,14 @@ pub fn notice_anchor(notice_id: &str) -> String {
     format!("election-widget-notice-{notice_id}")
 }
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct AmendmentBannerProps {
-    pub offer: Rc<Offer>,
-    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
-}
-
 /// Shown while a notice of amendment is not acknowledged as it stands.
-#[component]
-pub fn AmendmentBanner(props: &AmendmentBannerProps) -> Html {
-    let lines: Vec<Html> = props
-        .offer
+pub fn amendment_banner(offer: &Offer, acknowledged: &BTreeMap<String, Acknowledgment>) -> Html {
+    let lines: Vec<Html> = offer
         .notices()
         .filter_map(|notice| {
             let when = format::date(notice.date);
             let href = format!("#{}", notice_anchor(&notice.id));
-            match ack_status(notice, props.acknowledged.get(&notice.id)) {
+            match ack_status(notice, acknowledged.get(&notice.id)) {
                 AckStatus::Current => None,
                 AckStatus::Missing => Some(html! {
                     <p>
@@ -61,22 +52,18 @@ pub fn AmendmentBanner(props: &AmendmentBannerProps) -> Html {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct AcknowledgmentsProps {
-    pub offer: Rc<Offer>,
-    pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
-    /// Emits the document id and the acknowledgment to record (None to withdraw it).
-    pub on_acknowledge: Callback<(String, Option<Acknowledgment>)>,
-}
-
 /// One checkbox per document; each must be ticked before an election can be signed.
-#[component]
-pub fn Acknowledgments(props: &AcknowledgmentsProps) -> Html {
-    let offer = &props.offer;
+/// `on_acknowledge` gets the document id and the acknowledgment to record (None to
+/// withdraw it).
+pub fn acknowledgments(
+    offer: &Offer,
+    acknowledged: &BTreeMap<String, Acknowledgment>,
+    on_acknowledge: &Callback<(String, Option<Acknowledgment>)>,
+) -> Html {
     let outstanding = offer
         .documents
         .iter()
-        .filter(|d| ack_status(d, props.acknowledged.get(&d.id)) != AckStatus::Current)
+        .filter(|d| ack_status(d, acknowledged.get(&d.id)) != AckStatus::Current)
         .count();
     let combined = offer_digest(offer);
     html! {
@@ -88,7 +75,7 @@ pub fn Acknowledgments(props: &AcknowledgmentsProps) -> Html {
             </p>
             <ul class="ew-ack-list">
                 { for offer.documents.iter().map(|doc| {
-                    let status = ack_status(doc, props.acknowledged.get(&doc.id));
+                    let status = ack_status(doc, acknowledged.get(&doc.id));
                     let digest = document_digest(doc);
                     let label = match doc.kind {
                         DocumentKind::OfferToExchange => format!(
@@ -98,7 +85,7 @@ pub fn Acknowledgments(props: &AcknowledgmentsProps) -> Html {
                             format::plural(doc.amendments.len() as u64, "amendment", "amendments")),
                     };
                     let onchange = {
-                        let (on_ack, doc) = (props.on_acknowledge.clone(), doc.clone());
+                        let (on_ack, doc) = (on_acknowledge.clone(), doc.clone());
                         let current = status == AckStatus::Current;
                         Callback::from(move |_: Event| {
                             on_ack.emit((doc.id.clone(), (!current).then(|| Acknowledgment::of(&doc))));

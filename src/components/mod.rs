@@ -23,8 +23,7 @@ pub fn legal_paragraphs(text: &str) -> Html {
 }
 
 /// The badge on anything the filing does not state.
-#[component]
-pub fn IllustrativeBadge() -> Html {
+pub fn illustrative_badge() -> Html {
     html! {
         <span class="ew-badge" title="Not stated in the filed offer documents; an example for this demonstration">
             { "Illustrative" }

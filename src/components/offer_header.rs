@@ -1,20 +1,13 @@
 //! Who makes the offer, what it is, and when it expires, in the documents' own words.
 
-use std::rc::Rc;
-
 use election_core::Offer;
 use yew::prelude::*;
 
 use crate::format;
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct OfferHeaderProps {
-    pub offer: Rc<Offer>,
-}
-
-#[component]
-pub fn OfferHeader(props: &OfferHeaderProps) -> Html {
-    let offer = &props.offer;
+/// The header. A plain function rather than a component: it has no state, and each
+/// component type costs the bundle its own copy of Yew's lifecycle code.
+pub fn offer_header(offer: &Offer) -> Html {
     let dated = offer
         .documents
         .iter()

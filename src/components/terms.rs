@@ -1,20 +1,12 @@
 //! The exchange terms, each marked when the filing does not state it.
 
-use std::rc::Rc;
-
 use election_core::{Offer, Source};
 use yew::prelude::*;
 
-use crate::components::IllustrativeBadge;
+use crate::components::illustrative_badge;
 
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct TermsProps {
-    pub offer: Rc<Offer>,
-}
-
-#[component]
-pub fn Terms(props: &TermsProps) -> Html {
-    let t = &props.offer.terms;
+pub fn terms(offer: &Offer) -> Html {
+    let t = &offer.terms;
     let rows = [
         (
             "Eligible options",
@@ -45,7 +37,7 @@ pub fn Terms(props: &TermsProps) -> Html {
                         <dt>
                             { *name }
                             if *source == Source::Illustrative {
-                                { " " }<IllustrativeBadge />
+                                { " " }{ illustrative_badge() }
                             }
                         </dt>
                         <dd>{ (*summary).clone() }</dd>

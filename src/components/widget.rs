@@ -2,20 +2,18 @@
 //! support, the terms and the amendments. Holds the election state; the rules that give
 //! it meaning are `election_core::resolve`.
 
-use std::rc::Rc;
-
 use election_core::rules;
 use election_core::value::Comparison;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::amendments::Amendments;
-use crate::components::decision::DecisionSupport;
-use crate::components::disclosure::{Acknowledgments, AmendmentBanner};
+use crate::components::amendments::amendments;
+use crate::components::decision::decision_support;
+use crate::components::disclosure::{acknowledgments, amendment_banner};
 use crate::components::grants_table::GrantsTable;
-use crate::components::offer_header::OfferHeader;
-use crate::components::terms::Terms;
-use crate::components::IllustrativeBadge;
+use crate::components::illustrative_badge;
+use crate::components::offer_header::offer_header;
+use crate::components::terms::terms;
 use crate::drafts::{self, Drafts};
 use crate::election_state::{Action, ElectionState};
 use crate::format;
@@ -140,15 +138,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     html! {
         <div class="ew" data-state="ready" lang="en">
-            <OfferHeader offer={offer.clone()} />
-            <AmendmentBanner offer={offer.clone()} acknowledged={state.acknowledged.clone()} />
+            { offer_header(offer) }
+            { amendment_banner(offer, &state.acknowledged) }
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
                 <p class="ew-employee">
                     <span>{ holder.employee.name.clone() }</span>
                     <span class="ew-muted">{ format!(" · Employee ID {}", holder.employee.id) }</span>
                     if holder.illustrative {
-                        { " " }<IllustrativeBadge />
+                        { " " }{ illustrative_badge() }
                         <span class="ew-sr-only">{ " (fictional sample employee)" }</span>
                     }
                 </p>
@@ -202,16 +200,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 }
             </section>
             if any_eligible {
-                <DecisionSupport
-                    comparison={comparison.map(Rc::new)}
-                    new_price={AttrValue::from(state.new_price.clone())}
-                    price_error={price.err().map(AttrValue::from)}
-                    {on_price}
-                />
+                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price) }
             }
-            <Terms offer={offer.clone()} />
-            <Amendments offer={offer.clone()} acknowledged={state.acknowledged.clone()} />
-            <Acknowledgments offer={offer.clone()} acknowledged={state.acknowledged.clone()} {on_acknowledge} />
+            { terms(offer) }
+            { amendments(offer, &state.acknowledged) }
+            { acknowledgments(offer, &state.acknowledged, &on_acknowledge) }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
                     { "Print or save as PDF" }
