@@ -47,13 +47,20 @@ async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
 
 /// A memory store holding a draft for `holder` that picks `picks`.
 fn store_with_draft(holder: &str, picks: &[&str], new_price: &str) -> Drafts {
+    store_with(
+        holder,
+        Draft {
+            picks: picks.iter().map(|s| (*s).to_owned()).collect(),
+            new_price: new_price.to_owned(),
+            acknowledged: Default::default(),
+        },
+    )
+}
+
+/// A memory store holding `draft` for `holder`'s employee.
+fn store_with(holder: &str, draft: Draft) -> Drafts {
     let h = parse_holder(holder, None).expect("valid");
     let store = MemoryStore::default();
-    let draft = Draft {
-        picks: picks.iter().map(|s| (*s).to_owned()).collect(),
-        new_price: new_price.to_owned(),
-        acknowledged: Default::default(),
-    };
     store
         .save(
             &drafts::key("mpower-2001-option-exchange", &h.employee.id),
@@ -445,23 +452,17 @@ async fn a_bad_price_assumption_is_named_and_nothing_is_charted() {
 
 /// A store holding a draft with the given acknowledgments (and no picks).
 fn store_with_acks(holder: &str, acks: Vec<election_core::disclosure::Acknowledgment>) -> Drafts {
-    let h = parse_holder(holder, None).expect("valid");
-    let store = MemoryStore::default();
-    let draft = Draft {
-        picks: Default::default(),
-        new_price: "1.00".into(),
-        acknowledged: acks
-            .into_iter()
-            .map(|a| (a.document_id.clone(), a))
-            .collect(),
-    };
-    store
-        .save(
-            &drafts::key("mpower-2001-option-exchange", &h.employee.id),
-            &draft.to_json(),
-        )
-        .expect("memory store");
-    Drafts(Rc::new(store))
+    store_with(
+        holder,
+        Draft {
+            picks: Default::default(),
+            new_price: "1.00".into(),
+            acknowledged: acks
+                .into_iter()
+                .map(|a| (a.document_id.clone(), a))
+                .collect(),
+        },
+    )
 }
 
 async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {

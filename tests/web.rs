@@ -38,6 +38,24 @@ fn gloo_utils_document() -> web_sys::Document {
         .expect("document")
 }
 
+/// Mounts the widget on a new host element with the given data and waits for it to
+/// settle; returns the host, the widget's root and the handle keeping it mounted.
+async fn mounted(
+    offer_url: String,
+    holder_url: String,
+) -> (Element, Element, yew::AppHandle<election_widget::App>) {
+    let host = host();
+    let app = mount(
+        host.clone(),
+        WidgetConfig {
+            offer_url,
+            holder_url,
+        },
+    );
+    let root = settled(&host).await;
+    (host, root, app)
+}
+
 /// Waits until the widget inside `host` settles (ready or error), up to five seconds.
 async fn settled(host: &Element) -> Element {
     for _ in 0..100 {
@@ -60,15 +78,7 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn mounts_and_shows_the_grants_table() {
-    let host = host();
-    let _app = mount(
-        host.clone(),
-        WidgetConfig {
-            offer_url: data_url(OFFER),
-            holder_url: data_url(DOZENS),
-        },
-    );
-    let root = settled(&host).await;
+    let (host, root, _app) = mounted(data_url(OFFER), data_url(DOZENS)).await;
     assert_eq!(root.get_attribute("data-state").as_deref(), Some("ready"));
     let holder = election_core::parse_holder(DOZENS, None).expect("valid");
 
@@ -94,16 +104,8 @@ async fn mounts_and_shows_the_grants_table() {
 
 #[wasm_bindgen_test]
 async fn a_broken_offer_shows_the_error_panel_in_the_dom() {
-    let host = host();
     let broken = OFFER.replace("\"62473L101\"", "\"62473L109\"");
-    let _app = mount(
-        host.clone(),
-        WidgetConfig {
-            offer_url: data_url(&broken),
-            holder_url: data_url(SINGLE),
-        },
-    );
-    let root = settled(&host).await;
+    let (host, root, _app) = mounted(data_url(&broken), data_url(SINGLE)).await;
     assert_eq!(root.get_attribute("data-state").as_deref(), Some("error"));
     assert_eq!(root.get_attribute("role").as_deref(), Some("alert"));
     assert_eq!(texts(&root, ".ew-path"), ["$.issuer.cusip"]);
@@ -112,16 +114,9 @@ async fn a_broken_offer_shows_the_error_panel_in_the_dom() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_file_is_named_with_the_reason() {
-    let host = host();
-    let _app = mount(
-        host.clone(),
-        WidgetConfig {
-            offer_url: data_url(OFFER),
-            // An address that cannot be fetched: the scheme is not one fetch serves.
-            holder_url: "unknown-scheme://nowhere/holder.json".into(),
-        },
-    );
-    let root = settled(&host).await;
+    // An address that cannot be fetched: the scheme is not one fetch serves.
+    let unreachable = "unknown-scheme://nowhere/holder.json".to_owned();
+    let (host, root, _app) = mounted(data_url(OFFER), unreachable).await;
     let text = root.dyn_ref::<HtmlElement>().expect("html").inner_text();
     assert!(
         text.contains("Employee file unknown-scheme://nowhere/holder.json: could not be loaded"),
@@ -135,15 +130,7 @@ async fn an_unreachable_file_is_named_with_the_reason() {
 /// grants (checked and locked), and updates the totals the screen reader hears.
 #[wasm_bindgen_test]
 async fn choosing_a_grant_in_the_dom_applies_the_rules() {
-    let host = host();
-    let _app = mount(
-        host.clone(),
-        WidgetConfig {
-            offer_url: data_url(OFFER),
-            holder_url: data_url(DOZENS),
-        },
-    );
-    let root = settled(&host).await;
+    let (host, root, _app) = mounted(data_url(OFFER), data_url(DOZENS)).await;
     let summary = || texts(&root, ".ew-summary").join("");
     assert!(
         summary().starts_with("You are keeping all your options"),

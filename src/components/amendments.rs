@@ -133,20 +133,8 @@ fn what_changed(a: &Amendment) -> Html {
                 <p class="ew-diff-text">
                     { for word_diff(prior, &a.text).into_iter().map(|part| match part {
                         DiffPart::Same(s) => html! { { s } },
-                        DiffPart::Removed(s) => {
-                            let (words, space) = trailing_space(&s);
-                            html! { <>
-                                <del><span class="ew-sr-only">{ "[removed: " }</span>{ words.to_owned() }<span class="ew-sr-only">{ "]" }</span></del>
-                                { space.to_owned() }
-                            </> }
-                        }
-                        DiffPart::Added(s) => {
-                            let (words, space) = trailing_space(&s);
-                            html! { <>
-                                <ins><span class="ew-sr-only">{ "[added: " }</span>{ words.to_owned() }<span class="ew-sr-only">{ "]" }</span></ins>
-                                { space.to_owned() }
-                            </> }
-                        }
+                        DiffPart::Removed(s) => marked("del", "removed", &s),
+                        DiffPart::Added(s) => marked("ins", "added", &s),
                     }) }
                 </p>
             </div>
@@ -154,8 +142,16 @@ fn what_changed(a: &Amendment) -> Html {
     }
 }
 
-/// `("words", " ")` from `"words "`: the space between words stays outside the marks.
-fn trailing_space(s: &str) -> (&str, &str) {
+/// Removed or added words in `<del>` or `<ins>`, told apart by more than colour: struck
+/// through or underlined on screen, "[removed: …]" or "[added: …]" to a screen reader.
+/// The space after the words stays outside the mark.
+fn marked(tag: &'static str, spoken: &str, s: &str) -> Html {
     let words = s.trim_end();
-    (words, &s[words.len()..])
+    let space = &s[words.len()..];
+    html! { <>
+        <@{tag}>
+            <span class="ew-sr-only">{ format!("[{spoken}: ") }</span>{ words.to_owned() }<span class="ew-sr-only">{ "]" }</span>
+        </@>
+        { space.to_owned() }
+    </> }
 }

@@ -120,20 +120,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
     };
 
     let price = format::parse_money(&state.new_price);
-    let comparison = match (&price, resolution.summary.grants) {
-        (Ok(new_exercise_price), n) if n > 0 => Some(Comparison {
-            tendered: holder
-                .grants
-                .iter()
-                .zip(&resolution.statuses)
-                .filter(|(_, s)| s.exchanged)
-                .map(|(g, _)| (g.exercise_price, g.outstanding))
-                .collect(),
-            new_options: resolution.summary.new_options,
-            new_exercise_price: *new_exercise_price,
-        }),
-        _ => None,
-    };
+    let comparison = price
+        .as_ref()
+        .ok()
+        .and_then(|&p| Comparison::of_election(holder, &resolution, p));
     let ignored: Vec<String> = resolution.ignored_picks.clone();
 
     html! {

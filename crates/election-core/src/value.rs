@@ -56,6 +56,29 @@ fn intrinsic(stock: Decimal, strike: Decimal, options: u64) -> Decimal {
 }
 
 impl Comparison {
+    /// What an election gives up against what it gets, with the employee's assumption for
+    /// the new exercise price; None when nothing is tendered.
+    pub fn of_election(
+        holder: &crate::Holder,
+        resolution: &crate::Resolution,
+        new_exercise_price: Decimal,
+    ) -> Option<Comparison> {
+        if resolution.summary.grants == 0 {
+            return None;
+        }
+        Some(Comparison {
+            tendered: holder
+                .grants
+                .iter()
+                .zip(&resolution.statuses)
+                .filter(|(_, s)| s.exchanged)
+                .map(|(g, _)| (g.exercise_price, g.outstanding))
+                .collect(),
+            new_options: resolution.summary.new_options,
+            new_exercise_price,
+        })
+    }
+
     pub fn kept_value(&self, stock: Decimal) -> Decimal {
         self.tendered
             .iter()

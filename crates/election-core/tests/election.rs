@@ -330,6 +330,16 @@ fn arb_grants() -> impl Strategy<Value = Vec<Grant>> {
     })
 }
 
+/// The grants whose bit is set in `mask` (bit i for grant i, wrapping at 64).
+fn picks_from_mask(h: &Holder, mask: u64) -> BTreeSet<String> {
+    h.grants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask >> (i % 64) & 1 == 1)
+        .map(|(_, g)| g.id.clone())
+        .collect()
+}
+
 fn arb_offer() -> impl Strategy<Value = Offer> {
     (any::<bool>(), 0u64..12).prop_map(|(same_price, months)| {
         let mut o = mpower();
@@ -361,10 +371,7 @@ proptest! {
     #[test]
     fn resolved_elections_are_closed_and_valid(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
         let h = sample(grants);
-        let chosen: BTreeSet<String> = h.grants.iter().enumerate()
-            .filter(|(i, _)| mask >> (i % 64) & 1 == 1)
-            .map(|(_, g)| g.id.clone())
-            .collect();
+        let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         prop_assert_eq!(r.election.check(&offer, &h), vec![]);
         let again: BTreeSet<String> = r.election.tendered.keys().cloned().collect();
@@ -390,10 +397,7 @@ proptest! {
     #[test]
     fn required_marks_match_what_unpicking_does(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
         let h = sample(grants);
-        let chosen: BTreeSet<String> = h.grants.iter().enumerate()
-            .filter(|(i, _)| mask >> (i % 64) & 1 == 1)
-            .map(|(_, g)| g.id.clone())
-            .collect();
+        let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         for (g, s) in h.grants.iter().zip(&r.statuses) {
             if !s.exchanged { continue; }
@@ -409,10 +413,7 @@ proptest! {
     #[test]
     fn dropping_a_required_grant_is_reported(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
         let h = sample(grants);
-        let chosen: BTreeSet<String> = h.grants.iter().enumerate()
-            .filter(|(i, _)| mask >> (i % 64) & 1 == 1)
-            .map(|(_, g)| g.id.clone())
-            .collect();
+        let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         for (g, s) in h.grants.iter().zip(&r.statuses) {
             let Some(req) = s.required else { continue };
