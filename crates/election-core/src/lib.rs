@@ -17,6 +17,7 @@ mod offer;
 mod problem;
 mod read;
 pub mod rules;
+pub mod timing;
 pub mod value;
 
 pub use election::{

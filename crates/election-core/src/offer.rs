@@ -90,6 +90,9 @@ pub struct Document {
     pub amends: Option<String>,
     /// Verbatim opening text of the document, where the data carries it.
     pub preamble: Option<String>,
+    /// For a notice of amendment: whether it changes the consideration offered (the offer
+    /// must then stay open 10 business days after it, not 5).
+    pub changes_consideration: bool,
     pub amendments: Vec<Amendment>,
 }
 
@@ -423,6 +426,11 @@ impl Offer {
                 ),
             );
         }
+        if let Some(problem) =
+            crate::timing::wording_problem(&self.expiration.legal_wording, self.expiration.instant)
+        {
+            pr.add(&root.key("expiration").key("legal_wording"), problem);
+        }
         let tiers = &self.terms.exchange_ratio.tiers;
         for (i, pair) in tiers.windows(2).enumerate() {
             if pair[1].from_exercise_price <= pair[0].from_exercise_price {
@@ -604,6 +612,7 @@ impl Document {
         let exhibit = o.opt("exhibit", text);
         let amends = o.opt("amends", ident);
         let preamble = o.opt("preamble", text);
+        let changes_consideration = o.opt("changes_consideration", boolean);
         let given = o.has("amendments");
         let amendments = o.opt("amendments", |v, p, pr| array(v, p, pr, Amendment::read));
         o.finish();
@@ -615,6 +624,7 @@ impl Document {
             exhibit,
             amends,
             preamble,
+            changes_consideration: changes_consideration.unwrap_or(false),
             amendments: if given { amendments? } else { Vec::new() },
         })
     }
