@@ -141,3 +141,156 @@ pub fn print() {
         }
     }
 }
+
+/// The monotonic clock, in milliseconds: unaffected by changes of the device's clock.
+pub fn mono_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// A trusted clock from the browser: anchored by [`measure_anchor`] or, in a preview, at
+/// the preview's moment.
+pub fn trusted_clock(anchor: crate::clock::Anchor) -> crate::clock::TrustedClock {
+    crate::clock::TrustedClock::new(
+        anchor,
+        std::rc::Rc::new(mono_now),
+        std::rc::Rc::new(local_date_time),
+    )
+}
+
+/// The page's own URL (asked again for its server's `Date` header).
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_else(|| "./".to_owned())
+}
+
+/// How many exchanges with a time source to make; the quickest one counts.
+const CLOCK_SAMPLES: usize = 4;
+
+/// Measures the time: from `time_url` (the server's time in ms) when given, else from the
+/// `Date` header of the page's own server (re-asked for `page_url`), else the device
+/// clock. Never fails: the worst case is the device clock, which the widget then names.
+pub async fn measure_anchor(time_url: Option<&str>, page_url: &str) -> crate::clock::Anchor {
+    use crate::clock::{anchor_from_samples, Anchor, ClockSource};
+    if let Some(url) = time_url {
+        let mut samples = Vec::new();
+        for _ in 0..CLOCK_SAMPLES {
+            if let Some(s) = sample(url, "GET", read_time_body).await {
+                samples.push(s);
+            }
+        }
+        if let Some(anchor) = anchor_from_samples(&samples, ClockSource::TimeEndpoint, 0.0) {
+            return anchor;
+        }
+    }
+    let mut samples = Vec::new();
+    for _ in 0..2 {
+        if let Some(s) = sample(page_url, "HEAD", |_, headers_date| headers_date).await {
+            samples.push(s);
+        }
+    }
+    // A Date header has whole seconds: the true time is within the second after it.
+    for s in &mut samples {
+        s.server_epoch_ms += 500.0;
+    }
+    if let Some(anchor) = anchor_from_samples(&samples, ClockSource::DateHeader, 500.0) {
+        return anchor;
+    }
+    Anchor {
+        epoch_ms: js_sys::Date::now(),
+        mono_ms: mono_now(),
+        uncertainty_ms: 0.0,
+        source: ClockSource::Device,
+    }
+}
+
+/// One timed request; `read` gets the body text and the `Date` header (ms) and returns the
+/// server's time in ms.
+async fn sample(
+    url: &str,
+    method: &str,
+    read: impl Fn(Option<String>, Option<f64>) -> Option<f64>,
+) -> Option<crate::clock::Sample> {
+    let window = web_sys::window()?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_cache(RequestCache::NoStore);
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(5_000)));
+    let sent = mono_now();
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let received = mono_now();
+    if !response.ok() {
+        return None;
+    }
+    let date = response
+        .headers()
+        .get("date")
+        .ok()
+        .flatten()
+        .map(|d| js_sys::Date::parse(&d))
+        .filter(|ms| ms.is_finite());
+    let body = if method == "GET" {
+        JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()
+    } else {
+        None
+    };
+    let server = read(body, date)?;
+    Some(crate::clock::Sample {
+        sent_mono_ms: sent,
+        received_mono_ms: received,
+        server_epoch_ms: server,
+    })
+}
+
+/// A time endpoint's answer: a JSON number of milliseconds, or `{"now_ms": …}`.
+fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
+    let value: serde_json::Value = serde_json::from_slice(body?.trim().as_bytes()).ok()?;
+    value
+        .as_f64()
+        .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+}
+
+/// The instant `epoch_ms` in the reader's own time zone and language, through the
+/// browser's Intl: "Thursday, September 27, 2001 at 8:59:00 PM PDT".
+pub fn local_date_time(epoch_ms: f64) -> String {
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    };
+    set("dateStyle", "full");
+    set("timeStyle", "long");
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    format
+        .format()
+        .call1(&format, &date)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Calls `f` whenever the page becomes visible again; the listener lives as long as the
+/// returned value.
+pub fn on_visible(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+    let document = web_sys::window()?.document()?;
+    let target: web_sys::EventTarget = document.clone().into();
+    Some(gloo_events::EventListener::new(
+        &target,
+        "visibilitychange",
+        move |_| {
+            if document.visibility_state() == web_sys::VisibilityState::Visible {
+                f();
+            }
+        },
+    ))
+}

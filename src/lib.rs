@@ -13,6 +13,7 @@
 //! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
 
 pub mod browser;
+pub mod clock;
 pub mod components;
 pub mod config;
 pub mod drafts;

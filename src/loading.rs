@@ -5,13 +5,17 @@ use std::rc::Rc;
 
 use election_core::{parse_holder, parse_offer, Holder, Offer, Problem};
 
-use crate::config::WidgetConfig;
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::{PreviewAt, WidgetConfig};
 
 /// Which of the widget's inputs a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataFile {
     Offer,
     Holder,
+    /// The page's settings (its URL parameters and the element's attributes).
+    Settings,
 }
 
 impl DataFile {
@@ -19,6 +23,7 @@ impl DataFile {
         match self {
             DataFile::Offer => "Offer file",
             DataFile::Holder => "Employee file",
+            DataFile::Settings => "Page setting",
         }
     }
 }
@@ -29,6 +34,8 @@ pub enum Failure {
     Unreachable(String),
     /// The file arrived but is not valid.
     Invalid(Vec<Problem>),
+    /// A page setting is not usable; the sentence says why.
+    Setting(String),
 }
 
 /// What is wrong with one input file.
@@ -52,6 +59,21 @@ impl PartialEq for Loaded {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.offer, &other.offer) && Rc::ptr_eq(&self.holder, &other.holder)
     }
+}
+
+/// The preview moment, if the page asks for one. A moment that cannot be read is an
+/// error, never a silent fall-back to the live clock (a preview must not become real).
+pub fn preview_instant(config: &WidgetConfig) -> Result<Option<DateTime<FixedOffset>>, FileReport> {
+    let Some(PreviewAt(text)) = &config.preview_at else {
+        return Ok(None);
+    };
+    DateTime::parse_from_rfc3339(text).map(Some).map_err(|_| FileReport {
+        file: DataFile::Settings,
+        location: format!("at={text}"),
+        failure: Failure::Setting(format!(
+            "the preview moment `{text}` is not an RFC 3339 instant with an offset, such as 2001-09-20T10:00:00-04:00 (or `live` for the real clock)"
+        )),
+    })
 }
 
 /// Checks what was fetched. A holder is checked against the offer when the offer is good,
@@ -103,7 +125,7 @@ mod tests {
     #[test]
     fn good_files_load() {
         let loaded = check(
-            &WidgetConfig::default(),
+            &WidgetConfig::defaults(),
             Ok(OFFER.into()),
             Ok(HOLDER.into()),
         )
@@ -115,14 +137,14 @@ mod tests {
     #[test]
     fn both_files_are_reported_when_both_are_bad() {
         let reports = check(
-            &WidgetConfig::default(),
+            &WidgetConfig::defaults(),
             Err("the server answered HTTP 404 Not Found".into()),
             Ok("{".into()),
         )
         .expect_err("fails");
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[0].file, DataFile::Offer);
-        assert_eq!(reports[0].location, WidgetConfig::default().offer_url);
+        assert_eq!(reports[0].location, WidgetConfig::defaults().offer_url);
         assert!(matches!(&reports[0].failure, Failure::Unreachable(m) if m.contains("404")));
         assert!(
             matches!(&reports[1].failure, Failure::Invalid(p) if p[0].message.contains("not valid JSON"))
@@ -130,10 +152,27 @@ mod tests {
     }
 
     #[test]
+    fn preview_moments() {
+        let mut config = WidgetConfig::defaults();
+        assert_eq!(preview_instant(&config), Ok(None));
+        config.preview_at = Some(PreviewAt("2001-09-20T10:00:00-04:00".into()));
+        assert_eq!(
+            preview_instant(&config).map(|t| t.map(|t| t.timestamp())),
+            Ok(Some(1_000_994_400))
+        );
+        config.preview_at = Some(PreviewAt("tomorrow".into()));
+        let report = preview_instant(&config).expect_err("unreadable");
+        assert_eq!(report.file, DataFile::Settings);
+        assert!(
+            matches!(report.failure, Failure::Setting(m) if m.contains("`tomorrow` is not an RFC 3339 instant"))
+        );
+    }
+
+    #[test]
     fn a_holder_for_another_offer_is_named() {
         let other = HOLDER.replace("mpower-2001-option-exchange", "acme-2002");
         let reports =
-            check(&WidgetConfig::default(), Ok(OFFER.into()), Ok(other)).expect_err("fails");
+            check(&WidgetConfig::defaults(), Ok(OFFER.into()), Ok(other)).expect_err("fails");
         assert_eq!(reports.len(), 1);
         assert_eq!(reports[0].file, DataFile::Holder);
         assert!(

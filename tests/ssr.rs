@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use election_core::{parse_holder, parse_offer};
+use election_widget::clock::{ClockSource, TrustedClock};
 use election_widget::components::app::App;
 use election_widget::components::error_panel::{ErrorPanel, ErrorPanelProps};
 use election_widget::components::widget::{Widget, WidgetProps};
@@ -41,8 +42,14 @@ async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
     render::<Widget>(WidgetProps {
         data: loaded(OFFER, holder),
         drafts,
+        clock: while_open(),
     })
     .await
+}
+
+/// Mpower's offer as previewed on September 20, 2001, 10:00 a.m. EDT: a week to go.
+fn while_open() -> TrustedClock {
+    TrustedClock::fixed(1_000_994_400_000.0, ClockSource::Preview)
 }
 
 /// A memory store holding a draft for `holder` that picks `picks`.
@@ -281,6 +288,7 @@ async fn offer_text_is_rendered_as_text_never_as_markup() {
     let html = render::<Widget>(WidgetProps {
         data: loaded(&offer.to_string(), SINGLE),
         drafts: Drafts::memory(),
+        clock: while_open(),
     })
     .await;
     assert!(!html.contains("<script>"));
@@ -297,6 +305,7 @@ async fn the_error_panel_names_each_file_and_every_problem_with_its_path() {
     let config = WidgetConfig {
         offer_url: "offers/broken.json".into(),
         holder_url: "holders/missing.json".into(),
+        ..WidgetConfig::defaults()
     };
     let reports = loading::check(
         &config,
@@ -328,7 +337,7 @@ async fn the_error_panel_names_each_file_and_every_problem_with_its_path() {
 #[tokio::test]
 async fn before_data_arrives_the_app_says_it_is_loading() {
     let html = render::<App>(AppProps {
-        config: WidgetConfig::default(),
+        config: WidgetConfig::defaults(),
     })
     .await;
     assert!(html.contains(r#"role="status""#));
@@ -469,6 +478,7 @@ async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {
     render::<Widget>(WidgetProps {
         data: loaded(offer, SINGLE),
         drafts,
+        clock: while_open(),
     })
     .await
 }
@@ -613,4 +623,126 @@ async fn an_added_amendment_asks_for_acknowledgment_again_and_shows_what_is_new(
         acks.contains("1 document still to acknowledge before you can sign."),
         "{acks}"
     );
+}
+
+async fn widget_at(epoch_ms: f64, source: ClockSource, holder: &str) -> String {
+    render::<Widget>(WidgetProps {
+        data: loaded(OFFER, holder),
+        drafts: store_with_draft(holder, &["H-2000-0417"], "1.00"),
+        clock: TrustedClock::fixed(epoch_ms, source),
+    })
+    .await
+}
+
+/// Milliseconds since the epoch of an RFC 3339 instant.
+fn ms(instant: &str) -> f64 {
+    chrono::DateTime::parse_from_rfc3339(instant)
+        .expect("instant")
+        .timestamp_millis() as f64
+}
+
+#[tokio::test]
+async fn the_countdown_in_each_phase() {
+    let cases = [
+        (
+            "2001-09-20T10:00:00-04:00",
+            "open",
+            "Time left: 7 days, 13 hours, 59 minutes",
+            "The offer is open.",
+        ),
+        (
+            "2001-09-27T20:00:00-04:00",
+            "closing",
+            "Time left: 03:59:00",
+            "Less than 24 hours left to make or change your election.",
+        ),
+        (
+            "2001-09-27T23:30:00-04:00",
+            "finalhour",
+            "Time left: 00:29:00",
+            "Less than one hour left to make or change your election.",
+        ),
+        (
+            "2001-09-27T23:59:00-04:00",
+            "closed",
+            "The offer has expired.",
+            "The offer has expired. Elections can no longer be made or changed.",
+        ),
+    ];
+    for (at, phase, shown, announced) in cases {
+        let html = widget_at(ms(at), ClockSource::TimeEndpoint, SINGLE).await;
+        let countdown = element(&html, "Time left to make your election", "section");
+        assert!(
+            countdown.contains(&format!(r#"data-phase="{phase}""#)),
+            "{at}: {countdown}"
+        );
+        let text = visible_text(countdown);
+        assert!(text.starts_with(shown), "{at}: {text}");
+        assert!(
+            text.contains("Deadline: 11:59 p.m., Eastern Daylight Time, on September 27, 2001.")
+        );
+        assert!(
+            text.contains("In your time zone: 2001-09-28T03:59:00+00:00."),
+            "{text}"
+        );
+        // The live region holds the phase only, so a screen reader hears it once.
+        let status = element(countdown, r#"role="status""#, "p");
+        assert_eq!(visible_text(status), announced);
+        assert!(countdown.contains(r#"aria-live="off""#) || phase == "closed");
+    }
+}
+
+#[tokio::test]
+async fn after_the_deadline_the_election_is_locked_and_says_why() {
+    let html = widget_at(
+        ms("2001-09-28T00:00:00-04:00"),
+        ClockSource::TimeEndpoint,
+        SINGLE,
+    )
+    .await;
+    let text = visible_text(&html);
+    assert!(text.contains("The offer expired at 11:59 p.m., Eastern Daylight Time, on September 27, 2001. Elections can no longer be made or changed; the last election received before the deadline governs."));
+    let table = element(&html, "ew-grants-table", "table");
+    assert!(
+        table.contains(r#"type="checkbox" disabled="disabled""#),
+        "{table}"
+    );
+    let acks = element(&html, "ew-acks", "section");
+    assert_eq!(acks.matches(r#"disabled="disabled""#).count(), 2);
+    // The saved draft still shows what was chosen.
+    assert!(text.contains("Exchange 1 grant, 12,000 options"));
+    // Before it, nothing is locked.
+    let html = widget_at(
+        ms("2001-09-27T23:58:59-04:00"),
+        ClockSource::TimeEndpoint,
+        SINGLE,
+    )
+    .await;
+    assert!(!html.contains(r#"type="checkbox" disabled="disabled""#));
+}
+
+#[tokio::test]
+async fn a_preview_says_so_and_a_device_clock_is_named() {
+    let html = widget_at(
+        ms("2001-09-20T10:00:00-04:00"),
+        ClockSource::Preview,
+        SINGLE,
+    )
+    .await;
+    let banner = visible_text(element(&html, r#"aria-label="Preview""#, "div"));
+    assert_eq!(
+        banner,
+        "Preview as of 2001-09-20T14:00:00+00:00. The clock runs from that moment. This is a preview: nothing can be submitted from it."
+    );
+    let html = widget_at(ms("2001-09-20T10:00:00-04:00"), ClockSource::Device, SINGLE).await;
+    assert!(!html.contains("Preview as of"));
+    assert!(visible_text(&html)
+        .contains("this device's clock is used: if it is wrong, so is this countdown."));
+    let html = widget_at(
+        ms("2001-09-20T10:00:00-04:00"),
+        ClockSource::DateHeader,
+        SINGLE,
+    )
+    .await;
+    assert!(!html.contains("device's clock"));
 }

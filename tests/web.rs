@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use election_widget::config::PreviewAt;
 use election_widget::{mount, WidgetConfig};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -45,13 +46,14 @@ async fn mounted(
     holder_url: String,
 ) -> (Element, Element, yew::AppHandle<election_widget::App>) {
     let host = host();
-    let app = mount(
-        host.clone(),
-        WidgetConfig {
-            offer_url,
-            holder_url,
-        },
-    );
+    // Mpower's offer expired in 2001: these tests preview a moment while it was open.
+    let config = WidgetConfig {
+        offer_url,
+        holder_url,
+        preview_at: Some(PreviewAt("2001-09-20T10:00:00-04:00".into())),
+        ..WidgetConfig::defaults()
+    };
+    let app = mount(host.clone(), config);
     let root = settled(&host).await;
     (host, root, app)
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::clock::{Anchor, ClockSource, TrustedClock};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::config::WidgetConfig;
@@ -20,9 +21,13 @@ pub struct AppProps {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
     Loading,
-    Ready(Loaded),
+    Ready(Loaded, TrustedClock),
     Failed(Rc<Vec<FileReport>>),
 }
+
+/// Re-measure the time this often (and whenever the page becomes visible again), so that
+/// a laptop that slept or a clock that drifted is caught.
+const REANCHOR_MS: u32 = 5 * 60 * 1000;
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -38,20 +43,81 @@ pub fn App(props: &AppProps) -> Html {
             let this_load = superseded.clone();
             state.set(LoadState::Loading);
             yew::platform::spawn_local(async move {
-                let (offer, holder) = futures::join!(
+                let preview = match loading::preview_instant(&config) {
+                    Ok(p) => p,
+                    Err(report) => {
+                        state.set(LoadState::Failed(Rc::new(vec![report])));
+                        return;
+                    }
+                };
+                let clock = async {
+                    match preview {
+                        // A preview's clock runs from the chosen moment.
+                        Some(at) => Anchor {
+                            epoch_ms: at.timestamp_millis() as f64,
+                            mono_ms: browser::mono_now(),
+                            uncertainty_ms: 0.0,
+                            source: ClockSource::Preview,
+                        },
+                        None => {
+                            browser::measure_anchor(
+                                config.time_url.as_deref(),
+                                &browser::page_url(),
+                            )
+                            .await
+                        }
+                    }
+                };
+                let (offer, holder, anchor) = futures::join!(
                     browser::fetch_text(&config.offer_url),
-                    browser::fetch_text(&config.holder_url)
+                    browser::fetch_text(&config.holder_url),
+                    clock
                 );
                 if this_load.get() {
                     return;
                 }
                 browser::mark(browser::DATA_MARK);
                 state.set(match loading::check(&config, offer, holder) {
-                    Ok(loaded) => LoadState::Ready(loaded),
+                    Ok(loaded) => LoadState::Ready(loaded, browser::trusted_clock(anchor)),
                     Err(reports) => LoadState::Failed(Rc::new(reports)),
                 });
             });
             move || superseded.set(true)
+        });
+    }
+
+    // Re-anchor the clock now and then, and when the page is shown again (not in a
+    // preview, whose clock is the chosen moment).
+    {
+        let state = state.clone();
+        let (live, loaded) = match &*state {
+            LoadState::Ready(loaded, clock) => (
+                clock.anchor.source != ClockSource::Preview,
+                Some(loaded.clone()),
+            ),
+            _ => (false, None),
+        };
+        let time_url = props.config.time_url.clone();
+        // Keyed by the data too, so the state this effect holds is the current load's.
+        use_effect_with((live, loaded), move |&(live, _)| {
+            let reanchor = move || {
+                let (state, time_url) = (state.clone(), time_url.clone());
+                yew::platform::spawn_local(async move {
+                    let anchor =
+                        browser::measure_anchor(time_url.as_deref(), &browser::page_url()).await;
+                    if let LoadState::Ready(loaded, clock) = &*state {
+                        state.set(LoadState::Ready(loaded.clone(), clock.with_anchor(anchor)));
+                    }
+                });
+            };
+            let handles = live.then(|| {
+                let again = reanchor.clone();
+                (
+                    gloo_timers::callback::Interval::new(REANCHOR_MS, again),
+                    browser::on_visible(reanchor),
+                )
+            });
+            move || drop(handles)
         });
     }
 
@@ -68,9 +134,9 @@ pub fn App(props: &AppProps) -> Html {
                 <p>{ "Loading the offer…" }</p>
             </div>
         },
-        LoadState::Ready(loaded) => {
-            html! { <Widget data={loaded.clone()} drafts={(*drafts).clone()} /> }
-        }
+        LoadState::Ready(loaded, clock) => html! {
+            <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} />
+        },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
     }
 }

@@ -59,6 +59,7 @@ pub fn acknowledgments(
     offer: &Offer,
     acknowledged: &BTreeMap<String, Acknowledgment>,
     on_acknowledge: &Callback<(String, Option<Acknowledgment>)>,
+    locked: bool,
 ) -> Html {
     let outstanding = offer
         .documents
@@ -94,7 +95,7 @@ pub fn acknowledgments(
                     html! {
                         <li class="ew-ack">
                             <label class="ew-ack-label">
-                                <input type="checkbox" checked={status == AckStatus::Current} {onchange} />
+                                <input type="checkbox" checked={status == AckStatus::Current} disabled={locked} {onchange} />
                                 <span>{ label }</span>
                             </label>
                             if doc.kind == DocumentKind::OfferToExchange && doc.preamble.is_none() {

@@ -30,6 +30,7 @@ pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
 fn report(r: &FileReport) -> Html {
     let summary = match &r.failure {
         Failure::Unreachable(_) => "could not be loaded".to_owned(),
+        Failure::Setting(_) => "cannot be used".to_owned(),
         Failure::Invalid(problems) => format::plural(problems.len() as u64, "problem", "problems"),
     };
     html! {
@@ -42,6 +43,7 @@ fn report(r: &FileReport) -> Html {
             {
                 match &r.failure {
                     Failure::Unreachable(why) => html! { <p>{ format!("It could not be loaded: {why}.") }</p> },
+                    Failure::Setting(why) => html! { <p>{ format!("It cannot be used: {why}.") }</p> },
                     Failure::Invalid(problems) => html! {
                         <ul class="ew-problems">
                             { for problems.iter().map(|p| html! {

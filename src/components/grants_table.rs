@@ -17,6 +17,9 @@ pub struct GrantsTableProps {
     /// Why each grant is not eligible, worded once per data load (None when eligible).
     pub reasons: Rc<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
+    /// After the deadline nothing can be chosen or changed.
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 /// Rows rendered with the first paint; enough for the visible part of the table.
@@ -93,6 +96,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                             new_options={s.new_options}
                             reason={props.reasons.get(index).cloned().flatten()}
                             on_toggle={props.on_toggle.clone()}
+                            locked={props.locked}
                         />
                     }) }
                 </tbody>
@@ -127,6 +131,7 @@ struct GrantRowProps {
     new_options: u64,
     reason: Option<AttrValue>,
     on_toggle: Callback<AttrValue>,
+    locked: bool,
 }
 
 /// One grant. A component of its own so that a toggle re-renders only the rows whose
@@ -169,7 +174,7 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td class="ew-choice">
                 if eligible {
                     <label class="ew-check">
-                        <input type="checkbox" checked={props.exchanged} disabled={props.required.is_some()} {onchange} />
+                        <input type="checkbox" checked={props.exchanged} disabled={props.required.is_some() || props.locked} {onchange} />
                         <span class="ew-sr-only">{ label }</span>
                     </label>
                 } else {

@@ -3,6 +3,7 @@
 
 pub mod amendments;
 pub mod app;
+pub mod countdown;
 pub mod decision;
 pub mod disclosure;
 pub mod error_panel;

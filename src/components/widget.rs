@@ -7,7 +7,9 @@ use election_core::value::Comparison;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::clock::{phase, ClockSource, Phase, TrustedClock};
 use crate::components::amendments::amendments;
+use crate::components::countdown::Countdown;
 use crate::components::decision::decision_support;
 use crate::components::disclosure::{acknowledgments, amendment_banner};
 use crate::components::grants_table::GrantsTable;
@@ -24,6 +26,8 @@ pub struct WidgetProps {
     pub data: Loaded,
     /// Where drafts are kept (the browser's storage in the page, memory in tests).
     pub drafts: Drafts,
+    /// The trusted clock (a preview's clock runs from the chosen moment).
+    pub clock: TrustedClock,
 }
 
 #[component]
@@ -55,6 +59,19 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
         });
     }
+
+    // The offer's phase, as the countdown last reported it (the countdown alone ticks).
+    let current_phase = {
+        let remaining = offer.expiration.instant.timestamp_millis() as f64 - props.clock.now_ms();
+        let initial = phase(remaining, props.clock.anchor.uncertainty_ms);
+        use_state(move || initial)
+    };
+    let on_phase = {
+        let current_phase = current_phase.clone();
+        use_callback((), move |p: Phase, _| current_phase.set(p))
+    };
+    let locked = *current_phase == Phase::Closed;
+    let preview = props.clock.anchor.source == ClockSource::Preview;
 
     let resolution = use_memo(
         (props.data.clone(), state.picks.clone()),
@@ -128,7 +145,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     html! {
         <div class="ew" data-state="ready" lang="en">
+            if preview {
+                <div class="ew-preview" role="note" aria-label="Preview">
+                    <strong>{ format!("Preview as of {}.", props.clock.local(props.clock.anchor.epoch_ms)) }</strong>
+                    { " The clock runs from that moment. This is a preview: nothing can be submitted from it." }
+                </div>
+            }
             { offer_header(offer) }
+            <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}
+                clock={props.clock.clone()} {on_phase} />
             { amendment_banner(offer, &state.acknowledged) }
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
@@ -140,6 +165,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                         <span class="ew-sr-only">{ " (fictional sample employee)" }</span>
                     }
                 </p>
+                if locked {
+                    <p class="ew-note ew-expired">
+                        { format!("The offer expired at {}. Elections can no longer be made or changed; the last election received before the deadline governs.",
+                            offer.expiration.legal_wording) }
+                    </p>
+                }
                 if let Some(problem) = &state.storage_problem {
                     <p class="ew-note ew-warning" role="status">
                         { format!("Drafts are not being saved: {problem}. Your choices will be lost if you leave or reload this page.") }
@@ -170,16 +201,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
                             { "." }
                         </p>
                     }
-                    <GrantsTable data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()} {on_toggle} />
+                    <GrantsTable data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()} {on_toggle} {locked} />
                     if any_eligible {
                         <p class="ew-summary" role="status" aria-live="polite" aria-atomic="true">
                             { resolution.summary.sentence() }
                         </p>
                         <div class="ew-actions">
-                            <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged}>
+                            <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged || locked}>
                                 { "Exchange all eligible grants" }
                             </button>
-                            <button type="button" class="ew-button ew-button-secondary" onclick={start_over} disabled={!state.has_choices()}>
+                            <button type="button" class="ew-button ew-button-secondary" onclick={start_over} disabled={!state.has_choices() || locked}>
                                 { "Start over" }
                             </button>
                         </div>
@@ -194,7 +225,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
             { terms(offer) }
             { amendments(offer, &state.acknowledged) }
-            { acknowledgments(offer, &state.acknowledged, &on_acknowledge) }
+            { acknowledgments(offer, &state.acknowledged, &on_acknowledge, locked) }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
                     { "Print or save as PDF" }

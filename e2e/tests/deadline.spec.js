@@ -1,0 +1,79 @@
+import { test, expect } from '@playwright/test';
+
+const DEADLINE = Date.parse('2001-09-27T23:59:00-04:00');
+const SINGLE = 'holder=holders/e1001-avery-lindqvist.json';
+const countdown = (page) => page.getByRole('region', { name: 'Time left to make your election' });
+const grantBox = (page) => page.getByRole('checkbox', { name: /^Exchange grant H-2000-0417/ });
+
+for (const [timezoneId, local] of [
+  ['America/New_York', 'Thursday, September 27, 2001 at 11:59:00 PM EDT'],
+  ['America/Los_Angeles', 'Thursday, September 27, 2001 at 8:59:00 PM PDT'],
+  ['Asia/Tokyo', 'Friday, September 28, 2001 at 12:59:00 PM GMT+9'],
+]) {
+  test.describe(`in ${timezoneId}`, () => {
+    test.use({ timezoneId, locale: 'en-US' });
+    test('the countdown and the deadline read right', async ({ page }) => {
+      await page.goto(`/?${SINGLE}&at=2001-09-27T20:00:00-04:00`);
+      await expect(countdown(page)).toContainText(/Time left: 03:5[89]:\d\d/);
+      await expect(countdown(page)).toContainText('Deadline: 11:59 p.m., Eastern Daylight Time, on September 27, 2001.');
+      await expect(countdown(page)).toContainText(`In your time zone: ${local}.`);
+    });
+  });
+}
+
+test('with the device clock an hour slow, the server time governs and the lock comes at the true deadline', async ({ page }) => {
+  const trueStart = DEADLINE - 30_000;
+  // The device believes it is an hour earlier than it is.
+  await page.clock.install({ time: trueStart - 3_600_000 });
+  const realStart = Date.now();
+  // The company's time endpoint tells the truth (the test's real time elapsed added).
+  await page.route('**/time-endpoint', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ now_ms: trueStart + (Date.now() - realStart) }) }),
+  );
+  await page.goto(`/?${SINGLE}&at=live&time=time-endpoint`);
+  await expect(countdown(page)).toContainText(/Time left: 00:00:(2\d|30)/);
+  await expect(grantBox(page)).toBeEnabled();
+  await expect(page.getByText("this device's clock is used")).toHaveCount(0);
+
+  // Two seconds before the true deadline: still open.
+  await page.clock.fastForward(27_000);
+  await expect(countdown(page)).toContainText(/Time left: 00:00:0[0-3]/);
+  await expect(grantBox(page)).toBeEnabled();
+  // At the true deadline (within a second): locked, though the device clock says 11 p.m.
+  await page.clock.fastForward(3_500);
+  await expect(countdown(page)).toContainText('The offer has expired.');
+  await expect(grantBox(page)).toBeDisabled();
+  await expect(page.getByText('Elections can no longer be made or changed; the last election received before the deadline governs.')).toBeVisible();
+  expect(await page.evaluate(() => new Date().getUTCHours())).toBe(2); // the device: 10:59 p.m. EDT
+});
+
+test('crossing the deadline in a preview locks the form, and a screen reader hears it once', async ({ page }) => {
+  await page.clock.install();
+  await page.goto(`/?${SINGLE}&at=2001-09-27T23:58:58-04:00`);
+  await expect(countdown(page)).toContainText(/Time left: 00:00:0[0-2]/);
+  await expect(countdown(page).getByRole('status')).toHaveText('Less than one hour left to make or change your election.');
+  await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
+  await page.clock.fastForward(3_000);
+  await expect(countdown(page)).toHaveAttribute('data-phase', 'closed');
+  await expect(countdown(page).getByRole('status')).toHaveText('The offer has expired. Elections can no longer be made or changed.');
+  await expect(grantBox(page)).toBeDisabled();
+  await expect(grantBox(page)).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Start over' })).toBeDisabled();
+});
+
+test('a preview says so on every screen, and a bad preview moment is an error, not a live widget', async ({ page }) => {
+  await page.goto(`/?${SINGLE}&at=2001-09-20T10:00:00-04:00`);
+  await expect(page.getByRole('note', { name: 'Preview' })).toContainText('Preview as of');
+  await expect(page.getByRole('note', { name: 'Preview' })).toContainText('nothing can be submitted from it');
+  await page.goto(`/?${SINGLE}&at=tomorrow`);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Page setting at=tomorrow: cannot be used');
+  await expect(alert).toContainText('`tomorrow` is not an RFC 3339 instant');
+});
+
+test('on the real clock Mpower\'s offer is long expired', async ({ page }) => {
+  await page.goto(`/?${SINGLE}&at=live`);
+  await expect(countdown(page)).toContainText('The offer has expired.');
+  await expect(grantBox(page)).toBeDisabled();
+  await expect(page.getByRole('note', { name: 'Preview' })).toHaveCount(0);
+});

@@ -1,0 +1,96 @@
+//! The deadline countdown. The only part of the widget that re-renders every second: it
+//! computes the time left from the trusted clock on each tick (never by counting down, so
+//! a throttled background tab is right the moment it wakes), ticks once a second in the
+//! last day and once a minute before, and tells the widget when the phase changes. A
+//! screen reader hears each phase once, not every second.
+
+use chrono::{DateTime, FixedOffset};
+use yew::prelude::*;
+
+use crate::browser;
+use crate::clock::{next_tick_ms, phase, ClockSource, Phase, Remaining, TrustedClock};
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct CountdownProps {
+    pub deadline: DateTime<FixedOffset>,
+    /// The deadline in the documents' words.
+    pub wording: AttrValue,
+    pub clock: TrustedClock,
+    pub on_phase: Callback<Phase>,
+}
+
+#[component]
+pub fn Countdown(props: &CountdownProps) -> Html {
+    let deadline_ms = props.deadline.timestamp_millis() as f64;
+    let now = use_state(|| props.clock.now_ms());
+    // A new anchor (re-measured, or a new preview moment) takes effect at once.
+    {
+        let now = now.clone();
+        use_effect_with(props.clock.clone(), move |clock| now.set(clock.now_ms()));
+    }
+    let remaining = deadline_ms - *now;
+    let current = phase(remaining, props.clock.anchor.uncertainty_ms);
+    // The next tick, timed to the next whole second (or minute); none once closed.
+    {
+        let (now, clock) = (now.clone(), props.clock.clone());
+        use_effect_with((*now, current), move |&(_, current)| {
+            let timer = (current != Phase::Closed).then(|| {
+                gloo_timers::callback::Timeout::new(next_tick_ms(remaining), move || {
+                    now.set(clock.now_ms())
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    // A tab brought back from the background is brought up to date at once.
+    {
+        let (now, clock) = (now.clone(), props.clock.clone());
+        use_effect_with(props.clock.clone(), move |_| {
+            let listener = browser::on_visible(move || now.set(clock.now_ms()));
+            move || drop(listener)
+        });
+    }
+    {
+        let on_phase = props.on_phase.clone();
+        use_effect_with(current, move |&p| on_phase.emit(p));
+    }
+
+    let local = props.clock.local(deadline_ms);
+    let source_note = match props.clock.anchor.source {
+        ClockSource::Device => Some(
+            "The time could not be checked with the company's server, so this device's clock is used: if it is wrong, so is this countdown.",
+        ),
+        _ => None,
+    };
+    let class = classes!(
+        "ew-countdown",
+        match current {
+            Phase::Open => "ew-phase-open",
+            Phase::Closing => "ew-phase-closing",
+            Phase::FinalHour => "ew-phase-final",
+            Phase::Closed => "ew-phase-closed",
+        }
+    );
+    html! {
+        <section {class} aria-label="Time left to make your election" data-phase={format!("{current:?}").to_lowercase()}>
+            if current == Phase::Closed {
+                <p class="ew-countdown-value">{ "The offer has expired." }</p>
+            } else {
+                <p class="ew-countdown-value">
+                    <span class="ew-countdown-label">{ "Time left: " }</span>
+                    <span class="ew-countdown-time" aria-live="off">{ Remaining(remaining).to_string() }</span>
+                </p>
+            }
+            <p class="ew-countdown-deadline">
+                { format!("Deadline: {}.", props.wording) }
+                if !local.is_empty() {
+                    <span class="ew-muted">{ format!(" In your time zone: {local}.") }</span>
+                }
+            </p>
+            if let Some(note) = source_note {
+                <p class="ew-muted ew-small">{ note }</p>
+            }
+            <p class="ew-sr-only" role="status">{ current.announcement() }</p>
+        </section>
+    }
+}
