@@ -45,6 +45,18 @@ pub fn query_params() -> Vec<(String, String)> {
 /// from here to [`READY_MARK`] is the widget's own work (parse, check, rules, render).
 pub const DATA_MARK: &str = "election-widget:data";
 
+/// The measure of one countdown tick, from its timer firing to its render done.
+pub const TICK_MEASURE: &str = "election-widget:tick";
+/// The mark a countdown tick starts with.
+pub const TICK_MARK: &str = "election-widget:tick-start";
+
+/// Measures from the mark `start` to now under `name` (for `make bench`).
+pub fn measure(name: &str, start: &str) {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.measure_with_start_mark(name, start);
+    }
+}
+
 /// Sets a performance mark (for `make bench`). Failing to mark is harmless.
 pub fn mark(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
@@ -260,23 +272,30 @@ fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
         .filter(|ms| ms.is_finite() && *ms > 0.0)
 }
 
+thread_local! {
+    /// One Intl formatter for the page: building one loads locale data and is far too
+    /// slow to do on every countdown tick.
+    static LOCAL_FORMAT: js_sys::Intl::DateTimeFormat = {
+        let options = js_sys::Object::new();
+        for (k, v) in [("dateStyle", "full"), ("timeStyle", "long")] {
+            let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options)
+    };
+}
+
 /// The instant `epoch_ms` in the reader's own time zone and language, through the
 /// browser's Intl: "Thursday, September 27, 2001 at 8:59:00 PM PDT".
 pub fn local_date_time(epoch_ms: f64) -> String {
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-    };
-    set("dateStyle", "full");
-    set("timeStyle", "long");
-    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
     let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
-    format
-        .format()
-        .call1(&format, &date)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+    LOCAL_FORMAT.with(|format| {
+        format
+            .format()
+            .call1(format, &date)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    })
 }
 
 /// Calls `f` whenever the page becomes visible again; the listener lives as long as the

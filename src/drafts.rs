@@ -61,6 +61,9 @@ pub struct Draft {
     pub new_price: String,
     #[serde(default)]
     pub acknowledged: BTreeMap<String, Acknowledgment>,
+    /// The deadline (RFC 3339) the employee last saw, to tell them when it moves.
+    #[serde(default)]
+    pub seen_deadline: Option<String>,
 }
 
 impl Draft {
@@ -116,6 +119,7 @@ mod tests {
             picks: ["A".to_owned(), "B".to_owned()].into_iter().collect(),
             new_price: "1.25".into(),
             acknowledged: BTreeMap::new(),
+            seen_deadline: Some("2001-09-27T23:59:00-04:00".into()),
         };
         // Drafts saved before acknowledgments existed still read.
         assert!(Draft::from_json(r#"{"picks":["A"],"new_price":"2"}"#).is_some());

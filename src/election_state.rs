@@ -21,6 +21,8 @@ pub struct ElectionState {
     pub new_price: String,
     /// Documents acknowledged, by id, each as it stood when acknowledged.
     pub acknowledged: Rc<BTreeMap<String, Acknowledgment>>,
+    /// The deadline (RFC 3339) the employee last saw, from the draft.
+    pub seen_deadline: Option<String>,
     /// Why drafts are not being saved, when they are not.
     pub storage_problem: Option<String>,
     /// A draft was found but could not be read, and was set aside.
@@ -36,6 +38,8 @@ pub enum Action {
     StartOver,
     /// Record (Some) or withdraw (None) the acknowledgment of the document with this id.
     Acknowledge(String, Option<Acknowledgment>),
+    /// The employee has now seen this deadline (RFC 3339).
+    SawDeadline(String),
     SetNewPrice(String),
     StorageFailed(String),
 }
@@ -46,6 +50,7 @@ impl ElectionState {
             picks: Rc::default(),
             new_price: DEFAULT_NEW_PRICE.to_owned(),
             acknowledged: Rc::default(),
+            seen_deadline: None,
             storage_problem: None,
             draft_unreadable: false,
         }
@@ -61,6 +66,7 @@ impl ElectionState {
                 Some(draft) => {
                     state.picks = Rc::new(draft.picks);
                     state.acknowledged = Rc::new(draft.acknowledged);
+                    state.seen_deadline = draft.seen_deadline;
                     if !draft.new_price.trim().is_empty() {
                         state.new_price = draft.new_price;
                     }
@@ -76,6 +82,7 @@ impl ElectionState {
             picks: (*self.picks).clone(),
             new_price: self.new_price.clone(),
             acknowledged: (*self.acknowledged).clone(),
+            seen_deadline: self.seen_deadline.clone(),
         }
     }
 
@@ -116,6 +123,12 @@ impl Reducible for ElectionState {
                     None => acks.remove(&id),
                 };
             }
+            Action::SawDeadline(deadline) => {
+                if self.seen_deadline.as_deref() == Some(deadline.as_str()) {
+                    return self;
+                }
+                next.seen_deadline = Some(deadline);
+            }
             Action::StorageFailed(problem) => {
                 if self.storage_problem.is_some() {
                     return self;
@@ -152,6 +165,7 @@ mod tests {
             picks: ["X".to_owned()].into_iter().collect(),
             new_price: "0.75".into(),
             acknowledged: BTreeMap::new(),
+            seen_deadline: None,
         };
         store.save("k", &draft.to_json()).unwrap();
         assert_eq!(ElectionState::restore(&store, "k").draft(), draft);

@@ -60,6 +60,7 @@ fn store_with_draft(holder: &str, picks: &[&str], new_price: &str) -> Drafts {
             picks: picks.iter().map(|s| (*s).to_owned()).collect(),
             new_price: new_price.to_owned(),
             acknowledged: Default::default(),
+            seen_deadline: None,
         },
     )
 }
@@ -470,6 +471,7 @@ fn store_with_acks(holder: &str, acks: Vec<election_core::disclosure::Acknowledg
                 .into_iter()
                 .map(|a| (a.document_id.clone(), a))
                 .collect(),
+            seen_deadline: None,
         },
     )
 }
@@ -745,4 +747,62 @@ async fn a_preview_says_so_and_a_device_clock_is_named() {
     )
     .await;
     assert!(!html.contains("device's clock"));
+}
+
+#[tokio::test]
+async fn a_preview_shows_hr_the_timing_checks_and_warns_when_one_fails() {
+    let html = widget_html(SINGLE).await;
+    let checks = visible_text(element(&html, "Offer timing checks", "section"));
+    assert!(checks.contains("Pass: Offer period: 23 business days, August 27, 2001 to September 27, 2001 (at least 20 required)."), "{checks}");
+    assert!(checks.contains("Pass: Open after the notice of September 13, 2001: 10 business days after the notice (at least 5 required)."));
+    assert!(checks.contains("Pass: 40th business day: October 23, 2001"));
+    assert!(!checks.contains("Warning"));
+
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
+    offer["expiration"]["instant"] = serde_json::json!("2001-09-20T23:59:00-04:00");
+    offer["expiration"]["legal_wording"] =
+        serde_json::json!("11:59 p.m., Eastern Daylight Time, on September 20, 2001");
+    let html = widget_for_offer(&offer.to_string(), Drafts::memory()).await;
+    let checks = visible_text(element(&html, "Offer timing checks", "section"));
+    assert!(
+        checks.contains("Warning: 1 timing check failed."),
+        "{checks}"
+    );
+    assert!(checks.contains("Pass: Open after the notice of September 13, 2001: 5 business days"));
+    assert!(checks.contains("Fail: Offer period: 18 business days"));
+
+    // Not shown to employees on the live clock.
+    let html = widget_at(
+        ms("2001-09-20T10:00:00-04:00"),
+        ClockSource::TimeEndpoint,
+        SINGLE,
+    )
+    .await;
+    assert!(!html.contains("Offer timing checks"));
+}
+
+#[tokio::test]
+async fn an_extended_deadline_is_said() {
+    let draft = |seen: &str| Draft {
+        picks: Default::default(),
+        new_price: "1.00".into(),
+        acknowledged: Default::default(),
+        seen_deadline: Some(seen.to_owned()),
+    };
+    let render_with = |d: Draft| async move {
+        render::<Widget>(WidgetProps {
+            data: loaded(OFFER, SINGLE),
+            drafts: store_with(SINGLE, d),
+            clock: while_open(),
+        })
+        .await
+    };
+    let html = render_with(draft("2001-09-24T23:59:00-04:00")).await;
+    assert!(visible_text(&html).contains(
+        "The offer was extended to 11:59 p.m., Eastern Daylight Time, on September 27, 2001."
+    ));
+    let html = render_with(draft("2001-09-27T23:59:00-04:00")).await;
+    assert!(!html.contains("extended to"));
+    let html = render_with(draft("2001-09-30T23:59:00-04:00")).await;
+    assert!(visible_text(&html).contains("The deadline was changed to 11:59 p.m."));
 }

@@ -36,6 +36,7 @@ pub fn Countdown(props: &CountdownProps) -> Html {
         use_effect_with((*now, current), move |&(_, current)| {
             let timer = (current != Phase::Closed).then(|| {
                 gloo_timers::callback::Timeout::new(next_tick_ms(remaining), move || {
+                    browser::mark(browser::TICK_MARK);
                     now.set(clock.now_ms())
                 })
             });
@@ -50,12 +51,17 @@ pub fn Countdown(props: &CountdownProps) -> Html {
             move || drop(listener)
         });
     }
+    // Each tick's cost, timer to rendered (read by `make bench`).
+    use_effect_with(*now, |_| {
+        browser::measure(browser::TICK_MEASURE, browser::TICK_MARK)
+    });
     {
         let on_phase = props.on_phase.clone();
         use_effect_with(current, move |&p| on_phase.emit(p));
     }
 
-    let local = props.clock.local(deadline_ms);
+    // The deadline in the reader's zone does not change from tick to tick.
+    let local = use_memo(props.clock.clone(), |clock| clock.local(deadline_ms));
     let source_note = match props.clock.anchor.source {
         ClockSource::Device => Some(
             "The time could not be checked with the company's server, so this device's clock is used: if it is wrong, so is this countdown.",
@@ -84,7 +90,7 @@ pub fn Countdown(props: &CountdownProps) -> Html {
             <p class="ew-countdown-deadline">
                 { format!("Deadline: {}.", props.wording) }
                 if !local.is_empty() {
-                    <span class="ew-muted">{ format!(" In your time zone: {local}.") }</span>
+                    <span class="ew-muted">{ format!(" In your time zone: {}.", *local) }</span>
                 }
             </p>
             if let Some(note) = source_note {

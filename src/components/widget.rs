@@ -71,6 +71,23 @@ pub fn Widget(props: &WidgetProps) -> Html {
         use_callback((), move |p: Phase, _| current_phase.set(p))
     };
     let locked = *current_phase == Phase::Closed;
+
+    // A deadline that moved since the employee last looked is said once, on this visit.
+    let deadline = offer.expiration.instant.to_rfc3339();
+    let moved = {
+        let (seen, now) = (state.seen_deadline.clone(), offer.expiration.instant);
+        use_state(move || {
+            seen.and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
+                .filter(|before| *before != now)
+                .map(|before| now > before)
+        })
+    };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(deadline, move |d| {
+            dispatcher.dispatch(Action::SawDeadline(d.clone()))
+        });
+    }
     let preview = props.clock.anchor.source == ClockSource::Preview;
 
     let resolution = use_memo(
@@ -154,6 +171,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
             { offer_header(offer) }
             <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}
                 clock={props.clock.clone()} {on_phase} />
+            if let Some(later) = *moved {
+                <p class="ew-note ew-warning" role="status">
+                    { format!("{} {}.", if later { "The offer was extended to" } else { "The deadline was changed to" },
+                        offer.expiration.legal_wording) }
+                </p>
+            }
             { amendment_banner(offer, &state.acknowledged) }
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
@@ -222,6 +245,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
             </section>
             if any_eligible {
                 { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price) }
+            }
+            if preview {
+                { crate::components::offer_header::timing_checks(offer) }
             }
             { terms(offer) }
             { amendments(offer, &state.acknowledged) }
