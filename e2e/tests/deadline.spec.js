@@ -77,3 +77,27 @@ test('on the real clock Mpower\'s offer is long expired', async ({ page }) => {
   await expect(grantBox(page)).toBeDisabled();
   await expect(page.getByRole('note', { name: 'Preview' })).toHaveCount(0);
 });
+
+test('when the offer is extended, the countdown follows and says so', async ({ page }) => {
+  await page.goto(`/?${SINGLE}&at=2001-09-26T12:00:00-04:00`);
+  await expect(countdown(page)).toContainText(/Time left: 1 day, 11 hours, 5\d minutes|Time left: 35:/);
+  await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
+
+  // The company extends the offer by a week; the employee comes back.
+  const { offerJson } = await import('./helpers.js');
+  const extended = offerJson();
+  extended.version = 3;
+  extended.expiration.instant = '2001-10-04T23:59:00-04:00';
+  extended.expiration.legal_wording = '11:59 p.m., Eastern Daylight Time, on October 4, 2001';
+  await page.route('**/offers/mpower-2001.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(extended) }),
+  );
+  await page.reload();
+  await expect(page.getByText('The offer was extended to 11:59 p.m., Eastern Daylight Time, on October 4, 2001.')).toBeVisible();
+  await expect(countdown(page)).toContainText('Time left: 8 days, 11 hours');
+  await expect(countdown(page)).toContainText('Deadline: 11:59 p.m., Eastern Daylight Time, on October 4, 2001.');
+  // Said once: the next visit is quiet.
+  await page.reload();
+  await expect(countdown(page)).toContainText('October 4, 2001');
+  await expect(page.getByText('The offer was extended to')).toHaveCount(0);
+});

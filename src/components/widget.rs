@@ -47,6 +47,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             state.picks.clone(),
             state.new_price.clone(),
             state.acknowledged.clone(),
+            state.seen_deadline.clone(),
         );
         use_effect_with(deps, move |_| {
             let result = if draft_state.is_pristine() {
