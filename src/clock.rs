@@ -110,8 +110,10 @@ impl PartialEq for TrustedClock {
 }
 
 impl fmt::Debug for TrustedClock {
+    // The source only: printing the anchor's floats would bring float formatting (some
+    // 20 KB) into the bundle for a debugging aid.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TrustedClock({:?})", self.anchor)
+        write!(f, "TrustedClock({:?})", self.anchor.source)
     }
 }
 
@@ -233,7 +235,11 @@ pub fn next_tick_ms(remaining_ms: f64) -> u32 {
     };
     let into = remaining_ms.rem_euclid(period);
     // At least 50 ms, so a tick landing on a boundary does not spin.
-    (if into < 50.0 { into + period } else { into }).clamp(50.0, period + 50.0) as u32
+    // `max`/`min`, not `clamp`: f64::clamp's assertion formats floats, which would bring
+    // float formatting (some 20 KB) into the bundle.
+    (if into < 50.0 { into + period } else { into })
+        .max(50.0)
+        .min(period + 50.0) as u32
 }
 
 #[cfg(test)]

@@ -68,17 +68,15 @@ pub fn Countdown(props: &CountdownProps) -> Html {
         ),
         _ => None,
     };
-    let class = classes!(
-        "ew-countdown",
-        match current {
-            Phase::Open => "ew-phase-open",
-            Phase::Closing => "ew-phase-closing",
-            Phase::FinalHour => "ew-phase-final",
-            Phase::Closed => "ew-phase-closed",
-        }
-    );
+    let name = match current {
+        Phase::Open => "open",
+        Phase::Closing => "closing",
+        Phase::FinalHour => "finalhour",
+        Phase::Closed => "closed",
+    };
+    let class = classes!("ew-countdown", format!("ew-phase-{name}"));
     html! {
-        <section {class} aria-label="Time left to make your election" data-phase={format!("{current:?}").to_lowercase()}>
+        <section {class} aria-label="Time left to make your election" data-phase={name}>
             if current == Phase::Closed {
                 <p class="ew-countdown-value">{ "The offer has expired." }</p>
             } else {
