@@ -23,11 +23,7 @@ pub struct Digest(pub [u8; 32]);
 
 impl Digest {
     fn of_canonical<T: Serialize>(value: &T) -> Digest {
-        // JCS fails only on non-finite numbers and on maps whose keys are not strings;
-        // the structures hashed here hold strings, integers and dates only.
-        let bytes = serde_json_canonicalizer::to_vec(value)
-            .expect("legal-text structures always canonicalise");
-        Digest(Sha256::digest(&bytes).into())
+        Digest(Sha256::digest(canonical(value)).into())
     }
 
     /// Lower-case hex, 64 characters.
@@ -111,10 +107,20 @@ struct OfferText<'a> {
     documents: Vec<DocumentText<'a>>,
 }
 
+/// JCS bytes of a legal-text structure. JCS fails only on non-finite numbers and on maps
+/// whose keys are not strings; these structures hold strings, integers and dates only, so
+/// the error arm cannot run. (It panics with a fixed message rather than `expect`, whose
+/// formatting of the error would bring Debug machinery into the wasm bundle.)
+fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
+    match serde_json_canonicalizer::to_vec(value) {
+        Ok(bytes) => bytes,
+        Err(_) => panic!("legal-text structures always canonicalise"),
+    }
+}
+
 /// The canonical bytes hashed for a document (exposed for test vectors and receivers).
 pub fn canonical_document(doc: &Document) -> Vec<u8> {
-    serde_json_canonicalizer::to_vec(&DocumentText::from(doc))
-        .expect("legal-text structures always canonicalise")
+    canonical(&DocumentText::from(doc))
 }
 
 /// The digest of one document's legal text.
