@@ -65,7 +65,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let current_phase = {
         let remaining = offer.expiration.instant.timestamp_millis() as f64 - props.clock.now_ms();
         let initial = phase(remaining, props.clock.anchor.uncertainty_ms);
-        use_state(move || initial)
+        use_state_eq(move || initial)
     };
     let on_phase = {
         let current_phase = current_phase.clone();
