@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-const MONTHS: [&str; 12] = [
+/// The months, as the documents write them.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

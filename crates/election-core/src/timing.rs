@@ -153,22 +153,7 @@ fn twelve_hour(h: u32, m: u32) -> String {
 }
 
 fn mentions_a_date(wording: &str) -> bool {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    .iter()
-    .any(|m| wording.contains(m))
+    crate::display::MONTHS.iter().any(|m| wording.contains(m))
 }
 
 /// The time a wording gives, as a 24-hour (hour, minute): "11:59 p.m." → (23, 59),
