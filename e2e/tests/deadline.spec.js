@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { axeViolations } from './helpers.js';
 
 const DEADLINE = Date.parse('2001-09-27T23:59:00-04:00');
 const SINGLE = 'holder=holders/e1001-avery-lindqvist.json';
@@ -76,6 +77,7 @@ test('on the real clock Mpower\'s offer is long expired', async ({ page }) => {
   await expect(countdown(page)).toContainText('The offer has expired.');
   await expect(grantBox(page)).toBeDisabled();
   await expect(page.getByRole('note', { name: 'Preview' })).toHaveCount(0);
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test('when the offer is extended, the countdown follows and says so', async ({ page }) => {
