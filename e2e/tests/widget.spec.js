@@ -65,7 +65,7 @@ test('another employee by URL: a single grant', async ({ page }) => {
   await page.goto('/?holder=holders/e1001-avery-lindqvist.json');
   const table = page.getByRole('table', { name: '1 option grant held by Avery Lindqvist' });
   await expect(table.locator('tbody').getByRole('row')).toHaveText([
-    /H-2000-0417\s*Holding Plan\s*March 10, 2000\s*\$42\.50\s*12,000\s*6,000\s*March 10, 2010\s*4,000\s*Eligible\./,
+    /H-2000-0417\s*Holding Plan\s*Mar 10, 2000\s*\$42\.50\s*12,000\s*6,000\s*Mar 10, 2010\s*4,000\s*Eligible\./,
   ]);
 });
 

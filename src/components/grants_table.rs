@@ -64,10 +64,10 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     <col class="ew-col-plan" />
                     <col class="ew-col-date" />
                     <col class="ew-col-money" />
-                    <col class="ew-col-count" />
-                    <col class="ew-col-count" />
+                    <col class="ew-col-outstanding" />
+                    <col class="ew-col-vested" />
                     <col class="ew-col-date" />
-                    <col class="ew-col-count" />
+                    <col class="ew-col-new" />
                     <col class="ew-col-status" />
                 </colgroup>
                 <thead>
@@ -188,11 +188,11 @@ fn GrantRow(props: &GrantRowProps) -> Html {
                 }
             </th>
             <td>{ plan }</td>
-            <td>{ format::date(g.grant_date) }</td>
+            <td><time datetime={g.grant_date.to_string()}>{ format::short_date(g.grant_date) }</time></td>
             <td class="ew-num">{ format::money(g.exercise_price) }</td>
             <td class="ew-num">{ format::count(g.outstanding) }</td>
             <td class="ew-num">{ format::count(g.vested) }</td>
-            <td>{ format::date(g.expiration_date) }</td>
+            <td><time datetime={g.expiration_date.to_string()}>{ format::short_date(g.expiration_date) }</time></td>
             <td class="ew-num">{ if eligible { format::count(props.new_options) } else { "—".to_owned() } }</td>
             <td class="ew-status">{ status }</td>
         </tr>

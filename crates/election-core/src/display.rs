@@ -83,6 +83,12 @@ pub fn date(d: NaiveDate) -> String {
     format!("{month} {}, {}", d.day(), d.year())
 }
 
+/// `Sep 27, 2001`: for dense tables.
+pub fn short_date(d: NaiveDate) -> String {
+    let month = MONTHS.get(d.month0() as usize).map_or("?", |m| &m[..3]);
+    format!("{month} {}, {}", d.day(), d.year())
+}
+
 /// `1 grant`, `3 grants`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
@@ -144,5 +150,6 @@ mod tests {
         assert_eq!(plural(1200, "option", "options"), "1,200 options");
         let day = NaiveDate::from_ymd_opt(2001, 9, 27).expect("date");
         assert_eq!(date(day), "September 27, 2001");
+        assert_eq!(short_date(day), "Sep 27, 2001");
     }
 }
