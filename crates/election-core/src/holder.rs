@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::offer::{schema_version, Offer};
 use crate::problem::{JsonPath, Problems};
-use crate::read::{boolean, date, duplicates, ident, indexed_array, price, text, whole, Obj};
+use crate::read::{
+    boolean, date, duplicates, ident, indexed_array, price, text, whole_between, Obj, MAX_OPTIONS,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holder {
@@ -107,8 +109,8 @@ impl Grant {
         let plan = o.req("plan", ident);
         let grant_date = o.req("grant_date", date);
         let exercise_price = o.req("exercise_price", price);
-        let outstanding = o.req("outstanding", whole(1));
-        let vested = o.req("vested", whole(0));
+        let outstanding = o.req("outstanding", whole_between(1, MAX_OPTIONS));
+        let vested = o.req("vested", whole_between(0, MAX_OPTIONS));
         let expiration_date = o.req("expiration_date", date);
         let path = o.path().clone();
         o.finish();

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::problem::{JsonPath, Problems};
 use crate::read::{
     array, boolean, date, duplicates, ident, instant, non_empty_array, one_of, price, text, whole,
-    Obj,
+    whole_between, Obj,
 };
 
 /// The offer file format this crate reads.
@@ -805,18 +805,18 @@ impl ExchangeTerms {
             )
         });
         let lookback = o.req("lookback", |v, p, pr| {
-            term(v, p, pr, |o| o.req("months", whole(0))).map(|(source, summary, months)| {
-                Lookback {
+            term(v, p, pr, |o| o.req("months", whole_between(0, 120))).map(
+                |(source, summary, months)| Lookback {
                     source,
                     summary,
                     months,
-                }
-            })
+                },
+            )
         });
         let new_grant = o.req("new_grant", |v, p, pr| {
             term(v, p, pr, |o| {
-                let months = o.req("months_after_cancellation", whole(0));
-                let days = o.req("days_after", whole(0));
+                let months = o.req("months_after_cancellation", whole_between(0, 120));
+                let days = o.req("days_after", whole_between(0, 366));
                 Some((months?, days?))
             })
             .map(
@@ -843,8 +843,10 @@ impl RatioTier {
     fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
         let mut o = Obj::new(value, path, pr)?;
         let from = o.req("from_exercise_price", price);
-        let old = o.req("old", whole(1));
-        let new = o.req("new", whole(1));
+        // Ratios are small numbers: 1 to 1,000 keeps every product of options far from
+        // overflowing.
+        let old = o.req("old", whole_between(1, 1000));
+        let new = o.req("new", whole_between(1, 1000));
         o.finish();
         Some(RatioTier {
             from_exercise_price: from?,

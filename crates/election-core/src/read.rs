@@ -169,6 +169,28 @@ pub(crate) fn boolean(value: &Value, path: JsonPath, pr: &Problems) -> Option<bo
     }
 }
 
+/// The most options one grant can hold. Far above any real grant, and low enough that
+/// totals over thousands of grants, and their values, cannot overflow.
+pub(crate) const MAX_OPTIONS: u64 = 1_000_000_000_000;
+
+/// The highest exercise price accepted, for the same reason.
+pub(crate) const MAX_PRICE: i64 = 10_000_000;
+
+/// A whole number from `min` to `max`.
+pub(crate) fn whole_between(
+    min: u64,
+    max: u64,
+) -> impl Fn(&Value, JsonPath, &Problems) -> Option<u64> {
+    move |value, path, pr| {
+        let n = whole(min)(value, path.clone(), pr)?;
+        if n > max {
+            pr.add(&path, format!("must be at most {max}, found {n}"));
+            return None;
+        }
+        Some(n)
+    }
+}
+
 /// A whole number, at least `min`.
 pub(crate) fn whole(min: u64) -> impl Fn(&Value, JsonPath, &Problems) -> Option<u64> {
     move |value, path, pr| match value {
@@ -242,12 +264,14 @@ pub(crate) fn instant(
         Ok(t) => Some(t),
         Err(_) => {
             // `2001-09-27T23:59` or `2001-09-27T23:59:00`: a local time with no offset.
+            // `get`, not indexing: a multi-byte character may straddle byte 10.
             let local_time = s.len() >= 16
-                && ymd(&s[..10]).is_some()
-                && s.as_bytes()[10] == b'T'
-                && s[11..]
-                    .bytes()
-                    .all(|c| c.is_ascii_digit() || c == b':' || c == b'.');
+                && s.get(..10).and_then(ymd).is_some()
+                && s.get(10..11) == Some("T")
+                && s.get(11..).is_some_and(|rest| {
+                    rest.bytes()
+                        .all(|c| c.is_ascii_digit() || c == b':' || c == b'.')
+                });
             let hint = if local_time {
                 " (it has no UTC offset, so it names a different moment in every time zone)"
             } else if ymd(&s).is_some() {
@@ -302,6 +326,13 @@ pub(crate) fn price(value: &Value, path: JsonPath, pr: &Problems) -> Option<Deci
         }
         Some(d) if d <= Decimal::ZERO => {
             pr.add(&path, format!("must be greater than zero, found {s}"));
+            None
+        }
+        Some(d) if d > Decimal::from(MAX_PRICE) => {
+            pr.add(
+                &path,
+                format!("{s} is more than the highest price accepted, {MAX_PRICE}"),
+            );
             None
         }
         Some(d) => Some(d),
@@ -460,6 +491,30 @@ mod tests {
         assert!(e.contains("a date alone"), "{e}");
         let e = run(instant, json!("2001-09-31T23:59:00Z")).unwrap_err();
         assert!(e.contains("not an instant"), "{e}");
+    }
+
+    #[test]
+    fn instants_with_characters_straddling_the_date_do_not_panic() {
+        for s in [
+            "2001-09-2é7T23:59:00",
+            "2001-09-27é23:59:00",
+            "ééééééééééééé",
+            "2001-09-27T23:5é",
+        ] {
+            assert!(run(instant, json!(s)).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn bounds_keep_arithmetic_from_overflowing() {
+        assert!(run(whole_between(1, 10), json!(11))
+            .unwrap_err()
+            .contains("at most 10"));
+        assert_eq!(run(whole_between(1, 10), json!(10)).unwrap(), 10);
+        assert!(run(price, json!("99999999999999999999999999"))
+            .unwrap_err()
+            .contains("more than the highest price accepted"));
+        assert!(run(price, json!("10000000")).is_ok());
     }
 
     #[test]

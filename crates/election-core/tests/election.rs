@@ -429,3 +429,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// At the bounds the loader allows (prices to $10,000,000, a trillion options a grant),
+    /// resolving, totalling and comparing values never overflow or panic.
+    #[test]
+    fn extreme_grants_never_overflow(
+        grants in prop::collection::vec((1u64..=1_000_000_000_000, 1i64..=10_000_000, 0u32..4), 1..40),
+        new_price in 1i64..=1_000_000,
+    ) {
+        let offer = mpower();
+        let h = sample(
+            grants
+                .iter()
+                .enumerate()
+                .map(|(i, &(n, price, frac))| {
+                    let mut g = grant(&format!("G{i}"), "holding", "1999-01-01", "1", n);
+                    g.exercise_price = Decimal::new(price * 10_000 + i64::from(frac) * 625, 4);
+                    g
+                })
+                .collect(),
+        );
+        let all: BTreeSet<String> = h.grants.iter().map(|g| g.id.clone()).collect();
+        let r = resolve(&offer, &h, &all);
+        let c = election_core::value::Comparison::of_election(&h, &r, Decimal::from(new_price));
+        if let Some(c) = c {
+            let _ = c.break_even();
+            for p in c.price_grid(10) {
+                let _ = c.at(p);
+            }
+            let _ = c.curve(Decimal::from(20_000_000));
+        }
+    }
+}

@@ -596,6 +596,19 @@ proptest! {
         }
     }
 
+    /// Any string as the deadline instant or any date field is refused or read, never a
+    /// panic (the hints slice strings, so multi-byte characters are the case to try).
+    #[test]
+    fn any_string_in_date_fields_never_panics(s in "[0-9T:Zé+\\-]{0,30}|\\PC{0,30}") {
+        let mut offer = offer_value();
+        offer["expiration"]["instant"] = json!(s.clone());
+        offer["opened_on"] = json!(s.clone());
+        let _ = parse_offer(&offer.to_string());
+        let mut h: Value = serde_json::from_str(HOLDERS[0]).expect("JSON");
+        h["grants"][0]["grant_date"] = json!(s);
+        let _ = parse_holder(&h.to_string(), None);
+    }
+
     /// Arbitrary bytes as text never panic either.
     #[test]
     fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
