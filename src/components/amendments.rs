@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use election_core::disclosure::{ack_status, word_diff, AckStatus, Acknowledgment, DiffPart};
+use election_core::disclosure::{word_diff, AckStatus, Acknowledgment, DiffPart, Disclosure};
 use election_core::{Amendment, ChangeKind, Document, Offer};
 use yew::prelude::*;
 
@@ -15,16 +15,21 @@ use crate::format;
 
 /// Every notice of amendment. Plain functions rather than components: no state, and each
 /// component type costs the bundle its own copy of Yew's lifecycle code.
-pub fn amendments(offer: &Offer, acknowledged: &BTreeMap<String, Acknowledgment>) -> Html {
+pub fn amendments(
+    offer: &Offer,
+    disclosure: &Disclosure,
+    acknowledged: &BTreeMap<String, Acknowledgment>,
+) -> Html {
     offer
         .notices()
-        .map(|n| notice(offer, n, acknowledged))
+        .map(|n| notice(offer, n, disclosure, acknowledged))
         .collect()
 }
 
 fn notice(
     offer: &Offer,
     notice: &Document,
+    disclosure: &Disclosure,
     acknowledged: &BTreeMap<String, Acknowledgment>,
 ) -> Html {
     let amended_title = notice
@@ -35,7 +40,8 @@ fn notice(
             format!("{} dated {}", d.title, format::date(d.date))
         });
     let heading = format!("Amendments of {}", format::date(notice.date));
-    let new_since_ack: Vec<u64> = match ack_status(notice, acknowledged.get(&notice.id)) {
+    let new_since_ack: Vec<u64> = match disclosure.status(&notice.id, acknowledged.get(&notice.id))
+    {
         AckStatus::Changed { new_amendments } => new_amendments,
         _ => Vec::new(),
     };

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use election_core::disclosure::{
-    ack_status, document_digest, offer_digest, AckStatus, Acknowledgment,
-};
+use election_core::disclosure::{AckStatus, Acknowledgment, Disclosure};
 use election_core::{DocumentKind, Offer};
 use yew::prelude::*;
 
@@ -17,13 +15,17 @@ pub fn notice_anchor(notice_id: &str) -> String {
 }
 
 /// Shown while a notice of amendment is not acknowledged as it stands.
-pub fn amendment_banner(offer: &Offer, acknowledged: &BTreeMap<String, Acknowledgment>) -> Html {
+pub fn amendment_banner(
+    offer: &Offer,
+    disclosure: &Disclosure,
+    acknowledged: &BTreeMap<String, Acknowledgment>,
+) -> Html {
     let lines: Vec<Html> = offer
         .notices()
         .filter_map(|notice| {
             let when = format::date(notice.date);
             let href = format!("#{}", notice_anchor(&notice.id));
-            match ack_status(notice, acknowledged.get(&notice.id)) {
+            match disclosure.status(&notice.id, acknowledged.get(&notice.id)) {
                 AckStatus::Current => None,
                 AckStatus::Missing => Some(html! {
                     <p>
@@ -57,6 +59,7 @@ pub fn amendment_banner(offer: &Offer, acknowledged: &BTreeMap<String, Acknowled
 /// withdraw it).
 pub fn acknowledgments(
     offer: &Offer,
+    disclosure: &Disclosure,
     acknowledged: &BTreeMap<String, Acknowledgment>,
     on_acknowledge: &Callback<(String, Option<Acknowledgment>)>,
     locked: bool,
@@ -64,9 +67,9 @@ pub fn acknowledgments(
     let outstanding = offer
         .documents
         .iter()
-        .filter(|d| ack_status(d, acknowledged.get(&d.id)) != AckStatus::Current)
+        .filter(|d| disclosure.status(&d.id, acknowledged.get(&d.id)) != AckStatus::Current)
         .count();
-    let combined = offer_digest(offer);
+    let combined = disclosure.offer;
     html! {
         <section class="ew-section ew-acks" aria-label="Acknowledge the offer documents">
             <h2>{ "Acknowledge the offer documents" }</h2>
@@ -76,8 +79,11 @@ pub fn acknowledgments(
             </p>
             <ul class="ew-ack-list">
                 { for offer.documents.iter().map(|doc| {
-                    let status = ack_status(doc, acknowledged.get(&doc.id));
-                    let digest = document_digest(doc);
+                    let status = disclosure.status(&doc.id, acknowledged.get(&doc.id));
+                    let Some(digests) = disclosure.document(&doc.id) else {
+                        return Html::default();
+                    };
+                    let digest = digests.document;
                     let label = match doc.kind {
                         DocumentKind::OfferToExchange => format!(
                             "I have read the {} dated {}.", doc.title, format::date(doc.date)),
@@ -86,10 +92,11 @@ pub fn acknowledgments(
                             format::plural(doc.amendments.len() as u64, "amendment", "amendments")),
                     };
                     let onchange = {
-                        let (on_ack, doc) = (on_acknowledge.clone(), doc.clone());
+                        let on_ack = on_acknowledge.clone();
                         let current = status == AckStatus::Current;
+                        let ack = digests.acknowledge(&doc.id);
                         Callback::from(move |_: Event| {
-                            on_ack.emit((doc.id.clone(), (!current).then(|| Acknowledgment::of(&doc))));
+                            on_ack.emit((ack.document_id.clone(), (!current).then(|| ack.clone())));
                         })
                     };
                     html! {

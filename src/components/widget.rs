@@ -95,6 +95,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
         (props.data.clone(), state.picks.clone()),
         |(data, picks)| election_core::resolve(&data.offer, &data.holder, picks),
     );
+    // The legal texts' digests depend on the offer alone: hashed once per load.
+    let disclosure = use_memo(props.data.clone(), |data| {
+        election_core::disclosure::Disclosure::of(&data.offer)
+    });
     let reasons = use_memo(props.data.clone(), |data| {
         data.holder
             .grants
@@ -178,7 +182,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                         offer.expiration.legal_wording) }
                 </p>
             }
-            { amendment_banner(offer, &state.acknowledged) }
+            { amendment_banner(offer, &disclosure, &state.acknowledged) }
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
                 <p class="ew-employee">
@@ -251,8 +255,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 { crate::components::offer_header::timing_checks(offer) }
             }
             { terms(offer) }
-            { amendments(offer, &state.acknowledged) }
-            { acknowledgments(offer, &state.acknowledged, &on_acknowledge, locked) }
+            { amendments(offer, &disclosure, &state.acknowledged) }
+            { acknowledgments(offer, &disclosure, &state.acknowledged, &on_acknowledge, locked) }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
                     { "Print or save as PDF" }

@@ -157,15 +157,86 @@ pub struct Acknowledgment {
 impl Acknowledgment {
     /// Acknowledges `doc` as it is now.
     pub fn of(doc: &Document) -> Acknowledgment {
-        Acknowledgment {
-            document_id: doc.id.clone(),
-            digest: document_digest(doc).hex(),
+        DocumentDigests::of(doc).acknowledge(&doc.id)
+    }
+}
+
+/// The digests of one document and of each of its amendments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentDigests {
+    pub document: Digest,
+    pub amendments: BTreeMap<u64, Digest>,
+}
+
+impl DocumentDigests {
+    pub fn of(doc: &Document) -> Self {
+        DocumentDigests {
+            document: document_digest(doc),
             amendments: doc
                 .amendments
                 .iter()
-                .map(|a| (a.number, amendment_digest(a).hex()))
+                .map(|a| (a.number, amendment_digest(a)))
                 .collect(),
         }
+    }
+
+    /// An acknowledgment of the document these digests are of.
+    pub fn acknowledge(&self, document_id: &str) -> Acknowledgment {
+        Acknowledgment {
+            document_id: document_id.to_owned(),
+            digest: self.document.hex(),
+            amendments: self.amendments.iter().map(|(n, d)| (*n, d.hex())).collect(),
+        }
+    }
+
+    /// Where an acknowledgment stands against the document as it is now.
+    pub fn status(&self, document_id: &str, ack: Option<&Acknowledgment>) -> AckStatus {
+        let Some(ack) = ack else {
+            return AckStatus::Missing;
+        };
+        if ack.document_id == document_id && ack.digest == self.document.hex() {
+            return AckStatus::Current;
+        }
+        let new_amendments = self
+            .amendments
+            .iter()
+            .filter(|(n, d)| ack.amendments.get(n) != Some(&d.hex()))
+            .map(|(n, _)| *n)
+            .collect();
+        AckStatus::Changed { new_amendments }
+    }
+}
+
+/// Every digest of an offer's legal texts, computed once: what the widget shows as
+/// fingerprints and checks acknowledgments against, without hashing again on each render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure {
+    /// The digest the signed election carries.
+    pub offer: Digest,
+    documents: BTreeMap<String, DocumentDigests>,
+}
+
+impl Disclosure {
+    pub fn of(offer: &Offer) -> Self {
+        Disclosure {
+            offer: offer_digest(offer),
+            documents: offer
+                .documents
+                .iter()
+                .map(|d| (d.id.clone(), DocumentDigests::of(d)))
+                .collect(),
+        }
+    }
+
+    pub fn document(&self, id: &str) -> Option<&DocumentDigests> {
+        self.documents.get(id)
+    }
+
+    /// Where the employee stands with the document `id` (Missing for an unknown id).
+    pub fn status(&self, id: &str, ack: Option<&Acknowledgment>) -> AckStatus {
+        self.documents
+            .get(id)
+            .map_or(AckStatus::Missing, |d| d.status(id, ack))
     }
 }
 
@@ -181,19 +252,7 @@ pub enum AckStatus {
 }
 
 pub fn ack_status(doc: &Document, ack: Option<&Acknowledgment>) -> AckStatus {
-    let Some(ack) = ack else {
-        return AckStatus::Missing;
-    };
-    if ack.document_id == doc.id && ack.digest == document_digest(doc).hex() {
-        return AckStatus::Current;
-    }
-    let new_amendments = doc
-        .amendments
-        .iter()
-        .filter(|a| ack.amendments.get(&a.number) != Some(&amendment_digest(a).hex()))
-        .map(|a| a.number)
-        .collect();
-    AckStatus::Changed { new_amendments }
+    DocumentDigests::of(doc).status(&doc.id, ack)
 }
 
 /// The documents still to be acknowledged (missing or changed), in the offer's order. An
