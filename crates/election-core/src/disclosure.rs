@@ -165,7 +165,8 @@ impl Acknowledgment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentDigests {
     pub document: Digest,
-    pub amendments: BTreeMap<u64, Digest>,
+    /// (amendment number, digest), in the document's order.
+    pub amendments: Vec<(u64, Digest)>,
 }
 
 impl DocumentDigests {
@@ -213,7 +214,8 @@ impl DocumentDigests {
 pub struct Disclosure {
     /// The digest the signed election carries.
     pub offer: Digest,
-    documents: BTreeMap<String, DocumentDigests>,
+    /// (document id, digests), in the offer's order: a handful, so a list serves.
+    documents: Vec<(String, DocumentDigests)>,
 }
 
 impl Disclosure {
@@ -229,13 +231,12 @@ impl Disclosure {
     }
 
     pub fn document(&self, id: &str) -> Option<&DocumentDigests> {
-        self.documents.get(id)
+        self.documents.iter().find(|(d, _)| d == id).map(|(_, g)| g)
     }
 
     /// Where the employee stands with the document `id` (Missing for an unknown id).
     pub fn status(&self, id: &str, ack: Option<&Acknowledgment>) -> AckStatus {
-        self.documents
-            .get(id)
+        self.document(id)
             .map_or(AckStatus::Missing, |d| d.status(id, ack))
     }
 }
