@@ -39,66 +39,42 @@ impl WidgetConfig {
 }
 
 impl WidgetConfig {
-    /// The configuration for a host element: its `data-offer` and `data-holder`
-    /// attributes, then the page's `?offer=` and `?holder=` parameters, else the defaults.
-    /// `query` is the page's query string parameters as (name, value) pairs.
+    /// The configuration for a host element: its `data-offer`, `data-holder`,
+    /// `data-time-url` and `data-preview-at` attributes, overridden by the page's
+    /// `?offer=`, `?holder=`, `?time=` and `?at=` parameters. `query` is the page's query
+    /// string as (name, value) pairs.
     pub fn from_host(root: &web_sys::Element, query: &[(String, String)]) -> Self {
-        let attr = |name: &str| root.get_attribute(name);
-        let mut config = Self::resolve(attr("data-offer"), attr("data-holder"), query);
-        let time = query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "time")
-            .map(|(_, v)| v.clone());
-        config.time_url = time
-            .or_else(|| attr("data-time-url"))
-            .filter(|u| !u.trim().is_empty());
-        config.preview_at = preview(attr("data-preview-at"), query);
-        config
+        Self::resolve(|name| root.get_attribute(name), query)
     }
 
-    /// The rule behind [`WidgetConfig::from_host`], without the DOM: the page URL wins
-    /// over the element's attributes, which win over the defaults; blank values count as
-    /// not given.
-    pub fn resolve(
-        offer_attr: Option<String>,
-        holder_attr: Option<String>,
-        query: &[(String, String)],
-    ) -> Self {
-        let param = |name: &str| {
-            query
+    /// The rule behind [`WidgetConfig::from_host`], without the DOM: for each setting the
+    /// page URL's last parameter wins over the element's attribute, which wins over the
+    /// default; blank values count as not given. A preview moment of `live` means the
+    /// real clock.
+    pub fn resolve(attr: impl Fn(&str) -> Option<String>, query: &[(String, String)]) -> Self {
+        let setting = |param: &str, attribute: &str| {
+            let from_query = query
                 .iter()
                 .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        };
-        let pick = |from_query: Option<String>, from_attr: Option<String>, default: &str| {
-            [from_query, from_attr]
+                .find(|(k, _)| k == param)
+                .map(|(_, v)| v.clone());
+            [from_query, attr(attribute)]
                 .into_iter()
                 .flatten()
                 .map(|s| s.trim().to_owned())
                 .find(|s| !s.is_empty())
-                .unwrap_or_else(|| default.to_owned())
         };
         WidgetConfig {
-            offer_url: pick(param("offer"), offer_attr, DEFAULT_OFFER_URL),
-            holder_url: pick(param("holder"), holder_attr, DEFAULT_HOLDER_URL),
-            ..WidgetConfig::defaults()
+            offer_url: setting("offer", "data-offer")
+                .unwrap_or_else(|| DEFAULT_OFFER_URL.to_owned()),
+            holder_url: setting("holder", "data-holder")
+                .unwrap_or_else(|| DEFAULT_HOLDER_URL.to_owned()),
+            time_url: setting("time", "data-time-url"),
+            preview_at: setting("at", "data-preview-at")
+                .filter(|v| v != "live")
+                .map(PreviewAt),
         }
     }
-}
-
-/// The preview moment: the page's `?at=` wins over the element's `data-preview-at`;
-/// `live` (or blank) means the real clock.
-pub fn preview(attr: Option<String>, query: &[(String, String)]) -> Option<PreviewAt> {
-    let from_query = query
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "at")
-        .map(|(_, v)| v.clone());
-    let value = from_query.or(attr)?;
-    let value = value.trim();
-    (!value.is_empty() && value != "live").then(|| PreviewAt(value.to_owned()))
 }
 
 #[cfg(test)]
@@ -112,54 +88,65 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn defaults_then_attributes_then_query() {
-        assert_eq!(
-            WidgetConfig::resolve(None, None, &[]),
-            WidgetConfig::defaults()
-        );
-        let c = WidgetConfig::resolve(Some("a.json".into()), None, &[]);
-        assert_eq!(c.offer_url, "a.json");
-        assert_eq!(c.holder_url, DEFAULT_HOLDER_URL);
-        let c = WidgetConfig::resolve(
-            Some("a.json".into()),
-            Some("h.json".into()),
-            &q(&[("offer", "b.json"), ("other", "x")]),
-        );
-        assert_eq!(c.offer_url, "b.json");
-        assert_eq!(c.holder_url, "h.json");
+    /// Attributes as a host element would give them.
+    fn attrs(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: Vec<(String, String)> = q(pairs);
+        move |name| map.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
     #[test]
-    fn the_preview_moment_comes_from_the_url_then_the_element() {
-        let at = |v: &str| Some(PreviewAt(v.to_owned()));
-        assert_eq!(preview(None, &[]), None);
+    fn defaults_then_attributes_then_query() {
         assert_eq!(
-            preview(Some("2001-09-20T10:00:00-04:00".into()), &[]),
-            at("2001-09-20T10:00:00-04:00")
+            WidgetConfig::resolve(attrs(&[]), &[]),
+            WidgetConfig::defaults()
         );
-        assert_eq!(
-            preview(
-                Some("2001-09-20T10:00:00-04:00".into()),
-                &q(&[("at", "live")])
-            ),
-            None
+        let c = WidgetConfig::resolve(attrs(&[("data-offer", "a.json")]), &[]);
+        assert_eq!(c.offer_url, "a.json");
+        assert_eq!(c.holder_url, DEFAULT_HOLDER_URL);
+        let c = WidgetConfig::resolve(
+            attrs(&[
+                ("data-offer", "a.json"),
+                ("data-holder", "h.json"),
+                ("data-time-url", "/t"),
+            ]),
+            &q(&[("offer", "b.json"), ("other", "x"), ("time", "/time")]),
         );
-        assert_eq!(
-            preview(None, &q(&[("at", " 2001-09-27T23:00:00Z ")])),
-            at("2001-09-27T23:00:00Z")
-        );
-        assert_eq!(preview(Some("  ".into()), &[]), None);
+        assert_eq!(c.offer_url, "b.json");
+        assert_eq!(c.holder_url, "h.json");
+        assert_eq!(c.time_url.as_deref(), Some("/time"));
     }
 
     #[test]
     fn blank_values_do_not_count_and_the_last_parameter_wins() {
         let c = WidgetConfig::resolve(
-            Some("  ".into()),
-            None,
-            &q(&[("holder", "1.json"), ("holder", "2.json"), ("offer", "")]),
+            attrs(&[("data-offer", "  "), ("data-time-url", "/t")]),
+            &q(&[
+                ("holder", "1.json"),
+                ("holder", "2.json"),
+                ("offer", ""),
+                ("time", " "),
+            ]),
         );
         assert_eq!(c.offer_url, DEFAULT_OFFER_URL);
         assert_eq!(c.holder_url, "2.json");
+        // A blank parameter falls back to the attribute, for every setting alike.
+        assert_eq!(c.time_url.as_deref(), Some("/t"));
+        assert_eq!(c.preview_at, None);
+    }
+
+    #[test]
+    fn the_preview_moment_comes_from_the_url_then_the_element() {
+        let at = |v: &str| Some(PreviewAt(v.to_owned()));
+        let preview = |a: &[(&str, &str)], query: &[(&str, &str)]| {
+            WidgetConfig::resolve(attrs(a), &q(query)).preview_at
+        };
+        let attr = [("data-preview-at", "2001-09-20T10:00:00-04:00")];
+        assert_eq!(preview(&attr, &[]), at("2001-09-20T10:00:00-04:00"));
+        assert_eq!(preview(&attr, &[("at", "live")]), None);
+        assert_eq!(
+            preview(&[], &[("at", " 2001-09-27T23:00:00Z ")]),
+            at("2001-09-27T23:00:00Z")
+        );
+        assert_eq!(preview(&[("data-preview-at", "  ")], &[]), None);
     }
 }

@@ -1,14 +1,18 @@
-//! The deadline countdown. The only part of the widget that re-renders every second: it
+//! The deadline countdown, and the offer's timing checks that HR sees in previews.
+//!
+//! The countdown is the only part of the widget that re-renders every second: it
 //! computes the time left from the trusted clock on each tick (never by counting down, so
 //! a throttled background tab is right the moment it wakes), ticks once a second in the
 //! last day and once a minute before, and tells the widget when the phase changes. A
 //! screen reader hears each phase once, not every second.
 
 use chrono::{DateTime, FixedOffset};
+use election_core::Offer;
 use yew::prelude::*;
 
 use crate::browser;
 use crate::clock::{next_tick_ms, phase, ClockSource, Phase, Remaining, TrustedClock};
+use crate::format;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct CountdownProps {
@@ -95,6 +99,33 @@ pub fn Countdown(props: &CountdownProps) -> Html {
                 <p class="ew-muted ew-small">{ note }</p>
             }
             <p class="ew-sr-only" role="status">{ current.announcement() }</p>
+        </section>
+    }
+}
+
+/// The Rule 13e-4 timing checks, for HR previewing an offer: each check passed or failed,
+/// with its dates, and a warning when any fails.
+pub fn timing_checks(offer: &Offer) -> Html {
+    let checks = election_core::timing::timing_checks(offer);
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    html! {
+        <section class="ew-section ew-timing" aria-label="Offer timing checks">
+            <h2>{ "Offer timing checks" }</h2>
+            <p class="ew-muted ew-small">{ "Shown in previews only: how the offer's dates meet Rule 13e-4, counted in US business days." }</p>
+            if failed > 0 {
+                <p class="ew-note ew-warning" role="status">
+                    { format!("Warning: {} failed. Check the offer's dates before it goes to employees.",
+                        format::plural(failed as u64, "timing check", "timing checks")) }
+                </p>
+            }
+            <ul class="ew-checks">
+                { for checks.iter().map(|c| html! {
+                    <li class={if c.passed { "ew-check-pass" } else { "ew-check-fail" }}>
+                        <strong>{ if c.passed { "Pass: " } else { "Fail: " } }</strong>
+                        { format!("{}: {}.", c.name, c.detail) }
+                    </li>
+                }) }
+            </ul>
         </section>
     }
 }

@@ -58,30 +58,3 @@ pub fn offer_header(offer: &Offer) -> Html {
         </header>
     }
 }
-
-/// The Rule 13e-4 timing checks, for HR previewing an offer: each check passed or failed,
-/// with its dates, and a warning when any fails.
-pub fn timing_checks(offer: &Offer) -> Html {
-    let checks = election_core::timing::timing_checks(offer);
-    let failed = checks.iter().filter(|c| !c.passed).count();
-    html! {
-        <section class="ew-section ew-timing" aria-label="Offer timing checks">
-            <h2>{ "Offer timing checks" }</h2>
-            <p class="ew-muted ew-small">{ "Shown in previews only: how the offer's dates meet Rule 13e-4, counted in US business days." }</p>
-            if failed > 0 {
-                <p class="ew-note ew-warning" role="status">
-                    { format!("Warning: {} failed. Check the offer's dates before it goes to employees.",
-                        format::plural(failed as u64, "timing check", "timing checks")) }
-                </p>
-            }
-            <ul class="ew-checks">
-                { for checks.iter().map(|c| html! {
-                    <li class={if c.passed { "ew-check-pass" } else { "ew-check-fail" }}>
-                        <strong>{ if c.passed { "Pass: " } else { "Fail: " } }</strong>
-                        { format!("{}: {}.", c.name, c.detail) }
-                    </li>
-                }) }
-            </ul>
-        </section>
-    }
-}

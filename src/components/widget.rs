@@ -252,7 +252,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price) }
             }
             if preview {
-                { crate::components::offer_header::timing_checks(offer) }
+                { crate::components::countdown::timing_checks(offer) }
             }
             { terms(offer) }
             { amendments(offer, &disclosure, &state.acknowledged) }
