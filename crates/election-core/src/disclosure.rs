@@ -111,7 +111,7 @@ struct OfferText<'a> {
 /// whose keys are not strings; these structures hold strings, integers and dates only, so
 /// the error arm cannot run. (It panics with a fixed message rather than `expect`, whose
 /// formatting of the error would bring Debug machinery into the wasm bundle.)
-fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
+pub(crate) fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
     match serde_json_canonicalizer::to_vec(value) {
         Ok(bytes) => bytes,
         Err(_) => panic!("legal-text structures always canonicalise"),
@@ -146,6 +146,7 @@ pub fn offer_digest(offer: &Offer) -> Digest {
 /// An employee's acknowledgment that they read a document, as it stood: its digest, and
 /// each amendment's, so that a later change can be shown as exactly what is new.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Acknowledgment {
     pub document_id: String,

@@ -9,6 +9,7 @@
 //! what a choice is worth.
 
 pub mod calendar;
+pub mod contract;
 pub mod disclosure;
 pub mod display;
 mod election;
