@@ -1,0 +1,498 @@
+//! The HTTP interface (`docs/PROTOCOL.md`): every answer is JSON, every error has a stable
+//! code, a sentence, and an HTTP status that tells a client whether to retry (5xx, 429)
+//! or not (other 4xx).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset};
+use election_core::contract::{
+    check_against, payload_problems, receipt_time, verify_election, verify_receipt,
+    ElectionHistory, ErrorBody, ErrorDetail, KeyRegistration, Mismatch, OfferInfo,
+    ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedElection, SignedReceipt,
+    SubmitResponse, Timeliness,
+};
+use election_core::{Holder, Offer};
+use serde::de::DeserializeOwned;
+use sha2::{Digest as _, Sha256};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::clock::Clock;
+use crate::notary::{Notary, Submission};
+use crate::store::{AppendOutcome, KeyOutcome, Store, StoreError};
+
+/// Everything a request may need.
+pub struct AppState {
+    pub offer: Offer,
+    /// The offer file as served, byte for byte.
+    pub offer_json: String,
+    pub disclosure_digest: String,
+    pub holders: HashMap<String, Holder>,
+    /// SHA-256 of each bearer token → the employee it authenticates.
+    pub tokens: HashMap<[u8; 32], String>,
+    pub notary: Arc<Notary>,
+    pub store: Store,
+    pub clock: Clock,
+    pub max_body_bytes: usize,
+}
+
+impl AppState {
+    fn deadline(&self) -> DateTime<FixedOffset> {
+        self.notary.deadline
+    }
+}
+
+/// An error answer: status, stable code, message, details and (for late elections) the
+/// receipt that proves when it arrived.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    code: code.to_owned(),
+                    message: message.into(),
+                    details: Vec::new(),
+                },
+                receipt: None,
+            },
+        }
+    }
+
+    fn details(mut self, details: Vec<String>) -> ApiError {
+        self.body.error.details = details;
+        self
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        eprintln!("election-receiver: storage error: {e}");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "The election could not be stored just now; nothing was recorded. Try again.",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The router, with CORS for `allowed_origins` and bodies limited to `max_body_bytes`.
+pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: usize) -> Router {
+    let origins: Vec<HeaderValue> = allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::RETRY_AFTER, header::DATE])
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route("/v1/time", get(time))
+        .route("/v1/offer", get(offer_info))
+        .route("/v1/offer/document", get(offer_document))
+        .route("/v1/keys", post(register_key))
+        .route("/v1/elections", post(submit).get(history))
+        .route("/v1/receipts/verify", post(verify))
+        .route("/v1/health", get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(cors)
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is nothing at this address; see docs/PROTOCOL.md for the endpoints.",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This endpoint does not take that method.",
+    )
+}
+
+fn no_store<T: IntoResponse>(body: T) -> Response {
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn time(State(app): State<Arc<AppState>>) -> Response {
+    no_store(Json(ServerTime {
+        now_ms: app.clock.now().timestamp_millis(),
+    }))
+}
+
+async fn offer_info(State(app): State<Arc<AppState>>) -> Json<OfferInfo> {
+    Json(OfferInfo {
+        offer_id: app.offer.id.clone(),
+        offer_version: app.offer.version,
+        disclosure_digest: app.disclosure_digest.clone(),
+        deadline: app.deadline().to_rfc3339(),
+        received_by: app.notary.received_by.clone(),
+        receiver_key: ReceiverKey {
+            key_id: app.notary.signer.key_id().to_owned(),
+            jwk: app.notary.signer.jwk().clone(),
+        },
+    })
+}
+
+async fn offer_document(State(app): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.offer_json.clone(),
+    )
+        .into_response()
+}
+
+async fn health(State(app): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
+    app.store.key("health-check").await?;
+    Ok(Json(serde_json::json!({
+        "status": "ok",
+        "database": app.store.backend(),
+        "preview_clock": app.clock.is_preview(),
+    })))
+}
+
+/// The employee a request's bearer token authenticates. Authenticating employees is the
+/// company's job; this is the integration point (docs/PROTOCOL.md, "Authentication").
+fn employee(app: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+    let unauthorized = |why: &str| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            format!("{why}: send Authorization: Bearer <the employee's token>."),
+        )
+    };
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| unauthorized("No credentials"))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| unauthorized("The credentials are not a bearer token"))?;
+    // Looked up by hash, so the comparison does not leak the token through timing.
+    let hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+    app.tokens
+        .get(&hash)
+        .cloned()
+        .ok_or_else(|| unauthorized("The token is not known"))
+}
+
+/// The body as `T`, with the content type and size checked and every failure named.
+fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    max: usize,
+) -> ApiResult<T> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("The body must be sent as application/json, not {content_type:?}."),
+        ));
+    }
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("The body is larger than the {max} bytes this receiver accepts."),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("The body could not be read: {rejection}"),
+            )
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("The body is not valid JSON: {e}."),
+            ),
+            Category::Data => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_payload",
+                format!("The body does not have the contract's shape: {e}."),
+            ),
+        }
+    })
+}
+
+async fn register_key(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let employee = employee(&app, &headers)?;
+    let registration: KeyRegistration = json_body(&headers, body, app.max_body_bytes)?;
+    let jwk = registration.jwk;
+    if let Err(e) = election_core::contract::verifying_key(&jwk) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_key",
+            format!("The key cannot be used: {e}."),
+        )
+        .details(jwk.problems()));
+    }
+    let now = receipt_time(app.clock.now());
+    let key_id = jwk.thumbprint();
+    match app.store.register_key(&employee, &jwk, &now).await? {
+        KeyOutcome::Registered { registered_at } => Ok((
+            StatusCode::CREATED,
+            Json(RegisteredKey {
+                employee_id: employee,
+                key_id,
+                registered_at,
+            }),
+        )
+            .into_response()),
+        KeyOutcome::AlreadyRegistered { registered_at } => Ok(Json(RegisteredKey {
+            employee_id: employee,
+            key_id,
+            registered_at,
+        })
+        .into_response()),
+        KeyOutcome::TakenBy(_) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "key_in_use",
+            "This key is registered to another employee; make a new key.",
+        )),
+    }
+}
+
+async fn submit(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    // The receive time is taken first: the time the request arrived decides whether the
+    // election was on time, however long the checks and the commit take.
+    let received_at = app.clock.now();
+    let employee = employee(&app, &headers)?;
+    let signed: SignedElection = json_body(&headers, body, app.max_body_bytes)?;
+    let problems = payload_problems(&signed.payload);
+    if !problems.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_payload",
+            "The election is not well formed.",
+        )
+        .details(problems));
+    }
+    let payload = &signed.payload;
+    if payload.employee_id != employee {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "employee_mismatch",
+            format!(
+                "The election is for employee {}, but the token is {employee}'s.",
+                payload.employee_id
+            ),
+        ));
+    }
+    let Some((owner, jwk)) = app.store.key(&payload.key_id).await? else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "unknown_key",
+            "The signing key is not registered; register it with POST /v1/keys first.",
+        ));
+    };
+    if owner != employee {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "unknown_key",
+            "The signing key is not registered to this employee.",
+        ));
+    }
+    if let Err(e) = verify_election(&signed, &jwk) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_signature",
+            format!("The signature does not verify: {e}."),
+        ));
+    }
+    let Some(holder) = app.holders.get(&employee) else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "unknown_employee",
+            "This receiver has no grants for the employee.",
+        ));
+    };
+    if let Err(mismatch) = check_against(&app.offer, holder, payload) {
+        return Err(match mismatch {
+            Mismatch::UnknownOffer(id) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_offer",
+                format!("This receiver takes elections for {}, not {id}.", app.offer.id),
+            ),
+            Mismatch::StaleVersion { sent, current } => ApiError::new(
+                StatusCode::CONFLICT,
+                "stale_offer_version",
+                format!("The election is for version {sent} of the offer; the offer is now at version {current}. Reload the offer, review it and sign again."),
+            ),
+            Mismatch::Disclosure { sent, current } => ApiError::new(
+                StatusCode::CONFLICT,
+                "disclosure_mismatch",
+                format!("The election was made on texts with digest {sent}; the offer's texts have digest {current}. Reload the offer and review it."),
+            ),
+            Mismatch::NotAcknowledged(documents) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_acknowledged",
+                "Every document of the offer must be acknowledged as it stands.",
+            )
+            .details(documents),
+            Mismatch::Rules(problems) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_election",
+                "The election breaks the offer's rules or does not match the employee's grants.",
+            )
+            .details(problems),
+        });
+    }
+    let submission = Submission::new(signed, received_at, app.deadline());
+    let (receipt, replayed) = match app.store.append(submission).await? {
+        AppendOutcome::Stored(receipt) => (receipt, false),
+        AppendOutcome::Replayed(receipt) => (receipt, true),
+        AppendOutcome::IdempotencyConflict => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This idempotency key was used for a different election; each election needs its own key.",
+            ))
+        }
+        AppendOutcome::NonceReplayed => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "nonce_replayed",
+                "This nonce was used by another election: the election looks replayed.",
+            ))
+        }
+        AppendOutcome::SequenceNotIncreasing { latest } => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "sequence_not_increasing",
+                format!("The receiver already has election {latest} from this employee; a change needs a higher sequence number."),
+            ))
+        }
+    };
+    if receipt.receipt.timeliness == Timeliness::Late {
+        let mut error = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "deadline_passed",
+            format!(
+                "The election arrived at {} after the deadline ({}). It is recorded as late and does not count; the last election received on time governs.",
+                receipt.receipt.received_at, receipt.receipt.deadline
+            ),
+        );
+        error.body.receipt = Some(receipt);
+        return Err(error);
+    }
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(SubmitResponse { receipt, replayed })).into_response())
+}
+
+async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Response> {
+    let employee = employee(&app, &headers)?;
+    let history = app.store.history(&app.offer.id, &employee).await?;
+    let governing = history
+        .iter()
+        .filter(|e| e.receipt.receipt.timeliness == Timeliness::OnTime)
+        .max_by_key(|e| e.election.payload.sequence)
+        .cloned();
+    Ok(no_store(Json(ElectionHistory {
+        employee_id: employee,
+        governing,
+        history,
+    })))
+}
+
+async fn verify(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<ReceiptVerification>> {
+    let receipt: SignedReceipt = json_body(&headers, body, app.max_body_bytes)?;
+    let mut problems = Vec::new();
+    let signature_valid = match verify_receipt(&receipt, app.notary.signer.jwk()) {
+        Ok(()) => true,
+        Err(e) => {
+            problems.push(e.to_string());
+            false
+        }
+    };
+    let stored = match app.store.receipt(&receipt.receipt.receipt_id).await? {
+        Some(ours) if ours == receipt => true,
+        Some(_) => {
+            problems.push("this receiver holds a different receipt under this id".into());
+            false
+        }
+        None => {
+            problems.push("this receiver holds no receipt with this id".into());
+            false
+        }
+    };
+    Ok(Json(ReceiptVerification {
+        signature_valid,
+        stored,
+        problems,
+    }))
+}

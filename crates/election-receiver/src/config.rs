@@ -1,0 +1,165 @@
+//! The receiver's settings: a TOML file, each setting overridable by a command-line flag.
+//! Everything the receiver serves comes from here: the offer file, the employees' grant
+//! files, their bearer tokens, the database and the browser origins allowed to call it.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+
+/// How hard the database works to keep each election through a power cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Durability {
+    /// Every receipt is issued only after its election is on disk (SQLite
+    /// `synchronous=FULL`, PostgreSQL `synchronous_commit=on`). The default, and the only
+    /// setting for real offers.
+    Fsync,
+    /// No flush before answering: a crash of the machine (not just the process) can lose
+    /// elections that were given receipts. For benchmarks only.
+    None,
+}
+
+/// The settings file, as written. Relative paths are relative to the file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub database: Option<String>,
+    pub offer: Option<PathBuf>,
+    pub holders: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: Option<usize>,
+    pub durability: Option<Durability>,
+    pub batch_max: Option<usize>,
+    pub clock_start: Option<DateTime<FixedOffset>>,
+    /// Employee id → bearer token.
+    #[serde(default)]
+    pub tokens: BTreeMap<String, String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// `sqlite:PATH` (or a bare path) or `postgres://…`.
+    pub database: String,
+    pub offer: PathBuf,
+    /// A directory of holder files (`*.json`), one per employee.
+    pub holders: PathBuf,
+    /// The receiver's private key (32 bytes, hex); created with mode 0600 if missing.
+    pub key: PathBuf,
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub durability: Durability,
+    /// The most elections committed in one transaction (group commit).
+    pub batch_max: usize,
+    /// Runs the receiver's clock from this instant instead of the real time, for demos
+    /// and tests of offers whose deadline has passed. Never for a real offer.
+    pub clock_start: Option<DateTime<FixedOffset>>,
+    /// Employee id → bearer token.
+    pub tokens: BTreeMap<String, String>,
+}
+
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+pub const DEFAULT_BATCH_MAX: usize = 256;
+
+impl Config {
+    /// The settings from a file, if given, with `relative` paths resolved against it.
+    pub fn from_file(path: Option<&Path>) -> Result<(FileConfig, PathBuf), String> {
+        let Some(path) = path else {
+            return Ok((FileConfig::default(), PathBuf::from(".")));
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the settings file {}: {e}", path.display()))?;
+        let file: FileConfig = toml::from_str(&text)
+            .map_err(|e| format!("the settings file {} is invalid: {e}", path.display()))?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok((file, base))
+    }
+
+    /// Merges a settings file (resolved against `base`) under the flags, which win.
+    pub fn merge(file: FileConfig, base: &Path, flags: FileConfig) -> Result<Config, String> {
+        let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+        let offer = flags
+            .offer
+            .or_else(|| file.offer.map(rel))
+            .ok_or("no offer file: give --offer or `offer` in the settings file")?;
+        let holders = flags
+            .holders
+            .or_else(|| file.holders.map(rel))
+            .ok_or("no holders directory: give --holders or `holders` in the settings file")?;
+        let key = flags
+            .key
+            .or_else(|| file.key.map(rel))
+            .unwrap_or_else(|| PathBuf::from("receiver-key.hex"));
+        let database = match flags.database.or(file.database) {
+            Some(db) if db.starts_with("postgres://") || db.starts_with("postgresql://") => db,
+            Some(db) => {
+                let path = PathBuf::from(db.strip_prefix("sqlite:").unwrap_or(&db));
+                format!("sqlite:{}", rel(path).display())
+            }
+            None => "sqlite:receiver.sqlite3".to_owned(),
+        };
+        let mut allowed_origins = file.allowed_origins;
+        allowed_origins.extend(flags.allowed_origins);
+        for origin in &allowed_origins {
+            if http::HeaderValue::from_str(origin).is_err()
+                || !(origin.starts_with("http://") || origin.starts_with("https://"))
+                || origin.ends_with('/')
+            {
+                return Err(format!(
+                    "allowed origin {origin:?} must be a scheme and host, like https://hr.example.com"
+                ));
+            }
+        }
+        let mut tokens = file.tokens;
+        tokens.extend(flags.tokens);
+        let mut seen = std::collections::BTreeSet::new();
+        for (employee, token) in &tokens {
+            if token.len() < 16 {
+                return Err(format!(
+                    "the token for {employee} is shorter than 16 characters"
+                ));
+            }
+            if !seen.insert(token) {
+                return Err(format!(
+                    "the token for {employee} is also another employee's"
+                ));
+            }
+        }
+        Ok(Config {
+            listen: flags
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787))),
+            database,
+            offer,
+            holders,
+            key,
+            allowed_origins,
+            max_body_bytes: flags
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            durability: flags
+                .durability
+                .or(file.durability)
+                .unwrap_or(Durability::Fsync),
+            batch_max: flags
+                .batch_max
+                .or(file.batch_max)
+                .unwrap_or(DEFAULT_BATCH_MAX)
+                .max(1),
+            clock_start: flags.clock_start.or(file.clock_start),
+            tokens,
+        })
+    }
+}

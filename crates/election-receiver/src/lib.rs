@@ -1,0 +1,141 @@
+//! The reference receiver for the election contract (`docs/PROTOCOL.md`): an HTTP server
+//! that registers employees' signing keys, verifies their signed elections against the
+//! offer it serves, stores every election append-only and answers with a signed receipt
+//! that chains to the one before.
+//!
+//! - [`config`]: settings from a TOML file and flags.
+//! - [`api`]: the HTTP interface (axum).
+//! - [`store`]: SQLite (embedded default) and PostgreSQL (several instances), one interface.
+//! - [`notary`]: the receiver's key and the receipts it signs.
+//! - [`clock`]: the clock that decides on time or late.
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod notary;
+pub mod store;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use election_core::disclosure::offer_digest;
+use election_core::{parse_holder, parse_offer, Holder, Offer};
+use sha2::{Digest as _, Sha256};
+
+use crate::api::AppState;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::notary::Notary;
+use crate::store::Store;
+
+/// Reads the offer file, with every problem named.
+pub fn load_offer(path: &Path) -> Result<(Offer, String), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the offer file {}: {e}", path.display()))?;
+    let offer = parse_offer(&text).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!(
+            "the offer file {} is invalid:\n{}",
+            path.display(),
+            list.join("\n")
+        )
+    })?;
+    Ok((offer, text))
+}
+
+/// Reads every holder file (`*.json`) in `dir`, keyed by employee id.
+pub fn load_holders(dir: &Path, offer: &Offer) -> Result<HashMap<String, Holder>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the holders directory {}: {e}", dir.display()))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let mut holders = HashMap::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let holder = parse_holder(&text, Some(offer)).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+            format!(
+                "the holder file {} is invalid:\n{}",
+                path.display(),
+                list.join("\n")
+            )
+        })?;
+        if holder.offer_id != offer.id {
+            continue;
+        }
+        let id = holder.employee.id.clone();
+        if holders.insert(id.clone(), holder).is_some() {
+            return Err(format!(
+                "employee {id} has two holder files in {}",
+                dir.display()
+            ));
+        }
+    }
+    Ok(holders)
+}
+
+/// Everything the server needs, loaded and checked; the database opened.
+pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
+    let (offer, offer_json) = load_offer(&config.offer)?;
+    let holders = load_holders(&config.holders, &offer)?;
+    let signer = notary::load_or_create_key(&config.key)?;
+    let notary = Arc::new(Notary {
+        signer,
+        received_by: offer.issuer.name.clone(),
+        deadline: offer.expiration.instant,
+    });
+    let store = Store::open(
+        &config.database,
+        Arc::clone(&notary),
+        config.durability,
+        config.batch_max,
+    )
+    .await
+    .map_err(|e| format!("cannot open the database {}: {e}", config.database))?;
+    let tokens = config
+        .tokens
+        .iter()
+        .map(|(employee, token)| {
+            let hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+            (hash, employee.clone())
+        })
+        .collect();
+    let clock = match config.clock_start {
+        Some(at) => Clock::starting_at(at),
+        None => Clock::system(),
+    };
+    Ok(Arc::new(AppState {
+        disclosure_digest: offer_digest(&offer).hex(),
+        offer,
+        offer_json,
+        holders,
+        tokens,
+        notary,
+        store,
+        clock,
+        max_body_bytes: config.max_body_bytes,
+    }))
+}
+
+/// Binds the listener and serves until the process ends. Returns the bound address
+/// through `bound` as soon as it is listening (the port may have been 0).
+pub async fn serve(config: Config, bound: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let state = prepare(&config).await?;
+    let app = api::router(state, &config.allowed_origins, config.max_body_bytes);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("no local address: {e}"))?;
+    bound(addr);
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
+}

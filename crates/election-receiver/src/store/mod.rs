@@ -1,0 +1,247 @@
+//! Where elections are kept: one small interface, two databases.
+//!
+//! - SQLite, the embedded default: one file, one writer thread.
+//! - PostgreSQL, where several receiver instances run behind a load balancer.
+//!
+//! Both keep every election append-only (triggers refuse UPDATE and DELETE), and both
+//! commit elections in batches (group commit): each writer takes every submission waiting
+//! for it, decides them in one transaction in arrival order, commits once (one fsync for
+//! the batch) and only then answers. A receipt is never sent for an election that is not
+//! committed. The database decides idempotency and the receipt chain: uniqueness
+//! constraints and, in PostgreSQL, a transaction-scoped advisory lock that makes the
+//! batches of all instances take their turn at the chain's head.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use election_core::contract::{
+    receipt_hash, ElectionEntry, PublicJwk, SignedElection, SignedReceipt, Timeliness,
+};
+
+use crate::config::Durability;
+use crate::notary::{Notary, Submission};
+
+pub use self::postgres::PgStore;
+pub use self::sqlite::SqliteStore;
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppendOutcome {
+    /// Stored now, with this receipt.
+    Stored(SignedReceipt),
+    /// Stored before (a retry): the receipt it was given then.
+    Replayed(SignedReceipt),
+    /// The idempotency key was used before for another payload.
+    IdempotencyConflict,
+    /// The nonce was used before by another election.
+    NonceReplayed,
+    /// The employee already has an election with this sequence number or a higher one.
+    SequenceNotIncreasing { latest: u64 },
+}
+
+/// What became of a key registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOutcome {
+    Registered {
+        registered_at: String,
+    },
+    /// The same key was registered to the same employee before.
+    AlreadyRegistered {
+        registered_at: String,
+    },
+    /// The key belongs to another employee.
+    TakenBy(String),
+}
+
+/// The database failed or is unreachable: nothing was stored, and the client may retry.
+#[derive(Debug, Clone)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("SQLite: {e}"))
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        StoreError(format!("PostgreSQL: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError(format!("a stored record is not valid JSON: {e}"))
+    }
+}
+
+/// A store, chosen by the database URL.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
+}
+
+/// What a writer knows about an employee when it decides a submission, read inside the
+/// batch's transaction.
+#[derive(Debug, Default)]
+struct Prior {
+    /// The payload hash and receipt stored under the same idempotency key.
+    same_key: Option<(String, String)>,
+    nonce_used: bool,
+    latest_sequence: Option<u64>,
+}
+
+impl Prior {
+    /// The decision every backend makes the same way, before it stores anything.
+    fn decide(self, sub: &Submission) -> Result<Option<AppendOutcome>, StoreError> {
+        if let Some((hash, receipt)) = self.same_key {
+            return Ok(Some(if hash == sub.payload_hash {
+                AppendOutcome::Replayed(serde_json::from_str(&receipt)?)
+            } else {
+                AppendOutcome::IdempotencyConflict
+            }));
+        }
+        if self.nonce_used {
+            return Ok(Some(AppendOutcome::NonceReplayed));
+        }
+        if let Some(latest) = self.latest_sequence {
+            if sub.election.payload.sequence <= latest {
+                return Ok(Some(AppendOutcome::SequenceNotIncreasing { latest }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The row a new election becomes.
+struct NewRow {
+    chain_index: u64,
+    receipt: SignedReceipt,
+    receipt_json: String,
+    receipt_hash: String,
+    election_json: String,
+}
+
+impl NewRow {
+    fn new(
+        notary: &Notary,
+        sub: &Submission,
+        chain_index: u64,
+        previous: &str,
+    ) -> Result<NewRow, StoreError> {
+        let receipt = notary.receipt(sub, chain_index, previous);
+        Ok(NewRow {
+            chain_index,
+            receipt_json: serde_json::to_string(&receipt)?,
+            receipt_hash: receipt_hash(&receipt.receipt).hex(),
+            election_json: serde_json::to_string(&sub.election)?,
+            receipt,
+        })
+    }
+}
+
+fn timeliness_text(t: Timeliness) -> &'static str {
+    match t {
+        Timeliness::OnTime => "on_time",
+        Timeliness::Late => "late",
+    }
+}
+
+fn entry(election: &str, receipt: &str) -> Result<ElectionEntry, StoreError> {
+    Ok(ElectionEntry {
+        election: serde_json::from_str::<SignedElection>(election)?,
+        receipt: serde_json::from_str(receipt)?,
+    })
+}
+
+impl Store {
+    /// Opens (and creates or migrates) the database at `url`.
+    pub async fn open(
+        url: &str,
+        notary: Arc<Notary>,
+        durability: Durability,
+        batch_max: usize,
+    ) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(Arc::new(
+                PgStore::open(url, notary, durability, batch_max).await?,
+            )))
+        } else {
+            let path = url.strip_prefix("sqlite:").unwrap_or(url);
+            Ok(Store::Sqlite(Arc::new(SqliteStore::open(
+                path, notary, durability, batch_max,
+            )?)))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgresql",
+        }
+    }
+
+    pub async fn register_key(
+        &self,
+        employee_id: &str,
+        jwk: &PublicJwk,
+        at: &str,
+    ) -> Result<KeyOutcome, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.register_key(employee_id, jwk, at).await,
+            Store::Postgres(s) => s.register_key(employee_id, jwk, at).await,
+        }
+    }
+
+    /// The employee a key belongs to, and the key.
+    pub async fn key(&self, key_id: &str) -> Result<Option<(String, PublicJwk)>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.key(key_id).await,
+            Store::Postgres(s) => s.key(key_id).await,
+        }
+    }
+
+    /// Decides and (when accepted) stores a submission; answers once it is committed.
+    pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.append(sub).await,
+            Store::Postgres(s) => s.append(sub).await,
+        }
+    }
+
+    /// Every election an employee made under an offer, oldest first.
+    pub async fn history(
+        &self,
+        offer_id: &str,
+        employee_id: &str,
+    ) -> Result<Vec<ElectionEntry>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.history(offer_id, employee_id).await,
+            Store::Postgres(s) => s.history(offer_id, employee_id).await,
+        }
+    }
+
+    pub async fn receipt(&self, receipt_id: &str) -> Result<Option<SignedReceipt>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.receipt(receipt_id).await,
+            Store::Postgres(s) => s.receipt(receipt_id).await,
+        }
+    }
+
+    /// Every receipt in chain order, for an audit of the whole chain.
+    pub async fn chain(&self) -> Result<Vec<SignedReceipt>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.chain().await,
+            Store::Postgres(s) => s.chain().await,
+        }
+    }
+}

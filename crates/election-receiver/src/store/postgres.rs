@@ -1,0 +1,325 @@
+//! PostgreSQL, for several receiver instances behind a load balancer. Each instance
+//! batches its own submissions like the SQLite writer; a transaction-scoped advisory lock
+//! makes the batches of all instances take turns at the head of the receipt chain, and
+//! uniqueness constraints make idempotency hold across instances.
+
+use std::sync::Arc;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use election_core::contract::{ElectionEntry, PublicJwk, SignedReceipt, GENESIS_HASH};
+use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::NoTls;
+
+use super::{entry, timeliness_text, AppendOutcome, KeyOutcome, NewRow, Prior, StoreError};
+use crate::config::Durability;
+use crate::notary::{Notary, Submission};
+
+/// The advisory lock every instance's batch holds while it extends the chain.
+const CHAIN_LOCK: i64 = 0x656c_6563_7469_6f6e; // "election"
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS keys (
+    key_id        TEXT PRIMARY KEY,
+    employee_id   TEXT NOT NULL,
+    jwk           TEXT NOT NULL,
+    registered_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS elections (
+    chain_index     BIGINT PRIMARY KEY,
+    offer_id        TEXT NOT NULL,
+    employee_id     TEXT NOT NULL,
+    sequence        BIGINT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    nonce           TEXT NOT NULL,
+    payload_hash    TEXT NOT NULL,
+    timeliness      TEXT NOT NULL CHECK (timeliness IN ('on_time', 'late')),
+    received_at_ms  BIGINT NOT NULL,
+    election        TEXT NOT NULL,
+    receipt_id      TEXT NOT NULL UNIQUE,
+    receipt         TEXT NOT NULL,
+    receipt_hash    TEXT NOT NULL,
+    UNIQUE (offer_id, employee_id, idempotency_key),
+    UNIQUE (offer_id, employee_id, nonce),
+    UNIQUE (offer_id, employee_id, sequence)
+);
+CREATE OR REPLACE FUNCTION election_receiver_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+CREATE OR REPLACE TRIGGER elections_append_only BEFORE UPDATE OR DELETE ON elections
+    FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
+CREATE OR REPLACE TRIGGER elections_no_truncate BEFORE TRUNCATE ON elections
+    FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
+CREATE OR REPLACE TRIGGER keys_append_only BEFORE UPDATE OR DELETE ON keys
+    FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
+CREATE OR REPLACE TRIGGER keys_no_truncate BEFORE TRUNCATE ON keys
+    FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
+"#;
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+pub struct PgStore {
+    pool: Pool,
+    writer: mpsc::UnboundedSender<(Submission, Reply<AppendOutcome>)>,
+}
+
+impl PgStore {
+    pub async fn open(
+        url: &str,
+        notary: Arc<Notary>,
+        durability: Durability,
+        batch_max: usize,
+    ) -> Result<PgStore, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError(format!("the PostgreSQL URL is invalid: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(8)
+            .build()
+            .map_err(|e| StoreError(format!("PostgreSQL pool: {e}")))?;
+        {
+            let mut client = get(&pool).await?;
+            let tx = client.transaction().await?;
+            // Instances starting together must not race to create the tables.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
+                .await?;
+            tx.batch_execute(SCHEMA).await?;
+            tx.commit().await?;
+        }
+        let (writer, jobs) = mpsc::unbounded_channel();
+        tokio::spawn(write_batches(
+            pool.clone(),
+            jobs,
+            notary,
+            durability,
+            batch_max,
+        ));
+        Ok(PgStore { pool, writer })
+    }
+
+    pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send((sub, reply))
+            .map_err(|_| StoreError("the PostgreSQL writer is gone".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError("the PostgreSQL writer stopped".into()))?
+    }
+
+    pub async fn register_key(
+        &self,
+        employee_id: &str,
+        jwk: &PublicJwk,
+        at: &str,
+    ) -> Result<KeyOutcome, StoreError> {
+        let key_id = jwk.thumbprint();
+        let client = get(&self.pool).await?;
+        let inserted = client
+            .execute(
+                "INSERT INTO keys (key_id, employee_id, jwk, registered_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key_id) DO NOTHING",
+                &[&key_id, &employee_id, &serde_json::to_string(jwk)?, &at],
+            )
+            .await?;
+        if inserted == 1 {
+            return Ok(KeyOutcome::Registered {
+                registered_at: at.to_owned(),
+            });
+        }
+        let row = client
+            .query_one(
+                "SELECT employee_id, registered_at FROM keys WHERE key_id = $1",
+                &[&key_id],
+            )
+            .await?;
+        let owner: String = row.get(0);
+        Ok(if owner == employee_id {
+            KeyOutcome::AlreadyRegistered {
+                registered_at: row.get(1),
+            }
+        } else {
+            KeyOutcome::TakenBy(owner)
+        })
+    }
+
+    pub async fn key(&self, key_id: &str) -> Result<Option<(String, PublicJwk)>, StoreError> {
+        let client = get(&self.pool).await?;
+        let row = client
+            .query_opt(
+                "SELECT employee_id, jwk FROM keys WHERE key_id = $1",
+                &[&key_id],
+            )
+            .await?;
+        row.map(|r| Ok((r.get(0), serde_json::from_str(r.get::<_, &str>(1))?)))
+            .transpose()
+    }
+
+    pub async fn history(
+        &self,
+        offer_id: &str,
+        employee_id: &str,
+    ) -> Result<Vec<ElectionEntry>, StoreError> {
+        let client = get(&self.pool).await?;
+        let rows = client
+            .query(
+                "SELECT election, receipt FROM elections WHERE offer_id = $1 AND employee_id = $2 ORDER BY chain_index",
+                &[&offer_id, &employee_id],
+            )
+            .await?;
+        rows.iter().map(|r| entry(r.get(0), r.get(1))).collect()
+    }
+
+    pub async fn receipt(&self, receipt_id: &str) -> Result<Option<SignedReceipt>, StoreError> {
+        let client = get(&self.pool).await?;
+        let row = client
+            .query_opt(
+                "SELECT receipt FROM elections WHERE receipt_id = $1",
+                &[&receipt_id],
+            )
+            .await?;
+        Ok(row
+            .map(|r| serde_json::from_str(r.get::<_, &str>(0)))
+            .transpose()?)
+    }
+
+    pub async fn chain(&self) -> Result<Vec<SignedReceipt>, StoreError> {
+        let client = get(&self.pool).await?;
+        let rows = client
+            .query("SELECT receipt FROM elections ORDER BY chain_index", &[])
+            .await?;
+        rows.iter()
+            .map(|r| Ok(serde_json::from_str(r.get::<_, &str>(0))?))
+            .collect()
+    }
+}
+
+async fn get(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {
+    pool.get()
+        .await
+        .map_err(|e| StoreError(format!("PostgreSQL is unreachable: {e}")))
+}
+
+async fn write_batches(
+    pool: Pool,
+    mut jobs: mpsc::UnboundedReceiver<(Submission, Reply<AppendOutcome>)>,
+    notary: Arc<Notary>,
+    durability: Durability,
+    batch_max: usize,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < batch_max {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let subs: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+        match run_batch(&pool, &notary, durability, &subs).await {
+            Ok(answers) => {
+                for ((_, reply), answer) in batch.into_iter().zip(answers) {
+                    let _ = reply.send(Ok(answer));
+                }
+            }
+            Err(e) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn run_batch(
+    pool: &Pool,
+    notary: &Notary,
+    durability: Durability,
+    batch: &[&Submission],
+) -> Result<Vec<AppendOutcome>, StoreError> {
+    let mut client = get(pool).await?;
+    let tx = client.transaction().await?;
+    if durability == Durability::None {
+        tx.batch_execute("SET LOCAL synchronous_commit = off")
+            .await?;
+    }
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
+        .await?;
+    let mut head: Option<(i64, String)> = tx
+        .query_opt(
+            "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| (r.get(0), r.get(1)));
+    let prior_query = tx
+        .prepare_cached(
+            "SELECT
+               (SELECT payload_hash FROM elections WHERE offer_id = $1 AND employee_id = $2 AND idempotency_key = $3),
+               (SELECT receipt FROM elections WHERE offer_id = $1 AND employee_id = $2 AND idempotency_key = $3),
+               EXISTS (SELECT 1 FROM elections WHERE offer_id = $1 AND employee_id = $2 AND nonce = $4),
+               (SELECT max(sequence) FROM elections WHERE offer_id = $1 AND employee_id = $2)",
+        )
+        .await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO elections (chain_index, offer_id, employee_id, sequence, idempotency_key, nonce,
+               payload_hash, timeliness, received_at_ms, election, receipt_id, receipt, receipt_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .await?;
+    let mut answers = Vec::with_capacity(batch.len());
+    for sub in batch {
+        let p = &sub.election.payload;
+        let row = tx
+            .query_one(
+                &prior_query,
+                &[&p.offer_id, &p.employee_id, &p.idempotency_key, &p.nonce],
+            )
+            .await?;
+        let hash: Option<String> = row.get(0);
+        let receipt: Option<String> = row.get(1);
+        let prior = Prior {
+            same_key: hash.zip(receipt),
+            nonce_used: row.get(2),
+            latest_sequence: row.get::<_, Option<i64>>(3).map(|s| s as u64),
+        };
+        if let Some(outcome) = prior.decide(sub)? {
+            answers.push(outcome);
+            continue;
+        }
+        let (index, previous) = match &head {
+            Some((i, h)) => (*i as u64 + 1, h.as_str()),
+            None => (1, GENESIS_HASH),
+        };
+        let new = NewRow::new(notary, sub, index, previous)?;
+        tx.execute(
+            &insert,
+            &[
+                &(new.chain_index as i64),
+                &p.offer_id,
+                &p.employee_id,
+                &(p.sequence as i64),
+                &p.idempotency_key,
+                &p.nonce,
+                &sub.payload_hash,
+                &timeliness_text(sub.timeliness),
+                &sub.received_at.timestamp_millis(),
+                &new.election_json,
+                &new.receipt.receipt.receipt_id,
+                &new.receipt_json,
+                &new.receipt_hash,
+            ],
+        )
+        .await?;
+        head = Some((new.chain_index as i64, new.receipt_hash));
+        answers.push(AppendOutcome::Stored(new.receipt));
+    }
+    tx.commit().await?;
+    Ok(answers)
+}

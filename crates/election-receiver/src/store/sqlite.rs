@@ -1,0 +1,382 @@
+//! SQLite, the embedded default: WAL, `synchronous=FULL`, one writer thread that commits
+//! elections in batches, and a few reader connections.
+
+use std::sync::{mpsc, Arc, Mutex};
+
+use election_core::contract::{ElectionEntry, PublicJwk, SignedReceipt, GENESIS_HASH};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tokio::sync::oneshot;
+
+use super::{entry, timeliness_text, AppendOutcome, KeyOutcome, NewRow, Prior, StoreError};
+use crate::config::Durability;
+use crate::notary::{Notary, Submission};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS keys (
+    key_id        TEXT PRIMARY KEY,
+    employee_id   TEXT NOT NULL,
+    jwk           TEXT NOT NULL,
+    registered_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS elections (
+    chain_index     INTEGER PRIMARY KEY,
+    offer_id        TEXT NOT NULL,
+    employee_id     TEXT NOT NULL,
+    sequence        INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    nonce           TEXT NOT NULL,
+    payload_hash    TEXT NOT NULL,
+    timeliness      TEXT NOT NULL CHECK (timeliness IN ('on_time', 'late')),
+    received_at_ms  INTEGER NOT NULL,
+    election        TEXT NOT NULL,
+    receipt_id      TEXT NOT NULL UNIQUE,
+    receipt         TEXT NOT NULL,
+    receipt_hash    TEXT NOT NULL,
+    UNIQUE (offer_id, employee_id, idempotency_key),
+    UNIQUE (offer_id, employee_id, nonce),
+    UNIQUE (offer_id, employee_id, sequence)
+);
+CREATE TRIGGER IF NOT EXISTS elections_append_only_update BEFORE UPDATE ON elections
+BEGIN SELECT RAISE(ABORT, 'elections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS elections_append_only_delete BEFORE DELETE ON elections
+BEGIN SELECT RAISE(ABORT, 'elections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS keys_append_only_update BEFORE UPDATE ON keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS keys_append_only_delete BEFORE DELETE ON keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+"#;
+
+enum Job {
+    Append(
+        Submission,
+        oneshot::Sender<Result<AppendOutcome, StoreError>>,
+    ),
+    Key {
+        employee_id: String,
+        jwk: PublicJwk,
+        at: String,
+        reply: oneshot::Sender<Result<KeyOutcome, StoreError>>,
+    },
+}
+
+pub struct SqliteStore {
+    writer: Mutex<mpsc::Sender<Job>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: String,
+}
+
+fn connect(path: &str, durability: Durability) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match durability {
+            Durability::Fsync => "FULL",
+            Durability::None => "OFF",
+        },
+    )?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    pub fn open(
+        path: &str,
+        notary: Arc<Notary>,
+        durability: Durability,
+        batch_max: usize,
+    ) -> Result<SqliteStore, StoreError> {
+        let conn = connect(path, durability)?;
+        conn.execute_batch(SCHEMA)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer(conn, rx, notary, batch_max))
+            .map_err(|e| StoreError(format!("cannot start the SQLite writer: {e}")))?;
+        Ok(SqliteStore {
+            writer: Mutex::new(tx),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: path.to_owned(),
+        })
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError("the SQLite writer is gone".into()))?;
+        writer
+            .send(job)
+            .map_err(|_| StoreError("the SQLite writer is gone".into()))
+    }
+
+    pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Append(sub, reply))?;
+        answer
+            .await
+            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+    }
+
+    pub async fn register_key(
+        &self,
+        employee_id: &str,
+        jwk: &PublicJwk,
+        at: &str,
+    ) -> Result<KeyOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Key {
+            employee_id: employee_id.to_owned(),
+            jwk: jwk.clone(),
+            at: at.to_owned(),
+            reply,
+        })?;
+        answer
+            .await
+            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+    }
+
+    /// Runs `read` on a reader connection, off the async threads.
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let readers = Arc::clone(&self.readers);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().ok().and_then(|mut r| r.pop());
+            let conn = match pooled {
+                Some(conn) => conn,
+                None => {
+                    let conn = Connection::open(&path)?;
+                    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                    conn
+                }
+            };
+            let result = read(&conn);
+            if let Ok(mut r) = readers.lock() {
+                if r.len() < 8 {
+                    r.push(conn);
+                }
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError(format!("a SQLite read failed: {e}")))?
+    }
+
+    pub async fn key(&self, key_id: &str) -> Result<Option<(String, PublicJwk)>, StoreError> {
+        let key_id = key_id.to_owned();
+        self.read(move |conn| {
+            let row: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT employee_id, jwk FROM keys WHERE key_id = ?1",
+                    [&key_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            row.map(|(e, jwk)| Ok((e, serde_json::from_str(&jwk)?)))
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn history(
+        &self,
+        offer_id: &str,
+        employee_id: &str,
+    ) -> Result<Vec<ElectionEntry>, StoreError> {
+        let (offer_id, employee_id) = (offer_id.to_owned(), employee_id.to_owned());
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT election, receipt FROM elections WHERE offer_id = ?1 AND employee_id = ?2 ORDER BY chain_index",
+            )?;
+            let rows = stmt.query_map([&offer_id, &employee_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            rows.map(|row| {
+                let (e, r) = row?;
+                entry(&e, &r)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    pub async fn receipt(&self, receipt_id: &str) -> Result<Option<SignedReceipt>, StoreError> {
+        let receipt_id = receipt_id.to_owned();
+        self.read(move |conn| {
+            let text: Option<String> = conn
+                .query_row(
+                    "SELECT receipt FROM elections WHERE receipt_id = ?1",
+                    [&receipt_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+        })
+        .await
+    }
+
+    pub async fn chain(&self) -> Result<Vec<SignedReceipt>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("SELECT receipt FROM elections ORDER BY chain_index")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.map(|t| Ok(serde_json::from_str(&t?)?)).collect()
+        })
+        .await
+    }
+}
+
+/// The writer: waits for a job, takes every other job already waiting (up to
+/// `batch_max`), runs them in one IMMEDIATE transaction, commits, then answers each.
+fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, batch_max: usize) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < batch_max {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match run_batch(&mut conn, &notary, &batch) {
+            Ok(answers) => {
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    match (job, answer) {
+                        (Job::Append(_, reply), Answer::Append(a)) => {
+                            let _ = reply.send(Ok(a));
+                        }
+                        (Job::Key { reply, .. }, Answer::Key(k)) => {
+                            let _ = reply.send(Ok(k));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => {
+                for job in batch {
+                    match job {
+                        Job::Append(_, reply) => {
+                            let _ = reply.send(Err(e.clone()));
+                        }
+                        Job::Key { reply, .. } => {
+                            let _ = reply.send(Err(e.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Answer {
+    Append(AppendOutcome),
+    Key(KeyOutcome),
+}
+
+fn run_batch(
+    conn: &mut Connection,
+    notary: &Notary,
+    batch: &[Job],
+) -> Result<Vec<Answer>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut head: Option<(u64, String)> = tx
+        .query_row(
+            "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )
+        .optional()?;
+    let mut answers = Vec::with_capacity(batch.len());
+    for job in batch {
+        match job {
+            Job::Append(sub, _) => {
+                let p = &sub.election.payload;
+                let prior = tx
+                    .prepare_cached(
+                        "SELECT
+                           (SELECT payload_hash FROM elections WHERE offer_id = ?1 AND employee_id = ?2 AND idempotency_key = ?3),
+                           (SELECT receipt FROM elections WHERE offer_id = ?1 AND employee_id = ?2 AND idempotency_key = ?3),
+                           EXISTS (SELECT 1 FROM elections WHERE offer_id = ?1 AND employee_id = ?2 AND nonce = ?4),
+                           (SELECT max(sequence) FROM elections WHERE offer_id = ?1 AND employee_id = ?2)",
+                    )?
+                    .query_row(
+                        params![p.offer_id, p.employee_id, p.idempotency_key, p.nonce],
+                        |r| {
+                            let hash: Option<String> = r.get(0)?;
+                            let receipt: Option<String> = r.get(1)?;
+                            Ok(Prior {
+                                same_key: hash.zip(receipt),
+                                nonce_used: r.get(2)?,
+                                latest_sequence: r.get::<_, Option<i64>>(3)?.map(|s| s as u64),
+                            })
+                        },
+                    )?;
+                if let Some(outcome) = prior.decide(sub)? {
+                    answers.push(Answer::Append(outcome));
+                    continue;
+                }
+                let (index, previous) = match &head {
+                    Some((i, h)) => (i + 1, h.as_str()),
+                    None => (1, GENESIS_HASH),
+                };
+                let row = NewRow::new(notary, sub, index, previous)?;
+                tx.prepare_cached(
+                    "INSERT INTO elections (chain_index, offer_id, employee_id, sequence, idempotency_key, nonce,
+                       payload_hash, timeliness, received_at_ms, election, receipt_id, receipt, receipt_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                )?
+                .execute(params![
+                    row.chain_index as i64,
+                    p.offer_id,
+                    p.employee_id,
+                    p.sequence as i64,
+                    p.idempotency_key,
+                    p.nonce,
+                    sub.payload_hash,
+                    timeliness_text(sub.timeliness),
+                    sub.received_at.timestamp_millis(),
+                    row.election_json,
+                    row.receipt.receipt.receipt_id,
+                    row.receipt_json,
+                    row.receipt_hash,
+                ])?;
+                head = Some((row.chain_index, row.receipt_hash));
+                answers.push(Answer::Append(AppendOutcome::Stored(row.receipt)));
+            }
+            Job::Key {
+                employee_id,
+                jwk,
+                at,
+                ..
+            } => {
+                let key_id = jwk.thumbprint();
+                let existing: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT employee_id, registered_at FROM keys WHERE key_id = ?1",
+                        [&key_id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                answers.push(Answer::Key(match existing {
+                    Some((owner, registered_at)) if &owner == employee_id => {
+                        KeyOutcome::AlreadyRegistered { registered_at }
+                    }
+                    Some((owner, _)) => KeyOutcome::TakenBy(owner),
+                    None => {
+                        tx.execute(
+                            "INSERT INTO keys (key_id, employee_id, jwk, registered_at) VALUES (?1, ?2, ?3, ?4)",
+                            params![key_id, employee_id, serde_json::to_string(jwk)?, at],
+                        )?;
+                        KeyOutcome::Registered {
+                            registered_at: at.clone(),
+                        }
+                    }
+                }));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(answers)
+}
