@@ -1,0 +1,443 @@
+//! Test harness: a receiver over real HTTP on a loopback port, against a temporary SQLite
+//! file or a database on a real PostgreSQL server (Debian's, started once per test binary
+//! on a temporary directory and a loopback port), and employees who sign like the widget.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use election_core::contract::{ElectionPayload, SignedElection, Signer, Signing};
+use election_core::disclosure::Acknowledgment;
+use election_core::{parse_holder, parse_offer, Election, Holder, Offer};
+use election_receiver::config::{Config, Durability};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+pub const OFFER_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../static/offers/mpower-2001.json"
+);
+pub const HOLDERS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/holders");
+/// Inside Mpower's offer period, as the demo runs.
+pub const DURING_OFFER: &str = "2001-09-20T10:00:00-04:00";
+/// A minute after Mpower's deadline.
+pub const AFTER_DEADLINE: &str = "2001-09-28T00:00:00-04:00";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn offer() -> Offer {
+    parse_offer(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap()
+}
+
+pub fn token_for(employee_id: &str) -> String {
+    format!("test-token-{employee_id}-0123456789")
+}
+
+/// Holder files for `count` generated employees (E-2000, E-2001, …), each with one
+/// eligible grant, beside copies of the demo employees.
+pub fn write_holders(dir: &Path, count: usize) -> Vec<String> {
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(HOLDERS_DIR).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let template: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{HOLDERS_DIR}/e1001-avery-lindqvist.json")).unwrap(),
+    )
+    .unwrap();
+    let mut ids = vec![
+        "E-1001".to_owned(),
+        "E-1002".to_owned(),
+        "E-1003".to_owned(),
+    ];
+    for i in 0..count {
+        let id = format!("E-{}", 2000 + i);
+        let mut holder = template.clone();
+        holder["employee"]["id"] = Value::from(id.clone());
+        holder["employee"]["name"] = Value::from(format!("Test Employee {i}"));
+        std::fs::write(dir.join(format!("{id}.json")), holder.to_string()).unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// A receiver running in this process over real HTTP.
+pub struct Receiver {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub dir: PathBuf,
+}
+
+pub fn temp_dir(label: &str) -> PathBuf {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "election-receiver-test-{}-{label}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The settings of a test receiver: a fresh database of `backend`, generated employees.
+pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
+    let dir = temp_dir("rx");
+    let holders = dir.join("holders");
+    let ids = write_holders(&holders, extra_employees);
+    let database = match backend {
+        Backend::Sqlite => format!("sqlite:{}", dir.join("receiver.sqlite3").display()),
+        Backend::Postgres => postgres_database().await,
+    };
+    Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database,
+        offer: PathBuf::from(OFFER_FILE),
+        holders,
+        key: dir.join("receiver-key.hex"),
+        allowed_origins: vec!["http://127.0.0.1:8080".into()],
+        max_body_bytes: 64 * 1024,
+        durability: Durability::Fsync,
+        batch_max: 256,
+        clock_start: Some(chrono::DateTime::parse_from_rfc3339(DURING_OFFER).unwrap()),
+        tokens: ids
+            .iter()
+            .map(|id| (id.clone(), token_for(id)))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+impl Receiver {
+    pub async fn start(backend: Backend) -> Receiver {
+        Receiver::with(test_config(backend, 8).await).await
+    }
+
+    /// Starts a receiver with these settings (on a new port).
+    pub async fn with(config: Config) -> Receiver {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let run = config.clone();
+        tokio::spawn(async move {
+            if let Err(e) = election_receiver::serve(run, move |addr| {
+                let _ = tx.send(addr);
+            })
+            .await
+            {
+                panic!("the receiver failed: {e}");
+            }
+        });
+        let addr = tokio::time::timeout(Duration::from_secs(30), rx)
+            .await
+            .expect("the receiver did not start within 30 s")
+            .expect("the receiver stopped before listening");
+        Receiver {
+            base: format!("http://{addr}"),
+            addr,
+            dir: config.key.parent().unwrap().to_path_buf(),
+            config,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn offer_info(&self) -> election_core::contract::OfferInfo {
+        reqwest::get(self.url("/v1/offer"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+/// An employee with a signing key, acting as the widget does.
+pub struct Employee {
+    pub id: String,
+    pub token: String,
+    pub signer: Signer,
+    pub holder: Holder,
+    pub client: reqwest::Client,
+}
+
+impl Employee {
+    pub fn new(receiver: &Receiver, id: &str) -> Employee {
+        let offer = offer();
+        let mut holder = None;
+        for entry in std::fs::read_dir(&receiver.config.holders).unwrap() {
+            let h = parse_holder(
+                &std::fs::read_to_string(entry.unwrap().path()).unwrap(),
+                Some(&offer),
+            )
+            .unwrap();
+            if h.employee.id == id {
+                holder = Some(h);
+            }
+        }
+        Employee {
+            id: id.to_owned(),
+            token: token_for(id),
+            signer: Signer::from_bytes(&Sha256::digest(format!("test key {id}"))).unwrap(),
+            holder: holder.unwrap_or_else(|| panic!("no holder file for {id}")),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn register(&self, receiver: &Receiver) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(receiver.url("/v1/keys"))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({ "jwk": self.signer.jwk() }))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    /// A payload exchanging every eligible grant (or none, for a withdrawal).
+    pub fn payload(&self, sequence: u64, exchange: bool) -> ElectionPayload {
+        let offer = offer();
+        let mut election = Election::keep_all(&offer, &self.holder);
+        if exchange {
+            for g in &self.holder.grants {
+                if election_core::rules::eligibility(&offer, g).is_ok() {
+                    election.tendered.insert(g.id.clone(), g.outstanding);
+                }
+            }
+        }
+        let acks = offer.documents.iter().map(Acknowledgment::of).collect();
+        ElectionPayload::build(
+            &offer,
+            &self.holder,
+            &election,
+            acks,
+            Signing {
+                sequence,
+                nonce: nonce(&format!("{}-{sequence}-{exchange}", self.id)),
+                idempotency_key: format!("idem-{}-{sequence}-{exchange}", self.id),
+                client_time: "2001-09-20T10:01:00-04:00".into(),
+                key_id: self.signer.key_id().to_owned(),
+                signed_name: self.holder.employee.name.clone(),
+            },
+        )
+    }
+
+    pub fn sign(&self, payload: ElectionPayload) -> SignedElection {
+        self.signer.sign_election(payload)
+    }
+
+    pub async fn submit(
+        &self,
+        receiver: &Receiver,
+        signed: &SignedElection,
+    ) -> (StatusCode, Value) {
+        self.post_raw(
+            receiver,
+            "/v1/elections",
+            serde_json::to_vec(signed).unwrap(),
+            "application/json",
+        )
+        .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        receiver: &Receiver,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(receiver.url(path))
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")),
+        )
+    }
+
+    pub async fn history(&self, receiver: &Receiver) -> election_core::contract::ElectionHistory {
+        self.client
+            .get(receiver.url("/v1/elections"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+/// A distinct 16-byte nonce per label, base64url.
+pub fn nonce(label: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&Sha256::digest(label.as_bytes())[..16])
+}
+
+// ---- PostgreSQL ------------------------------------------------------------------
+
+struct PgServer {
+    port: u16,
+}
+
+/// The directory with Debian's PostgreSQL server programs, newest version first.
+fn pg_bin() -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.retain(|d| d.join("initdb").exists() && d.join("postgres").exists());
+    dirs.sort();
+    dirs.pop().unwrap_or_else(|| {
+        panic!("PostgreSQL's server is not installed (Debian package postgresql); `make test` installs it")
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false)
+}
+
+/// A command run as the `postgres` user when this process is root (PostgreSQL refuses
+/// to run as root).
+fn as_pg_user(program: &Path) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn pg_server() -> &'static PgServer {
+    static SERVER: OnceLock<PgServer> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let bin = pg_bin();
+        let dir = temp_dir("pg");
+        let data = dir.join("data");
+        if is_root() {
+            let status = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().unwrap();
+            assert!(status.success(), "chown of the PostgreSQL test directory failed");
+        }
+        let out = as_pg_user(&bin.join("initdb"))
+            .args(["-D"])
+            .arg(&data)
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+            .stdout(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        let port = free_port();
+        // A watchdog shell: PostgreSQL is stopped when this test process ends, however it ends.
+        let postgres = format!(
+            "{} -D {} -p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=64MB",
+            bin.join("postgres").display(),
+            data.display(),
+            dir.display()
+        );
+        let runner = if is_root() { format!("runuser -u postgres -- {postgres}") } else { postgres };
+        let script = format!(
+            "{runner} >{log} 2>&1 & PG=$!; while kill -0 {parent} 2>/dev/null; do sleep 0.5; done; kill -INT $PG; wait $PG",
+            log = dir.join("postgres.log").display(),
+            parent = std::process::id()
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                std::thread::sleep(Duration::from_millis(300));
+                return PgServer { port };
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "PostgreSQL did not start; its log: {}",
+            std::fs::read_to_string(dir.join("postgres.log")).unwrap_or_default()
+        );
+    })
+}
+
+/// A new, empty database on the test server; its URL.
+pub async fn postgres_database() -> String {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    let port = tokio::task::spawn_blocking(|| pg_server().port)
+        .await
+        .unwrap();
+    let name = format!("receiver_test_{}", COUNT.fetch_add(1, Ordering::SeqCst));
+    let (client, connection) = tokio_postgres::connect(
+        &format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+        tokio_postgres::NoTls,
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    format!("postgres://postgres@127.0.0.1:{port}/{name}")
+}
+
+/// Runs `$body` (an async fn taking a [`Backend`]) once against each database.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}

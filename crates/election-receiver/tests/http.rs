@@ -1,0 +1,570 @@
+//! The receiver over real HTTP, every test against SQLite and against PostgreSQL.
+
+mod common;
+
+use common::*;
+use election_core::contract::{
+    check_chain, verify_receipt, ElectionPayload, SignedElection, SignedReceipt, Timeliness,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("(no error code)")
+}
+
+fn receipt_of(body: &Value) -> SignedReceipt {
+    serde_json::from_value(body["receipt"].clone()).unwrap()
+}
+
+/// Every receipt the receiver holds: signatures valid, one unbroken chain.
+async fn audit(receiver: &Receiver) -> Vec<SignedReceipt> {
+    let offer = receiver.offer_info().await;
+    let state = election_receiver::prepare(&receiver.config).await.unwrap();
+    let chain = state.store.chain().await.unwrap();
+    for r in &chain {
+        verify_receipt(r, &offer.receiver_key.jwk).unwrap();
+    }
+    let receipts: Vec<_> = chain.iter().map(|r| r.receipt.clone()).collect();
+    check_chain(&receipts).unwrap();
+    chain
+}
+
+async fn signs_and_gets_a_verifiable_receipt(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = Employee::new(&rx, "E-1001");
+    let (status, body) = avery.register(&rx).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["key_id"], avery.signer.key_id());
+    let (status, _) = avery.register(&rx).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "registering the same key again is idempotent"
+    );
+
+    let signed = avery.sign(avery.payload(1, true));
+    let (status, body) = avery.submit(&rx, &signed).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["replayed"], false);
+    let receipt = receipt_of(&body);
+    let info = rx.offer_info().await;
+    verify_receipt(&receipt, &info.receiver_key.jwk).unwrap();
+    assert_eq!(receipt.receipt.received_by, "Mpower Holding Corporation");
+    assert_eq!(receipt.receipt.timeliness, Timeliness::OnTime);
+    assert_eq!(receipt.receipt.chain_index, 1);
+    assert_eq!(
+        receipt.receipt.payload_hash,
+        election_core::contract::payload_hash(&signed.payload).hex()
+    );
+    assert!(
+        receipt.receipt.received_at.starts_with("2001-09-20T14:0"),
+        "{}",
+        receipt.receipt.received_at
+    );
+
+    // The receiver vouches for its own receipt, and not for an altered one.
+    let (status, verdict) = avery
+        .post_raw(
+            &rx,
+            "/v1/receipts/verify",
+            serde_json::to_vec(&receipt).unwrap(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        verdict,
+        json!({ "signature_valid": true, "stored": true, "problems": [] })
+    );
+    let mut forged = receipt.clone();
+    forged.receipt.received_at = "2001-09-20T14:00:00.000Z".into();
+    let (_, verdict) = avery
+        .post_raw(
+            &rx,
+            "/v1/receipts/verify",
+            serde_json::to_vec(&forged).unwrap(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(verdict["signature_valid"], false);
+    assert_eq!(verdict["stored"], false);
+
+    let history = avery.history(&rx).await;
+    assert_eq!(history.history.len(), 1);
+    assert_eq!(history.governing.unwrap().receipt, receipt);
+}
+
+async fn a_retry_gets_the_same_receipt_and_reuse_is_refused(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let first = avery.sign(avery.payload(1, true));
+    let (status, body) = avery.submit(&rx, &first).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let receipt = receipt_of(&body);
+
+    // The response was lost; the widget sends the same election again.
+    let (status, again) = avery.submit(&rx, &first).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["replayed"], true);
+    assert_eq!(receipt_of(&again), receipt);
+
+    // The same idempotency key for another payload.
+    let mut other = avery.payload(2, false);
+    other.idempotency_key = first.payload.idempotency_key.clone();
+    let (status, body) = avery.submit(&rx, &avery.sign(other)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+    );
+
+    // The same nonce in a new election.
+    let mut replay = avery.payload(2, false);
+    replay.nonce = first.payload.nonce.clone();
+    let (status, body) = avery.submit(&rx, &avery.sign(replay)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "nonce_replayed")
+    );
+
+    // A sequence number that does not move forward.
+    let mut stale = avery.payload(1, false);
+    stale.idempotency_key = "another-key-for-seq-one".into();
+    let (status, body) = avery.submit(&rx, &avery.sign(stale)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "sequence_not_increasing")
+    );
+
+    assert_eq!(
+        audit(&rx).await.len(),
+        1,
+        "only the first election is stored"
+    );
+}
+
+async fn a_change_and_a_withdrawal_govern_in_turn(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let jordan = Employee::new(&rx, "E-1002");
+    jordan.register(&rx).await;
+    let (s1, _) = jordan
+        .submit(&rx, &jordan.sign(jordan.payload(1, true)))
+        .await;
+    assert_eq!(s1, StatusCode::CREATED);
+    let h = jordan.history(&rx).await;
+    assert!(!h
+        .governing
+        .as_ref()
+        .unwrap()
+        .election
+        .payload
+        .is_withdrawal());
+
+    let (s2, _) = jordan
+        .submit(&rx, &jordan.sign(jordan.payload(2, false)))
+        .await;
+    assert_eq!(s2, StatusCode::CREATED);
+    let h = jordan.history(&rx).await;
+    assert_eq!(h.history.len(), 2);
+    let governing = h.governing.unwrap();
+    assert_eq!(governing.election.payload.sequence, 2);
+    assert!(governing.election.payload.is_withdrawal());
+
+    let (s3, _) = jordan
+        .submit(&rx, &jordan.sign(jordan.payload(3, true)))
+        .await;
+    assert_eq!(s3, StatusCode::CREATED);
+    let h = jordan.history(&rx).await;
+    assert_eq!(h.governing.unwrap().election.payload.sequence, 3);
+    // Another employee sees only their own.
+    let avery = Employee::new(&rx, "E-1001");
+    assert!(avery.history(&rx).await.history.is_empty());
+    assert_eq!(audit(&rx).await.len(), 3);
+}
+
+async fn bad_input_gets_its_own_error_and_nothing_is_stored(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = Employee::new(&rx, "E-1001");
+    let jordan = Employee::new(&rx, "E-1002");
+    avery.register(&rx).await;
+    jordan.register(&rx).await;
+    let good = avery.payload(1, true);
+    let signed = |p: ElectionPayload| avery.sign(p);
+
+    let cases: Vec<(&str, StatusCode, &str, Vec<u8>, &str)> = vec![
+        (
+            "malformed JSON",
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            b"{\"payload\": ".to_vec(),
+            "application/json",
+        ),
+        (
+            "wrong content type",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            serde_json::to_vec(&signed(good.clone())).unwrap(),
+            "text/plain",
+        ),
+        (
+            "oversized body",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            vec![b' '; 70 * 1024],
+            "application/json",
+        ),
+        (
+            "unknown field",
+            StatusCode::BAD_REQUEST,
+            "invalid_payload",
+            {
+                let mut v = serde_json::to_value(signed(good.clone())).unwrap();
+                v["payload"]["admin"] = json!(true);
+                serde_json::to_vec(&v).unwrap()
+            },
+            "application/json",
+        ),
+    ];
+    for (what, status, expected, body, content_type) in cases {
+        let (got, answer) = avery
+            .post_raw(&rx, "/v1/elections", body, content_type)
+            .await;
+        assert_eq!((got, code(&answer)), (status, expected), "{what}: {answer}");
+        assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
+    }
+
+    let mut tampered = signed(good.clone());
+    tampered.payload.decisions[0].options -= 1;
+    let mut unknown_offer = good.clone();
+    unknown_offer.offer_id = "acme-2030-exchange".into();
+    let mut stale = good.clone();
+    stale.offer_version = 1;
+    let mut unseen = good.clone();
+    unseen.disclosure_digest = "ab".repeat(32);
+    let mut unacknowledged = good.clone();
+    unacknowledged.acknowledgments.clear();
+    let mut partial = good.clone();
+    partial.decisions[0].options = 100;
+    let mut ill_formed = good.clone();
+    ill_formed.sequence = 0;
+    let signed_cases: Vec<(&str, SignedElection, StatusCode, &str)> = vec![
+        (
+            "tampered payload",
+            tampered,
+            StatusCode::BAD_REQUEST,
+            "bad_signature",
+        ),
+        (
+            "unknown offer",
+            signed(unknown_offer),
+            StatusCode::NOT_FOUND,
+            "unknown_offer",
+        ),
+        (
+            "stale offer version",
+            signed(stale),
+            StatusCode::CONFLICT,
+            "stale_offer_version",
+        ),
+        (
+            "other texts",
+            signed(unseen),
+            StatusCode::CONFLICT,
+            "disclosure_mismatch",
+        ),
+        (
+            "not acknowledged",
+            signed(unacknowledged),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_acknowledged",
+        ),
+        (
+            "part of a grant",
+            signed(partial),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_election",
+        ),
+        (
+            "ill-formed",
+            signed(ill_formed),
+            StatusCode::BAD_REQUEST,
+            "invalid_payload",
+        ),
+        // Signed by Jordan's key but claiming to be Avery's election.
+        (
+            "another employee's key",
+            jordan.sign({
+                let mut p = good.clone();
+                p.key_id = jordan.signer.key_id().to_owned();
+                p
+            }),
+            StatusCode::FORBIDDEN,
+            "unknown_key",
+        ),
+    ];
+    for (what, election, status, expected) in signed_cases {
+        let (got, answer) = avery.submit(&rx, &election).await;
+        assert_eq!((got, code(&answer)), (status, expected), "{what}: {answer}");
+    }
+    // Jordan's token, Avery's election.
+    let (got, answer) = jordan.submit(&rx, &signed(good.clone())).await;
+    assert_eq!(
+        (got, code(&answer)),
+        (StatusCode::FORBIDDEN, "employee_mismatch")
+    );
+    // No token, a wrong token.
+    let client = reqwest::Client::new();
+    for auth in [None, Some("Bearer not-a-real-token-at-all")] {
+        let mut request = client
+            .post(rx.url("/v1/elections"))
+            .json(&signed(good.clone()));
+        if let Some(a) = auth {
+            request = request.header("authorization", a);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(code(&body), "unauthorized");
+    }
+    // An unknown route and a wrong method are JSON errors too.
+    let response = client.get(rx.url("/v1/nothing")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(code(&response.json().await.unwrap()), "not_found");
+    let response = client.delete(rx.url("/v1/elections")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // A key that is not a P-256 point.
+    let (status, body) = avery
+        .post_raw(
+            &rx,
+            "/v1/keys",
+            br#"{"jwk":{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}}"#.to_vec(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_key")
+    );
+
+    assert!(audit(&rx).await.is_empty(), "nothing was stored");
+    // And the good election still goes through.
+    let (status, _) = avery.submit(&rx, &signed(good)).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+async fn a_late_election_is_recorded_as_late_and_never_governs(backend: Backend) {
+    let mut config = test_config(backend, 0).await;
+    let rx = Receiver::with(config.clone()).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let (status, _) = avery.submit(&rx, &avery.sign(avery.payload(1, true))).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // The same database, after the deadline.
+    config.clock_start = Some(chrono::DateTime::parse_from_rfc3339(AFTER_DEADLINE).unwrap());
+    let late_rx = Receiver::with(config).await;
+    let late = avery.sign(avery.payload(2, false));
+    let (status, body) = avery.submit(&late_rx, &late).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "deadline_passed"),
+        "{body}"
+    );
+    let receipt = receipt_of(&body);
+    assert_eq!(receipt.receipt.timeliness, Timeliness::Late);
+    assert!(receipt.receipt.received_at.starts_with("2001-09-28T04:00"));
+    // A retry of the late election gets the same answer.
+    let (status, again) = avery.submit(&late_rx, &late).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(receipt_of(&again), receipt);
+    let history = avery.history(&late_rx).await;
+    assert_eq!(history.history.len(), 2);
+    assert_eq!(
+        history.governing.unwrap().election.payload.sequence,
+        1,
+        "the on-time election governs"
+    );
+}
+
+async fn concurrent_duplicates_store_exactly_one_election(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = std::sync::Arc::new(Employee::new(&rx, "E-1001"));
+    avery.register(&rx).await;
+    let signed = avery.sign(avery.payload(1, true));
+    let rx = std::sync::Arc::new(rx);
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let (avery, rx, signed) = (avery.clone(), rx.clone(), signed.clone());
+            tokio::spawn(async move { avery.submit(&rx, &signed).await })
+        })
+        .collect();
+    let mut created = 0;
+    let mut receipts = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status}: {body}"
+        );
+        created += usize::from(status == StatusCode::CREATED);
+        receipts.insert(body["receipt"].to_string());
+    }
+    assert_eq!(created, 1);
+    assert_eq!(receipts.len(), 1, "every answer carries the same receipt");
+    assert_eq!(audit(&rx).await.len(), 1);
+}
+
+async fn many_employees_at_once_make_one_unbroken_chain(backend: Backend) {
+    let rx = std::sync::Arc::new(Receiver::start(backend).await);
+    let ids: Vec<String> = (0..8).map(|i| format!("E-{}", 2000 + i)).collect();
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .map(|id| {
+            let rx = rx.clone();
+            tokio::spawn(async move {
+                let e = Employee::new(&rx, &id);
+                e.register(&rx).await;
+                for seq in 1..=5 {
+                    let (status, body) = e.submit(&rx, &e.sign(e.payload(seq, seq % 2 == 1))).await;
+                    assert_eq!(status, StatusCode::CREATED, "{body}");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(audit(&rx).await.len(), 40);
+}
+
+async fn cors_allows_only_the_configured_origins(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let client = reqwest::Client::new();
+    for (origin, allowed) in [
+        ("http://127.0.0.1:8080", true),
+        ("https://evil.example", false),
+    ] {
+        let response = client
+            .request(reqwest::Method::OPTIONS, rx.url("/v1/elections"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+            .await
+            .unwrap();
+        let allow = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            allow.as_deref() == Some(origin),
+            allowed,
+            "{origin}: {allow:?}"
+        );
+    }
+    let response = client
+        .get(rx.url("/v1/time"))
+        .header("origin", "http://127.0.0.1:8080")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:8080"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let time: Value = response.json().await.unwrap();
+    let now = time["now_ms"].as_i64().unwrap();
+    // The test clock starts at 2001-09-20T14:00:00Z.
+    assert!(
+        (1_000_994_400_000..1_000_994_400_000 + 600_000).contains(&now),
+        "{now}"
+    );
+}
+
+async fn stored_elections_cannot_be_changed_or_deleted(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    avery.submit(&rx, &avery.sign(avery.payload(1, true))).await;
+    let statements = [
+        "UPDATE elections SET timeliness = 'late'",
+        "DELETE FROM elections",
+        "UPDATE keys SET employee_id = 'E-1002'",
+        "DELETE FROM keys",
+    ];
+    match backend {
+        Backend::Sqlite => {
+            let path = rx.config.database.strip_prefix("sqlite:").unwrap();
+            let conn = rusqlite::Connection::open(path).unwrap();
+            for sql in statements {
+                let err = conn.execute(sql, []).unwrap_err().to_string();
+                assert!(err.contains("append-only"), "{sql}: {err}");
+            }
+        }
+        Backend::Postgres => {
+            let (client, connection) =
+                tokio_postgres::connect(&rx.config.database, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+            tokio::spawn(connection);
+            for sql in statements.iter().copied().chain(["TRUNCATE elections"]) {
+                let err = client.batch_execute(sql).await.unwrap_err();
+                let text = format!("{err:?}");
+                assert!(text.contains("append-only"), "{sql}: {text}");
+            }
+        }
+    }
+    assert_eq!(audit(&rx).await.len(), 1);
+}
+
+on_both_databases!(
+    signs_and_gets_a_verifiable_receipt,
+    a_retry_gets_the_same_receipt_and_reuse_is_refused,
+    a_change_and_a_withdrawal_govern_in_turn,
+    bad_input_gets_its_own_error_and_nothing_is_stored,
+    a_late_election_is_recorded_as_late_and_never_governs,
+    concurrent_duplicates_store_exactly_one_election,
+    many_employees_at_once_make_one_unbroken_chain,
+    cors_allows_only_the_configured_origins,
+    stored_elections_cannot_be_changed_or_deleted,
+);
+
+/// Two receiver instances on one PostgreSQL database, as behind a load balancer: the
+/// database, not either process, decides idempotency and the chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_database_agree() {
+    let config = test_config(Backend::Postgres, 8).await;
+    let a = std::sync::Arc::new(Receiver::with(config.clone()).await);
+    let b = std::sync::Arc::new(Receiver::with(config).await);
+    assert_ne!(a.base, b.base);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (a, b) = (a.clone(), b.clone());
+        tasks.push(tokio::spawn(async move {
+            let e = Employee::new(&a, &format!("E-{}", 2000 + i));
+            e.register(if i % 2 == 0 { &a } else { &b }).await;
+            for seq in 1..=3 {
+                let signed = e.sign(e.payload(seq, seq != 2));
+                // Every election is sent to both instances at once: a retry that a load
+                // balancer routes elsewhere.
+                let (ra, rb) = tokio::join!(e.submit(&a, &signed), e.submit(&b, &signed));
+                let created = [ra.0, rb.0]
+                    .iter()
+                    .filter(|s| **s == StatusCode::CREATED)
+                    .count();
+                assert_eq!(created, 1, "{ra:?} {rb:?}");
+                assert_eq!(ra.1["receipt"], rb.1["receipt"]);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(audit(&a).await.len(), 24);
+}
