@@ -371,11 +371,17 @@ fn pg_server() -> &'static PgServer {
             data.display(),
             dir.display()
         );
-        let runner = if is_root() { format!("runuser -u postgres -- {postgres}") } else { postgres };
+        let stop = format!("{} -D {} -m fast -w stop", bin.join("pg_ctl").display(), data.display());
+        let (runner, stop) = if is_root() {
+            (format!("runuser -u postgres -- {postgres}"), format!("runuser -u postgres -- {stop}"))
+        } else {
+            (postgres, stop)
+        };
         let script = format!(
-            "{runner} >{log} 2>&1 & PG=$!; while kill -0 {parent} 2>/dev/null; do sleep 0.5; done; kill -INT $PG; wait $PG",
+            "{runner} >{log} 2>&1 & while kill -0 {parent} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
             log = dir.join("postgres.log").display(),
-            parent = std::process::id()
+            parent = std::process::id(),
+            dir = dir.display()
         );
         Command::new("sh")
             .args(["-c", &script])

@@ -1,0 +1,173 @@
+//! kill -9 during a stream of submissions, then a restart: every receipt the receiver
+//! issued is in the database, the chain is unbroken, and the employees carry on.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use election_core::contract::SignedReceipt;
+use reqwest::StatusCode;
+
+const STREAMS: usize = 4;
+
+/// Starts the real receiver binary; returns it and its address.
+fn spawn(config: &election_receiver::config::Config) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
+    command
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0"])
+        .args(["--database", &config.database])
+        .arg("--offer")
+        .arg(&config.offer)
+        .arg("--holders")
+        .arg(&config.holders)
+        .arg("--key")
+        .arg(&config.key)
+        .args(["--clock-start", DURING_OFFER]);
+    for (employee, token) in &config.tokens {
+        command.args(["--token", &format!("{employee}={token}")]);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+/// A `Receiver` value for the helpers, pointing at a spawned binary.
+fn handle(config: &election_receiver::config::Config, base: String) -> Receiver {
+    Receiver {
+        addr: base.trim_start_matches("http://").parse().unwrap(),
+        base,
+        config: config.clone(),
+        dir: config.key.parent().unwrap().to_path_buf(),
+    }
+}
+
+async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
+    let config = test_config(backend, STREAMS).await;
+    let (mut child, base) = spawn(&config);
+    let rx = Arc::new(handle(&config, base));
+    let employees: Vec<Arc<Employee>> = (0..STREAMS)
+        .map(|i| Arc::new(Employee::new(&rx, &format!("E-{}", 2000 + i))))
+        .collect();
+    for e in &employees {
+        assert_eq!(e.register(&rx).await.0, StatusCode::CREATED);
+    }
+
+    let issued: Arc<Mutex<Vec<SignedReceipt>>> = Arc::default();
+    let streams: Vec<_> = employees
+        .iter()
+        .map(|e| {
+            let (e, rx, issued) = (e.clone(), rx.clone(), issued.clone());
+            tokio::spawn(async move {
+                for seq in 1.. {
+                    let signed = e.sign(e.payload(seq, seq % 2 == 1));
+                    let sent = e
+                        .client
+                        .post(rx.url("/v1/elections"))
+                        .bearer_auth(&e.token)
+                        .json(&signed)
+                        .send()
+                        .await;
+                    let Ok(response) = sent else { break };
+                    if response.status() != StatusCode::CREATED {
+                        break;
+                    }
+                    let Ok(body) = response.json::<serde_json::Value>().await else {
+                        break;
+                    };
+                    let receipt: SignedReceipt =
+                        serde_json::from_value(body["receipt"].clone()).unwrap();
+                    issued.lock().unwrap().push(receipt);
+                }
+            })
+        })
+        .collect();
+    // Let the stream run, then kill the receiver without warning.
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if issued.lock().unwrap().len() >= 40 {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    for s in streams {
+        s.await.unwrap();
+    }
+    let issued = issued.lock().unwrap().clone();
+    assert!(issued.len() >= 40);
+
+    // Restart on the same database: every issued receipt is there, exactly as issued.
+    let (mut child, base) = spawn(&config);
+    let rx = handle(&config, base);
+    let client = reqwest::Client::new();
+    for receipt in &issued {
+        let verdict: serde_json::Value = client
+            .post(rx.url("/v1/receipts/verify"))
+            .json(receipt)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            verdict["stored"], true,
+            "{}: {verdict}",
+            receipt.receipt.receipt_id
+        );
+        assert_eq!(verdict["signature_valid"], true);
+    }
+    // The employees carry on where the database says they are.
+    for e in &employees {
+        let latest = e
+            .history(&rx)
+            .await
+            .history
+            .last()
+            .map_or(0, |h| h.election.payload.sequence);
+        let (status, body) = e.submit(&rx, &e.sign(e.payload(latest + 1, true))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The whole chain, audited by the binary itself.
+    let mut audit = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
+    audit
+        .arg("verify-chain")
+        .args(["--database", &config.database])
+        .arg("--offer")
+        .arg(&config.offer)
+        .arg("--holders")
+        .arg(&config.holders)
+        .arg("--key")
+        .arg(&config.key);
+    let out = audit.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let count: usize = text.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(count >= issued.len() + STREAMS, "{text}");
+}
+
+on_both_databases!(killed_mid_stream_loses_no_receipt);
