@@ -13,12 +13,12 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT := 60
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help demo test tools build lint test-native test-wasm test-e2e bench clean
+.PHONY: help demo receiver test tools build lint test-native test-wasm test-e2e bench clean
 
 help:
-	@echo "make demo    build the widget and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make demo    build and serve the widget on http://127.0.0.1:$(PORT), the receiver on :8787"
 	@echo "make test    run every test tier (lint, native, wasm in Chromium, Playwright)"
-	@echo "make bench   measure bundle size and first render; writes docs/BENCHMARKS.md"
+	@echo "make bench   measure the widget and the receiver; writes docs/BENCHMARKS.md"
 
 tools:
 	@scripts/install-tools.sh
@@ -26,9 +26,11 @@ tools:
 build: tools
 	trunk build --release --offline
 
-demo: build
-	@echo "Serving the election widget on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+receiver: tools
+	cargo build --profile server -p election-receiver
+
+demo: build receiver
+	PORT=$(PORT) scripts/demo.sh
 
 lint: tools
 	cargo fmt --all -- --check
@@ -40,6 +42,8 @@ lint: tools
 
 test-native: tools
 	cargo test --workspace
+	# The contract vectors, checked independently with WebCrypto (Node).
+	node --test e2e/contract/
 
 test-wasm: tools
 	cargo test --target wasm32-unknown-unknown --test web
@@ -52,6 +56,7 @@ test: lint test-native test-wasm test-e2e
 
 bench: build
 	cd e2e && node bench.mjs
+	cargo bench -p election-receiver --bench load
 
 clean:
 	cargo clean

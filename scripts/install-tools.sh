@@ -20,13 +20,16 @@ apt_install() {
 }
 
 # Debian packages: Chromium and its driver for the browser tests, Node for the e2e and
-# bench tools, Python for the loopback file server.
+# bench tools, Python for the loopback file server, PostgreSQL for the receiver's tests.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v python3 >/dev/null || missing+=(python3)
+# PostgreSQL's server, for the receiver's tests against a real PostgreSQL (they start
+# their own on a temporary directory and a loopback port; no service is enabled).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   apt_install "${missing[@]}"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make demo`: the reference receiver and the widget side by side on 127.0.0.1, with the
+# Mpower offer and the three fictional employees. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8080}
+RECEIVER_PORT=${RECEIVER_PORT:-8787}
+mkdir -p target/demo
+target/server/election-receiver serve \
+  --config crates/election-receiver/demo.toml \
+  --listen "127.0.0.1:$RECEIVER_PORT" \
+  --allow-origin "http://127.0.0.1:$PORT" &
+receiver=$!
+trap 'kill "$receiver" 2>/dev/null || true' EXIT INT TERM
+sleep 1
+kill -0 "$receiver" 2>/dev/null || { echo "the receiver did not start (is port $RECEIVER_PORT taken?)" >&2; exit 1; }
+cat <<MSG
+
+  Election widget:   http://127.0.0.1:$PORT
+  Receiver:          http://127.0.0.1:$RECEIVER_PORT/v1/offer   (docs/PROTOCOL.md)
+                     database target/demo/receiver.sqlite3; demo tokens in
+                     crates/election-receiver/demo.toml
+  Ctrl-C stops both.
+
+MSG
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
