@@ -6,6 +6,8 @@
 //! deliberate change, regenerate them with `UPDATE_CONTRACT=1 cargo test -p election-core
 //! --test contract` and review the diff.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use election_core::contract::*;

@@ -230,7 +230,10 @@ fn main() {
     section.push("<!-- /receiver -->".to_owned());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/BENCHMARKS.md");
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let text = match (existing.find("<!-- receiver -->"), existing.find("<!-- /receiver -->")) {
+    let text = match (
+        existing.find("<!-- receiver -->"),
+        existing.find("<!-- /receiver -->"),
+    ) {
         (Some(a), Some(b)) => format!(
             "{}{}{}",
             &existing[..a],

@@ -1,6 +1,9 @@
 //! kill -9 during a stream of submissions, then a restart: every receipt the receiver
 //! issued is in the database, the chain is unbroken, and the employees carry on.
 
+// Test code: a failed step should stop the test where it failed.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -1,5 +1,8 @@
 //! The receiver over real HTTP, every test against SQLite and against PostgreSQL.
 
+// Test code: a failed step should stop the test where it failed.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

@@ -3,6 +3,8 @@
 //! on a temporary directory and a loopback port), and employees who sign like the widget.
 
 #![allow(dead_code)]
+// Test harness (also compiled into the load benchmark): a failure here should stop the run.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -300,6 +302,8 @@ pub fn nonce(label: &str) -> String {
 
 struct PgServer {
     port: u16,
+    /// The watchdog shell; it outlives this process on purpose, to stop PostgreSQL.
+    _watchdog: std::process::Child,
 }
 
 /// The directory with Debian's PostgreSQL server programs, newest version first.
@@ -383,7 +387,7 @@ fn pg_server() -> &'static PgServer {
             parent = std::process::id(),
             dir = dir.display()
         );
-        Command::new("sh")
+        let mut watchdog = Command::new("sh")
             .args(["-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -393,10 +397,15 @@ fn pg_server() -> &'static PgServer {
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 std::thread::sleep(Duration::from_millis(300));
-                return PgServer { port };
+                return PgServer {
+                    port,
+                    _watchdog: watchdog,
+                };
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let _ = watchdog.kill();
+        let _ = watchdog.wait();
         panic!(
             "PostgreSQL did not start; its log: {}",
             std::fs::read_to_string(dir.join("postgres.log")).unwrap_or_default()
@@ -433,7 +442,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(crate::common::Backend::Sqlite).await
+                    super::$name($crate::common::Backend::Sqlite).await
                 }
             )*
         }
@@ -441,7 +450,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(crate::common::Backend::Postgres).await
+                    super::$name($crate::common::Backend::Postgres).await
                 }
             )*
         }
