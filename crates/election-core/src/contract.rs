@@ -383,9 +383,10 @@ impl std::fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
-/// A detached JWS taken apart: its header (checked to be ES256 naming `kid`) and the raw
-/// signature bytes.
-fn open_jws(jws: &str, kid: &str) -> Result<(String, Vec<u8>), SignatureError> {
+/// A detached JWS taken apart: its encoded header (checked to be ES256 naming `kid`) and
+/// the raw `r||s` signature, for a verifier that brings its own ECDSA (the browser's
+/// WebCrypto verifies `header "." BASE64URL(payload)` against them).
+pub fn open_jws(jws: &str, kid: &str) -> Result<(String, Vec<u8>), SignatureError> {
     let mut parts = jws.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
