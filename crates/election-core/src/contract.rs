@@ -654,8 +654,12 @@ pub enum Mismatch {
 /// Checks a well-formed payload against the offer and the employee's grants as the
 /// receiver has them, in the order a person would want to hear about it: the offer, its
 /// version, the texts shown, the acknowledgments, then the rules.
+///
+/// `disclosure` is [`Disclosure::of`] the offer, computed once by the caller: hashing the
+/// legal texts on every election would be most of a receiver's work.
 pub fn check_against(
     offer: &Offer,
+    disclosure: &Disclosure,
     holder: &Holder,
     payload: &ElectionPayload,
 ) -> Result<(), Mismatch> {
@@ -668,14 +672,13 @@ pub fn check_against(
             current: offer.version,
         });
     }
-    let current = offer_digest(offer).hex();
+    let current = disclosure.offer.hex();
     if payload.disclosure_digest != current {
         return Err(Mismatch::Disclosure {
             sent: payload.disclosure_digest.clone(),
             current,
         });
     }
-    let disclosure = Disclosure::of(offer);
     let missing: Vec<String> = offer
         .documents
         .iter()
@@ -783,7 +786,12 @@ mod crypto {
 
     /// Verifies an employee's signed election against their registered key: the payload
     /// must name that key and the signature must be over its canonical bytes.
-    pub fn verify_election(signed: &SignedElection, jwk: &PublicJwk) -> Result<(), SignatureError> {
+    ///
+    /// Returns the payload's hash ([`payload_hash`]), from the same canonical bytes.
+    pub fn verify_election(
+        signed: &SignedElection,
+        jwk: &PublicJwk,
+    ) -> Result<Digest, SignatureError> {
         let kid = jwk.thumbprint();
         if signed.payload.key_id != kid {
             return Err(SignatureError::KeyId {
@@ -791,7 +799,9 @@ mod crypto {
                 expected: kid,
             });
         }
-        verify_detached(&signed.signature, &canonical(&signed.payload), jwk)
+        let bytes = canonical(&signed.payload);
+        verify_detached(&signed.signature, &bytes, jwk)?;
+        Ok(Digest(Sha256::digest(&bytes).into()))
     }
 
     /// Verifies a receipt's signature against the receiver's key, offline.

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use election_core::contract::*;
-use election_core::disclosure::{offer_digest, Acknowledgment};
+use election_core::disclosure::{offer_digest, Acknowledgment, Disclosure};
 use election_core::{parse_holder, parse_offer, Election, Holder, Offer};
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
@@ -175,7 +175,10 @@ fn the_committed_vector_verifies_from_the_file_alone() {
         v["payload_hash"].as_str().unwrap()
     );
     assert_eq!(employee.thumbprint(), v["employee_key"]["key_id"]);
-    verify_election(&signed, &employee).unwrap();
+    assert_eq!(
+        verify_election(&signed, &employee).unwrap().hex(),
+        v["payload_hash"].as_str().unwrap()
+    );
     let receipt: SignedReceipt = serde_json::from_value(v["signed_receipt"].clone()).unwrap();
     verify_receipt(&receipt, &receiver_jwk).unwrap();
     assert_eq!(receipt.receipt.payload_hash, v["payload_hash"]);
@@ -374,49 +377,53 @@ fn a_payload_is_checked_against_the_offer_and_grants() {
     let offer = offer();
     let avery = holder(SINGLE);
     let payload = vector_payload();
-    check_against(&offer, &avery, &payload).unwrap();
+    check_against(&offer, &Disclosure::of(&offer), &avery, &payload).unwrap();
     assert!(!payload.is_withdrawal());
 
     let mut stale = payload.clone();
     stale.offer_version -= 1;
     assert!(matches!(
-        check_against(&offer, &avery, &stale),
+        check_against(&offer, &Disclosure::of(&offer), &avery, &stale),
         Err(Mismatch::StaleVersion { .. })
     ));
     let mut other = payload.clone();
     other.offer_id = "acme-2030".into();
     assert!(matches!(
-        check_against(&offer, &avery, &other),
+        check_against(&offer, &Disclosure::of(&offer), &avery, &other),
         Err(Mismatch::UnknownOffer(_))
     ));
     let mut unseen = payload.clone();
     unseen.disclosure_digest = "0".repeat(64);
     assert!(matches!(
-        check_against(&offer, &avery, &unseen),
+        check_against(&offer, &Disclosure::of(&offer), &avery, &unseen),
         Err(Mismatch::Disclosure { .. })
     ));
     let mut unacknowledged = payload.clone();
     unacknowledged.acknowledgments.pop();
     assert!(matches!(
-        check_against(&offer, &avery, &unacknowledged),
+        check_against(&offer, &Disclosure::of(&offer), &avery, &unacknowledged),
         Err(Mismatch::NotAcknowledged(_))
     ));
     let mut partial = payload.clone();
     partial.decisions[0].options = 5_000;
-    let Err(Mismatch::Rules(problems)) = check_against(&offer, &avery, &partial) else {
+    let Err(Mismatch::Rules(problems)) =
+        check_against(&offer, &Disclosure::of(&offer), &avery, &partial)
+    else {
         panic!("a partial tender of a whole-grant offer must break the rules");
     };
     assert_eq!(problems.len(), 1, "{problems:?}");
     let mut missing = payload.clone();
     missing.decisions.clear();
-    let Err(Mismatch::Rules(problems)) = check_against(&offer, &avery, &missing) else {
+    let Err(Mismatch::Rules(problems)) =
+        check_against(&offer, &Disclosure::of(&offer), &avery, &missing)
+    else {
         panic!("every eligible grant needs a decision");
     };
     assert!(problems[0].contains("H-2000-0417"), "{problems:?}");
     // Another employee's grants.
     let jordan = holder(DOZENS);
     assert!(matches!(
-        check_against(&offer, &jordan, &payload),
+        check_against(&offer, &Disclosure::of(&offer), &jordan, &payload),
         Err(Mismatch::Rules(_))
     ));
 }
@@ -435,7 +442,7 @@ fn build_lists_every_eligible_grant_once_in_order() {
     );
     assert!(payload.is_withdrawal());
     assert_eq!(payload_problems(&payload), Vec::<String>::new());
-    check_against(&offer, &jordan, &payload).unwrap();
+    check_against(&offer, &Disclosure::of(&offer), &jordan, &payload).unwrap();
     assert_eq!(payload.disclosure_digest, offer_digest(&offer).hex());
     let eligible = jordan
         .grants

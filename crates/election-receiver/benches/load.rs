@@ -43,6 +43,7 @@ fn spawn(config: &Config) -> (Child, String) {
         .arg("--key")
         .arg(&config.key)
         .args(["--clock-start", DURING_OFFER])
+        .args(["--batch-max", &config.batch_max.to_string()])
         .args([
             "--durability",
             match config.durability {
@@ -66,9 +67,15 @@ fn spawn(config: &Config) -> (Child, String) {
     (child, base)
 }
 
-async fn scenario(backend: Backend, durability: Durability, clients: usize) -> Outcome {
+async fn scenario(
+    backend: Backend,
+    durability: Durability,
+    clients: usize,
+    batch_max: usize,
+) -> Outcome {
     let mut config = test_config(backend, clients).await;
     config.durability = durability;
+    config.batch_max = batch_max;
     let (mut child, base) = spawn(&config);
     let rx = Arc::new(Receiver {
         addr: base.trim_start_matches("http://").parse().expect("address"),
@@ -128,7 +135,11 @@ async fn scenario(backend: Backend, durability: Durability, clients: usize) -> O
                 Durability::None => "no fsync",
             },
             if clients == 1 { "" } else { "s" }
-        ),
+        ) + if batch_max == 1 {
+            " · no group commit (a transaction each)"
+        } else {
+            ""
+        },
         accepted: latencies.len(),
         per_second: latencies.len() as f64 / elapsed,
         p50_ms: pct(0.50),
@@ -189,15 +200,17 @@ fn main() {
     let fsyncs = fsync_rate();
     let (sign_us, verify_us) = sign_and_verify_micros();
     let mut outcomes = Vec::new();
-    for (backend, durability, clients) in [
-        (Backend::Sqlite, Durability::Fsync, 1),
-        (Backend::Sqlite, Durability::Fsync, 32),
-        (Backend::Sqlite, Durability::None, 32),
-        (Backend::Postgres, Durability::Fsync, 1),
-        (Backend::Postgres, Durability::Fsync, 32),
-        (Backend::Postgres, Durability::None, 32),
+    for (backend, durability, clients, batch_max) in [
+        (Backend::Sqlite, Durability::Fsync, 1, 256),
+        (Backend::Sqlite, Durability::Fsync, 32, 1),
+        (Backend::Sqlite, Durability::Fsync, 32, 256),
+        (Backend::Sqlite, Durability::None, 32, 256),
+        (Backend::Postgres, Durability::Fsync, 1, 256),
+        (Backend::Postgres, Durability::Fsync, 32, 1),
+        (Backend::Postgres, Durability::Fsync, 32, 256),
+        (Backend::Postgres, Durability::None, 32, 256),
     ] {
-        let outcome = runtime.block_on(scenario(backend, durability, clients));
+        let outcome = runtime.block_on(scenario(backend, durability, clients, batch_max));
         eprintln!(
             "{:<60} {:>6} accepted  {:>8.0}/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
             outcome.label, outcome.accepted, outcome.per_second, outcome.p50_ms, outcome.p99_ms

@@ -20,6 +20,7 @@ use election_core::contract::{
     ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedElection, SignedReceipt,
     SubmitResponse, Timeliness,
 };
+use election_core::disclosure::Disclosure;
 use election_core::{Holder, Offer};
 use serde::de::DeserializeOwned;
 use sha2::{Digest as _, Sha256};
@@ -35,6 +36,8 @@ pub struct AppState {
     /// The offer file as served, byte for byte.
     pub offer_json: String,
     pub disclosure_digest: String,
+    /// The offer's legal-text digests, computed once.
+    pub disclosure: Disclosure,
     pub holders: HashMap<String, Holder>,
     /// SHA-256 of each bearer token → the employee it authenticates.
     pub tokens: HashMap<[u8; 32], String>,
@@ -360,13 +363,16 @@ async fn submit(
             "The signing key is not registered to this employee.",
         ));
     }
-    if let Err(e) = verify_election(&signed, &jwk) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_signature",
-            format!("The signature does not verify: {e}."),
-        ));
-    }
+    let payload_hash = match verify_election(&signed, &jwk) {
+        Ok(hash) => hash,
+        Err(e) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_signature",
+                format!("The signature does not verify: {e}."),
+            ))
+        }
+    };
     let Some(holder) = app.holders.get(&employee) else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -374,7 +380,7 @@ async fn submit(
             "This receiver has no grants for the employee.",
         ));
     };
-    if let Err(mismatch) = check_against(&app.offer, holder, payload) {
+    if let Err(mismatch) = check_against(&app.offer, &app.disclosure, holder, payload) {
         return Err(match mismatch {
             Mismatch::UnknownOffer(id) => ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -405,7 +411,7 @@ async fn submit(
             .details(problems),
         });
     }
-    let submission = Submission::new(signed, received_at, app.deadline());
+    let submission = Submission::new(signed, payload_hash, received_at, app.deadline());
     let (receipt, replayed) = match app.store.append(submission).await? {
         AppendOutcome::Stored(receipt) => (receipt, false),
         AppendOutcome::Replayed(receipt) => (receipt, true),

@@ -112,6 +112,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
     };
     Ok(Arc::new(AppState {
         disclosure_digest: offer_digest(&offer).hex(),
+        disclosure: election_core::disclosure::Disclosure::of(&offer),
         offer,
         offer_json,
         holders,

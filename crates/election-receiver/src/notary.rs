@@ -5,9 +5,9 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use election_core::contract::{
-    payload_hash, receipt_time, Receipt, SignedElection, SignedReceipt, Signer, Timeliness,
-    RECEIPT_CONTRACT,
+    receipt_time, Receipt, SignedElection, SignedReceipt, Signer, Timeliness, RECEIPT_CONTRACT,
 };
+use election_core::disclosure::Digest;
 
 /// An election as it arrived, checked and ready to store.
 #[derive(Debug, Clone)]
@@ -20,8 +20,10 @@ pub struct Submission {
 }
 
 impl Submission {
+    /// `payload_hash` is the election's hash as `verify_election` returned it.
     pub fn new(
         election: SignedElection,
+        payload_hash: Digest,
         received_at: DateTime<Utc>,
         deadline: DateTime<FixedOffset>,
     ) -> Self {
@@ -31,7 +33,7 @@ impl Submission {
             Timeliness::Late
         };
         Submission {
-            payload_hash: payload_hash(&election.payload).hex(),
+            payload_hash: payload_hash.hex(),
             election,
             received_at,
             timeliness,

@@ -419,6 +419,55 @@ async fn concurrent_duplicates_store_exactly_one_election(backend: Backend) {
     assert_eq!(audit(&rx).await.len(), 1);
 }
 
+/// Conflicting elections arriving together (most land in one batch): the database's
+/// state plus the batch's own earlier decisions decide, so exactly one of each kind wins.
+async fn concurrent_conflicts_are_decided_once(backend: Backend) {
+    let rx = std::sync::Arc::new(Receiver::start(backend).await);
+    let avery = std::sync::Arc::new(Employee::new(&rx, "E-1001"));
+    avery.register(&rx).await;
+    // Ten different elections all claiming sequence 1.
+    let same_sequence: Vec<SignedElection> = (0..10)
+        .map(|i| {
+            let mut p = avery.payload(1, i % 2 == 0);
+            p.idempotency_key = format!("same-sequence-key-{i:02}");
+            p.nonce = nonce(&format!("same-sequence-{i}"));
+            avery.sign(p)
+        })
+        .collect();
+    // Ten elections with rising sequences, all with one nonce.
+    let same_nonce: Vec<SignedElection> = (0..10)
+        .map(|i| {
+            let mut p = avery.payload(100 + i, true);
+            p.idempotency_key = format!("same-nonce-key-{i:02}");
+            p.nonce = nonce("one nonce for all");
+            avery.sign(p)
+        })
+        .collect();
+    for (group, conflict) in [
+        (same_sequence, "sequence_not_increasing"),
+        (same_nonce, "nonce_replayed"),
+    ] {
+        let tasks: Vec<_> = group
+            .into_iter()
+            .map(|signed| {
+                let (avery, rx) = (avery.clone(), rx.clone());
+                tokio::spawn(async move { avery.submit(&rx, &signed).await })
+            })
+            .collect();
+        let mut created = 0;
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            if status == StatusCode::CREATED {
+                created += 1;
+            } else {
+                assert_eq!(code(&body), conflict, "{body}");
+            }
+        }
+        assert_eq!(created, 1, "{conflict}");
+    }
+    assert_eq!(audit(&rx).await.len(), 2);
+}
+
 async fn many_employees_at_once_make_one_unbroken_chain(backend: Backend) {
     let rx = std::sync::Arc::new(Receiver::start(backend).await);
     let ids: Vec<String> = (0..8).map(|i| format!("E-{}", 2000 + i)).collect();
@@ -533,6 +582,7 @@ on_both_databases!(
     bad_input_gets_its_own_error_and_nothing_is_stored,
     a_late_election_is_recorded_as_late_and_never_governs,
     concurrent_duplicates_store_exactly_one_election,
+    concurrent_conflicts_are_decided_once,
     many_employees_at_once_make_one_unbroken_chain,
     cors_allows_only_the_configured_origins,
     stored_elections_cannot_be_changed_or_deleted,

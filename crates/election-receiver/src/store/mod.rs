@@ -122,6 +122,49 @@ impl Prior {
     }
 }
 
+/// What the earlier submissions of a batch stored, for a writer that reads the database's
+/// state for the whole batch at once (PostgreSQL pipelines those reads): the decision for
+/// a later submission must see the earlier ones of its own batch too.
+#[derive(Default)]
+struct BatchOverlay {
+    /// (offer, employee, idempotency key) → (payload hash, receipt JSON).
+    keys: std::collections::HashMap<(String, String, String), (String, String)>,
+    nonces: std::collections::HashSet<(String, String, String)>,
+    sequences: std::collections::HashMap<(String, String), u64>,
+}
+
+impl BatchOverlay {
+    fn apply(&self, sub: &Submission, prior: &mut Prior) {
+        let p = &sub.election.payload;
+        let who = (p.offer_id.clone(), p.employee_id.clone());
+        if prior.same_key.is_none() {
+            prior.same_key = self
+                .keys
+                .get(&(who.0.clone(), who.1.clone(), p.idempotency_key.clone()))
+                .cloned();
+        }
+        prior.nonce_used |= self
+            .nonces
+            .contains(&(who.0.clone(), who.1.clone(), p.nonce.clone()));
+        if let Some(&seq) = self.sequences.get(&who) {
+            prior.latest_sequence = Some(prior.latest_sequence.map_or(seq, |s| s.max(seq)));
+        }
+    }
+
+    fn record(&mut self, sub: &Submission, receipt_json: &str) {
+        let p = &sub.election.payload;
+        let (offer, employee) = (p.offer_id.clone(), p.employee_id.clone());
+        self.keys.insert(
+            (offer.clone(), employee.clone(), p.idempotency_key.clone()),
+            (sub.payload_hash.clone(), receipt_json.to_owned()),
+        );
+        self.nonces
+            .insert((offer.clone(), employee.clone(), p.nonce.clone()));
+        let seq = self.sequences.entry((offer, employee)).or_insert(0);
+        *seq = (*seq).max(p.sequence);
+    }
+}
+
 /// The row a new election becomes.
 struct NewRow {
     chain_index: u64,

@@ -10,7 +10,9 @@ use election_core::contract::{ElectionEntry, PublicJwk, SignedReceipt, GENESIS_H
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
-use super::{entry, timeliness_text, AppendOutcome, KeyOutcome, NewRow, Prior, StoreError};
+use super::{
+    entry, timeliness_text, AppendOutcome, BatchOverlay, KeyOutcome, NewRow, Prior, StoreError,
+};
 use crate::config::Durability;
 use crate::notary::{Notary, Submission};
 
@@ -273,22 +275,31 @@ async fn run_batch(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .await?;
-    let mut answers = Vec::with_capacity(batch.len());
-    for sub in batch {
+    // What the database holds for every submission of the batch, asked all at once:
+    // tokio-postgres pipelines concurrent queries on one connection, so the batch costs
+    // one round trip here instead of one per election.
+    let (txr, prior_query) = (&tx, &prior_query);
+    let rows = futures::future::try_join_all(batch.iter().map(|sub| async move {
         let p = &sub.election.payload;
-        let row = tx
-            .query_one(
-                &prior_query,
-                &[&p.offer_id, &p.employee_id, &p.idempotency_key, &p.nonce],
-            )
-            .await?;
+        txr.query_one(
+            prior_query,
+            &[&p.offer_id, &p.employee_id, &p.idempotency_key, &p.nonce],
+        )
+        .await
+    }))
+    .await?;
+    let mut overlay = BatchOverlay::default();
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut rows_to_insert = Vec::new();
+    for (sub, row) in batch.iter().zip(rows) {
         let hash: Option<String> = row.get(0);
         let receipt: Option<String> = row.get(1);
-        let prior = Prior {
+        let mut prior = Prior {
             same_key: hash.zip(receipt),
             nonce_used: row.get(2),
             latest_sequence: row.get::<_, Option<i64>>(3).map(|s| s as u64),
         };
+        overlay.apply(sub, &mut prior);
         if let Some(outcome) = prior.decide(sub)? {
             answers.push(outcome);
             continue;
@@ -298,28 +309,52 @@ async fn run_batch(
             None => (1, GENESIS_HASH),
         };
         let new = NewRow::new(notary, sub, index, previous)?;
-        tx.execute(
-            &insert,
-            &[
-                &(new.chain_index as i64),
-                &p.offer_id,
-                &p.employee_id,
-                &(p.sequence as i64),
-                &p.idempotency_key,
-                &p.nonce,
-                &sub.payload_hash,
-                &timeliness_text(sub.timeliness),
-                &sub.received_at.timestamp_millis(),
-                &new.election_json,
-                &new.receipt.receipt.receipt_id,
-                &new.receipt_json,
-                &new.receipt_hash,
-            ],
-        )
-        .await?;
-        head = Some((new.chain_index as i64, new.receipt_hash));
-        answers.push(AppendOutcome::Stored(new.receipt));
+        overlay.record(sub, &new.receipt_json);
+        head = Some((new.chain_index as i64, new.receipt_hash.clone()));
+        answers.push(AppendOutcome::Stored(new.receipt.clone()));
+        rows_to_insert.push((*sub, new));
     }
+    // The inserts, pipelined the same way.
+    let insert = &insert;
+    let timeliness: Vec<&str> = rows_to_insert
+        .iter()
+        .map(|(sub, _)| timeliness_text(sub.timeliness))
+        .collect();
+    let numbers: Vec<(i64, i64, i64)> = rows_to_insert
+        .iter()
+        .map(|(sub, new)| {
+            (
+                new.chain_index as i64,
+                sub.election.payload.sequence as i64,
+                sub.received_at.timestamp_millis(),
+            )
+        })
+        .collect();
+    futures::future::try_join_all(rows_to_insert.iter().zip(&numbers).zip(&timeliness).map(
+        |(((sub, new), (index, sequence, received)), timeliness)| async move {
+            let p = &sub.election.payload;
+            txr.execute(
+                insert,
+                &[
+                    index,
+                    &p.offer_id,
+                    &p.employee_id,
+                    sequence,
+                    &p.idempotency_key,
+                    &p.nonce,
+                    &sub.payload_hash,
+                    timeliness,
+                    received,
+                    &new.election_json,
+                    &new.receipt.receipt.receipt_id,
+                    &new.receipt_json,
+                    &new.receipt_hash,
+                ],
+            )
+            .await
+        },
+    ))
+    .await?;
     tx.commit().await?;
     Ok(answers)
 }
