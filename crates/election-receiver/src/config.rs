@@ -110,6 +110,8 @@ impl Config {
         };
         let mut allowed_origins = file.allowed_origins;
         allowed_origins.extend(flags.allowed_origins);
+        allowed_origins.sort();
+        allowed_origins.dedup();
         for origin in &allowed_origins {
             if http::HeaderValue::from_str(origin).is_err()
                 || !(origin.starts_with("http://") || origin.starts_with("https://"))
@@ -161,5 +163,96 @@ impl Config {
             clock_start: flags.clock_start.or(file.clock_start),
             tokens,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> FileConfig {
+        toml::from_str(text).unwrap()
+    }
+
+    const BASE: &str = r#"
+        offer = "offer.json"
+        holders = "holders"
+        database = "data/receiver.sqlite3"
+        allowed_origins = ["https://hr.example.com"]
+        [tokens]
+        "E-1" = "a-token-of-sixteen-chars"
+    "#;
+
+    #[test]
+    fn paths_are_relative_to_the_file_and_flags_win() {
+        let flags = FileConfig {
+            listen: Some("127.0.0.1:9999".parse().unwrap()),
+            allowed_origins: vec![
+                "https://hr.example.com".into(),
+                "http://127.0.0.1:8080".into(),
+            ],
+            ..FileConfig::default()
+        };
+        let c = Config::merge(file(BASE), Path::new("/etc/receiver"), flags).unwrap();
+        assert_eq!(c.offer, PathBuf::from("/etc/receiver/offer.json"));
+        assert_eq!(c.holders, PathBuf::from("/etc/receiver/holders"));
+        assert_eq!(c.database, "sqlite:/etc/receiver/data/receiver.sqlite3");
+        assert_eq!(c.listen.port(), 9999);
+        assert_eq!(c.allowed_origins.len(), 2, "merged and deduplicated");
+        assert_eq!(c.durability, Durability::Fsync);
+        assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    #[test]
+    fn a_postgres_url_is_kept_as_given() {
+        let flags = FileConfig {
+            database: Some("postgres://rx@db:5432/elections".into()),
+            ..FileConfig::default()
+        };
+        let c = Config::merge(file(BASE), Path::new("."), flags).unwrap();
+        assert_eq!(c.database, "postgres://rx@db:5432/elections");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let err = |text: &str| {
+            Config::merge(file(text), Path::new("."), FileConfig::default()).unwrap_err()
+        };
+        assert!(err(r#"holders = "h""#).contains("no offer file"));
+        assert!(err(r#"offer = "o""#).contains("no holders directory"));
+        assert!(err(&format!("{BASE}\n\"E-2\" = \"short\"")).contains("E-2"));
+        assert!(
+            err(&format!("{BASE}\n\"E-2\" = \"a-token-of-sixteen-chars\""))
+                .contains("also another employee's")
+        );
+        let origin = r#"offer = "o"
+            holders = "h"
+            allowed_origins = ["https://hr.example.com/"]"#;
+        assert!(err(origin).contains("scheme and host"));
+        assert!(
+            toml::from_str::<FileConfig>("offer = 'o'\nport = 1").is_err(),
+            "unknown settings are refused"
+        );
+    }
+}
+
+#[cfg(test)]
+mod demo {
+    use super::*;
+
+    /// `make demo` runs on this file: it must stay valid and point at the shipped data.
+    #[test]
+    fn the_demo_settings_load_and_point_at_the_shipped_data() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo.toml");
+        let (file, base) = Config::from_file(Some(&path)).unwrap();
+        let c = Config::merge(file, &base, FileConfig::default()).unwrap();
+        assert!(c.offer.is_file(), "{}", c.offer.display());
+        assert!(c.holders.is_dir(), "{}", c.holders.display());
+        assert_eq!(c.tokens.len(), 3);
+        assert!(
+            c.clock_start.is_some(),
+            "Mpower closed in 2001: the demo previews it"
+        );
+        assert!(c.database.starts_with("sqlite:"));
     }
 }
