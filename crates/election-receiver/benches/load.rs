@@ -10,14 +10,13 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader, Write as _};
-use std::process::{Child, Command, Stdio};
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
 use election_core::contract::{canonical_bytes, verify_election, SignedElection};
-use election_receiver::config::{Config, Durability};
+use election_receiver::config::Durability;
 
 /// Most elections per scenario, and most seconds.
 const MAX_ELECTIONS: usize = 4_000;
@@ -31,42 +30,6 @@ struct Outcome {
     p99_ms: f64,
 }
 
-fn spawn(config: &Config) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
-    command
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0", "--database", &config.database])
-        .arg("--offer")
-        .arg(&config.offer)
-        .arg("--holders")
-        .arg(&config.holders)
-        .arg("--key")
-        .arg(&config.key)
-        .args(["--clock-start", DURING_OFFER])
-        .args(["--batch-max", &config.batch_max.to_string()])
-        .args([
-            "--durability",
-            match config.durability {
-                Durability::Fsync => "fsync",
-                Durability::None => "none",
-            },
-        ]);
-    for (employee, token) in &config.tokens {
-        command.args(["--token", &format!("{employee}={token}")]);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the receiver binary");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the receiver's address");
-    let base = line.trim().trim_start_matches("listening on ").to_owned();
-    (child, base)
-}
-
 async fn scenario(
     backend: Backend,
     durability: Durability,
@@ -76,13 +39,8 @@ async fn scenario(
     let mut config = test_config(backend, clients).await;
     config.durability = durability;
     config.batch_max = batch_max;
-    let (mut child, base) = spawn(&config);
-    let rx = Arc::new(Receiver {
-        addr: base.trim_start_matches("http://").parse().expect("address"),
-        base,
-        dir: config.key.parent().expect("dir").to_path_buf(),
-        config: config.clone(),
-    });
+    let (mut child, rx) = spawn_binary(&config);
+    let rx = Arc::new(rx);
     let per_client = MAX_ELECTIONS / clients;
     let mut prepared = Vec::new();
     for i in 0..clients {

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,54 +15,10 @@ use reqwest::StatusCode;
 
 const STREAMS: usize = 4;
 
-/// Starts the real receiver binary; returns it and its address.
-fn spawn(config: &election_receiver::config::Config) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
-    command
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(["--database", &config.database])
-        .arg("--offer")
-        .arg(&config.offer)
-        .arg("--holders")
-        .arg(&config.holders)
-        .arg("--key")
-        .arg(&config.key)
-        .args(["--clock-start", DURING_OFFER]);
-    for (employee, token) in &config.tokens {
-        command.args(["--token", &format!("{employee}={token}")]);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
-    (child, addr)
-}
-
-/// A `Receiver` value for the helpers, pointing at a spawned binary.
-fn handle(config: &election_receiver::config::Config, base: String) -> Receiver {
-    Receiver {
-        addr: base.trim_start_matches("http://").parse().unwrap(),
-        base,
-        config: config.clone(),
-        dir: config.key.parent().unwrap().to_path_buf(),
-    }
-}
-
 async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
     let config = test_config(backend, STREAMS).await;
-    let (mut child, base) = spawn(&config);
-    let rx = Arc::new(handle(&config, base));
+    let (mut child, rx) = spawn_binary(&config);
+    let rx = Arc::new(rx);
     let employees: Vec<Arc<Employee>> = (0..STREAMS)
         .map(|i| Arc::new(Employee::new(&rx, &format!("E-{}", 2000 + i))))
         .collect();
@@ -117,8 +71,7 @@ async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
     assert!(issued.len() >= 40);
 
     // Restart on the same database: every issued receipt is there, exactly as issued.
-    let (mut child, base) = spawn(&config);
-    let rx = handle(&config, base);
+    let (mut child, rx) = spawn_binary(&config);
     let client = reqwest::Client::new();
     for receipt in &issued {
         let verdict: serde_json::Value = client
@@ -152,17 +105,7 @@ async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
     child.wait().unwrap();
 
     // The whole chain, audited by the binary itself.
-    let mut audit = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
-    audit
-        .arg("verify-chain")
-        .args(["--database", &config.database])
-        .arg("--offer")
-        .arg(&config.offer)
-        .arg("--holders")
-        .arg(&config.holders)
-        .arg("--key")
-        .arg(&config.key);
-    let out = audit.output().unwrap();
+    let out = binary("verify-chain", &config).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

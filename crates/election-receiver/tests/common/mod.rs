@@ -298,6 +298,62 @@ pub fn nonce(label: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&Sha256::digest(label.as_bytes())[..16])
 }
 
+// ---- The binary ----------------------------------------------------------------
+
+/// The real receiver binary with `config`'s settings as flags, for `subcommand`.
+pub fn binary(subcommand: &str, config: &Config) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_election-receiver"));
+    command
+        .arg(subcommand)
+        .args(["--database", &config.database])
+        .arg("--offer")
+        .arg(&config.offer)
+        .arg("--holders")
+        .arg(&config.holders)
+        .arg("--key")
+        .arg(&config.key)
+        .args(["--batch-max", &config.batch_max.to_string()])
+        .args([
+            "--durability",
+            match config.durability {
+                Durability::Fsync => "fsync",
+                Durability::None => "none",
+            },
+        ]);
+    for (employee, token) in &config.tokens {
+        command.args(["--token", &format!("{employee}={token}")]);
+    }
+    command
+}
+
+/// Starts the receiver binary on a free port with the preview clock inside the offer;
+/// returns the process and a handle for the helpers.
+pub fn spawn_binary(config: &Config) -> (std::process::Child, Receiver) {
+    use std::io::BufRead as _;
+    let mut child = binary("serve", config)
+        .args(["--listen", "127.0.0.1:0", "--clock-start", DURING_OFFER])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    let receiver = Receiver {
+        addr: base.trim_start_matches("http://").parse().unwrap(),
+        base,
+        config: config.clone(),
+        dir: config.key.parent().unwrap().to_path_buf(),
+    };
+    (child, receiver)
+}
+
 // ---- PostgreSQL ------------------------------------------------------------------
 
 struct PgServer {
