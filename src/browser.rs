@@ -13,6 +13,11 @@ pub const FETCH_TIMEOUT_MS: u32 = 15_000;
 /// the error panel); `make bench` reads it.
 pub const READY_MARK: &str = "election-widget:ready";
 
+/// The page's document.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
 pub fn element_by_id(id: &str) -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(id)
 }

@@ -1,5 +1,7 @@
 //! The widget's configuration: everything it needs from its host, in one value.
 
+use std::rc::Rc;
+
 /// The bundled sample offer, relative to the page.
 pub const DEFAULT_OFFER_URL: &str = "offers/mpower-2001.json";
 /// The bundled sample employee (the one with dozens of grants).
@@ -20,6 +22,14 @@ pub struct WidgetConfig {
     /// A preview at a chosen moment: the widget's clock runs from there and nothing can be
     /// submitted. `None` runs the real clock.
     pub preview_at: Option<PreviewAt>,
+    /// The offer as JSON text given inline by the host (a child `<script>` or a JS
+    /// property of the element), used instead of fetching `offer_url`.
+    pub offer_json: Option<Rc<str>>,
+    /// The holder as inline JSON text, likewise.
+    pub holder_json: Option<Rc<str>>,
+    /// What is wrong with the host's settings (a missing input, an unknown setting): shown
+    /// as the widget's error panel, and nothing is loaded.
+    pub problems: Vec<String>,
 }
 
 /// The moment of a preview, as given (checked when the widget starts).
@@ -34,6 +44,9 @@ impl WidgetConfig {
             holder_url: DEFAULT_HOLDER_URL.to_owned(),
             time_url: None,
             preview_at: None,
+            offer_json: None,
+            holder_json: None,
+            problems: Vec::new(),
         }
     }
 }
@@ -73,7 +86,93 @@ impl WidgetConfig {
             preview_at: setting("at", "data-preview-at")
                 .filter(|v| v != "live")
                 .map(PreviewAt),
+            ..WidgetConfig::defaults()
         }
+    }
+}
+
+/// One input of the `<election-widget>` element (`offer`, `holder` or `config`), by the
+/// first of: the JS property, the attribute (a URL), a child
+/// `<script type="application/json" data-input="…">`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Missing,
+    Url(String),
+    Inline(String),
+}
+
+/// The element's own settings, beside the data: from its `config` input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ElementSettings {
+    /// `light` or `dark`; `None` follows the reader's preference.
+    pub theme: Option<String>,
+    /// A BCP 47 language tag for the element (its `lang`).
+    pub locale: Option<String>,
+}
+
+/// The settings a `config` input may hold; anything else is reported.
+pub const ELEMENT_SETTINGS: &[&str] = &["time_url", "preview_at", "theme", "locale"];
+
+impl WidgetConfig {
+    /// The configuration of an `<election-widget>` element from its inputs, `config`
+    /// already fetched when it was a URL. Pure, so every rule is tested natively: the
+    /// element has no default data (a missing offer or holder is an error, never
+    /// Mpower by surprise), and an unknown or mistyped setting is named.
+    pub fn from_element(
+        offer: Input,
+        holder: Input,
+        config: Option<&str>,
+    ) -> (Self, ElementSettings) {
+        let mut c = WidgetConfig::defaults();
+        let mut settings = ElementSettings::default();
+        for (name, input, url, json) in [
+            ("offer", offer, &mut c.offer_url, &mut c.offer_json),
+            ("holder", holder, &mut c.holder_url, &mut c.holder_json),
+        ] {
+            match input {
+                Input::Url(u) if !u.trim().is_empty() => *url = u.trim().to_owned(),
+                Input::Inline(text) => {
+                    *url = format!("the inline {name} JSON");
+                    *json = Some(Rc::from(text));
+                }
+                _ => c.problems.push(format!(
+                    "No {name} is given: set the element's `{name}` attribute to a URL, its `{name}` property, or a child <script type=\"application/json\" data-input=\"{name}\">."
+                )),
+            }
+        }
+        if let Some(text) = config {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::Object(map)) => {
+                    for (key, value) in map {
+                        let text = value.as_str().map(str::trim).filter(|v| !v.is_empty());
+                        match (key.as_str(), text) {
+                            ("time_url", Some(v)) => c.time_url = Some(v.to_owned()),
+                            ("preview_at", Some("live")) => c.preview_at = None,
+                            ("preview_at", Some(v)) => c.preview_at = Some(PreviewAt(v.to_owned())),
+                            ("theme", Some(v @ ("light" | "dark"))) => {
+                                settings.theme = Some(v.to_owned())
+                            }
+                            ("theme", _) => c.problems.push(format!(
+                                "config.theme must be \"light\" or \"dark\", not {value}"
+                            )),
+                            ("locale", Some(v)) => settings.locale = Some(v.to_owned()),
+                            (known, None) if ELEMENT_SETTINGS.contains(&known) => c.problems.push(
+                                format!("config.{known} must be a non-empty string, not {value}"),
+                            ),
+                            (unknown, _) => c.problems.push(format!(
+                                "config.{unknown} is not a setting; the settings are {}",
+                                ELEMENT_SETTINGS.join(", ")
+                            )),
+                        }
+                    }
+                }
+                Ok(other) => c
+                    .problems
+                    .push(format!("config must be a JSON object, not {other}")),
+                Err(e) => c.problems.push(format!("config is not valid JSON: {e}")),
+            }
+        }
+        (c, settings)
     }
 }
 
@@ -148,5 +247,59 @@ mod tests {
             at("2001-09-27T23:00:00Z")
         );
         assert_eq!(preview(&[("data-preview-at", "  ")], &[]), None);
+    }
+}
+
+#[cfg(test)]
+mod element_tests {
+    use super::*;
+
+    #[test]
+    fn urls_inline_json_and_missing_inputs() {
+        let (c, _) = WidgetConfig::from_element(
+            Input::Url(" o.json ".into()),
+            Input::Inline("{}".into()),
+            None,
+        );
+        assert_eq!(c.offer_url, "o.json");
+        assert_eq!(c.offer_json, None);
+        assert_eq!(c.holder_json.as_deref(), Some("{}"));
+        assert_eq!(c.holder_url, "the inline holder JSON");
+        assert!(c.problems.is_empty());
+        let (c, _) = WidgetConfig::from_element(Input::Missing, Input::Url("  ".into()), None);
+        assert_eq!(c.problems.len(), 2);
+        assert!(c.problems[0].contains("No offer is given"));
+        assert!(c.problems[1].contains("No holder is given"));
+    }
+
+    #[test]
+    fn settings_are_read_and_unknown_ones_named() {
+        let ok = r#"{"time_url": "/t", "preview_at": "2001-09-20T10:00:00-04:00", "theme": "dark", "locale": "fr-CA"}"#;
+        let (c, s) =
+            WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some(ok));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.time_url.as_deref(), Some("/t"));
+        assert_eq!(
+            c.preview_at,
+            Some(PreviewAt("2001-09-20T10:00:00-04:00".into()))
+        );
+        assert_eq!(s.theme.as_deref(), Some("dark"));
+        assert_eq!(s.locale.as_deref(), Some("fr-CA"));
+        let bad = r#"{"time_url": 5, "theme": "purple", "colour": "red"}"#;
+        let (c, _) =
+            WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some(bad));
+        let all = c.problems.join("\n");
+        assert!(
+            all.contains("config.time_url must be a non-empty string"),
+            "{all}"
+        );
+        assert!(all.contains("config.theme must be"), "{all}");
+        assert!(all.contains("config.colour is not a setting"), "{all}");
+        let (c, _) =
+            WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some("[1]"));
+        assert!(c.problems[0].contains("must be a JSON object"));
+        let (c, _) =
+            WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some("{"));
+        assert!(c.problems[0].contains("not valid JSON"));
     }
 }

@@ -7,7 +7,9 @@
 //! - [`election_state`]: the employee's picks, as a reducer (pure).
 //! - [`drafts`]: where drafts are kept, behind a small trait (memory in tests).
 //! - [`format`]: how money, counts and dates read on screen (pure).
+//! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
+//! - [`embed`]: the `<election-widget>` custom element.
 //! - [`components`]: function components that render state and nothing else.
 //!
 //! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
@@ -18,7 +20,9 @@ pub mod components;
 pub mod config;
 pub mod drafts;
 pub mod election_state;
+pub mod embed;
 pub mod format;
+pub mod host;
 pub mod loading;
 
 pub use components::app::{App, AppProps};
@@ -27,5 +31,22 @@ pub use config::WidgetConfig;
 /// Mounts the widget into `root`, a host element the page gives it. Returns the handle
 /// that keeps the app alive (and, later, unmounts it).
 pub fn mount(root: web_sys::Element, config: WidgetConfig) -> yew::AppHandle<App> {
-    yew::Renderer::<App>::with_root_and_props(root, AppProps { config }).render()
+    mount_with_events(root, config, host::HostEvents::default())
+}
+
+/// [`mount`], telling `events` what happens.
+pub fn mount_with_events(
+    root: web_sys::Element,
+    config: WidgetConfig,
+    events: host::HostEvents,
+) -> yew::AppHandle<App> {
+    yew::Renderer::<App>::with_root_and_props(
+        root,
+        AppProps {
+            config,
+            events,
+            parked: false,
+        },
+    )
+    .render()
 }

@@ -1,16 +1,18 @@
-//! The standalone page: finds the host element, reads the page URL for overrides
-//! (`?offer=URL&holder=URL`) and mounts the widget.
+//! The bundle's entry: registers the `<election-widget>` element for any page that uses
+//! it, and mounts the widget into the standalone page's host element
+//! (`#election-widget`) when there is one, reading the page URL for overrides
+//! (`?offer=URL&holder=URL`).
 
-use election_widget::{browser, mount, WidgetConfig};
+use election_widget::{browser, embed, mount_with_events, WidgetConfig};
 
 fn main() {
+    embed::define();
     let Some(root) = browser::element_by_id("election-widget") else {
-        browser::console_error(
-            "election widget: no element with id `election-widget` to mount into",
-        );
+        // A portal page with only <election-widget> elements: nothing more to do.
         return;
     };
     let config = WidgetConfig::from_host(&root, &browser::query_params());
+    let events = embed::events_on(&root);
     // The page lives as long as the widget, so the handle is kept for good.
-    std::mem::forget(mount(root, config));
+    std::mem::forget(mount_with_events(root, config, events));
 }

@@ -11,11 +11,19 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::config::WidgetConfig;
 use crate::drafts::Drafts;
-use crate::loading::{self, FileReport, Loaded};
+use crate::host::HostEvents;
+use crate::loading::{self, DataFile, Failure, FileReport, Loaded};
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct AppProps {
     pub config: WidgetConfig,
+    /// Where the widget tells its host what happens (nowhere by default).
+    #[prop_or_default]
+    pub events: HostEvents,
+    /// Parked: shows nothing, loads nothing and runs no timer, keeping the app for
+    /// reuse (the custom element parks its app when removed; see `embed`).
+    #[prop_or_default]
+    pub parked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,54 +44,84 @@ pub fn App(props: &AppProps) -> Html {
 
     {
         let state = state.clone();
-        use_effect_with(props.config.clone(), move |config| {
-            let config = config.clone();
-            // A newer configuration supersedes a load still under way.
-            let superseded = Rc::new(Cell::new(false));
-            let this_load = superseded.clone();
-            state.set(LoadState::Loading);
-            yew::platform::spawn_local(async move {
-                let preview = match loading::preview_instant(&config) {
-                    Ok(p) => p,
-                    Err(report) => {
-                        state.set(LoadState::Failed(Rc::new(vec![report])));
+        use_effect_with(
+            (props.config.clone(), props.parked),
+            move |(config, parked)| {
+                let config = config.clone();
+                let parked = *parked;
+                // A newer configuration supersedes a load still under way.
+                let superseded = Rc::new(Cell::new(false));
+                let this_load = superseded.clone();
+                state.set(LoadState::Loading);
+                yew::platform::spawn_local(async move {
+                    if parked {
                         return;
                     }
-                };
-                let clock = async {
-                    match preview {
-                        // A preview's clock runs from the chosen moment.
-                        Some(at) => Anchor {
-                            epoch_ms: at.timestamp_millis() as f64,
-                            mono_ms: browser::mono_now(),
-                            uncertainty_ms: 0.0,
-                            source: ClockSource::Preview,
-                        },
-                        None => {
-                            browser::measure_anchor(
-                                config.time_url.as_deref(),
-                                &browser::page_url(),
-                            )
-                            .await
-                        }
+                    if !config.problems.is_empty() {
+                        let reports = config
+                            .problems
+                            .iter()
+                            .map(|why| FileReport {
+                                file: DataFile::Settings,
+                                location: "the element's settings".to_owned(),
+                                failure: Failure::Setting(why.clone()),
+                            })
+                            .collect();
+                        state.set(LoadState::Failed(Rc::new(reports)));
+                        return;
                     }
-                };
-                let (offer, holder, anchor) = futures::join!(
-                    browser::fetch_text(&config.offer_url),
-                    browser::fetch_text(&config.holder_url),
-                    clock
-                );
-                if this_load.get() {
-                    return;
-                }
-                browser::mark(browser::DATA_MARK);
-                state.set(match loading::check(&config, offer, holder) {
-                    Ok(loaded) => LoadState::Ready(loaded, browser::trusted_clock(anchor)),
-                    Err(reports) => LoadState::Failed(Rc::new(reports)),
+                    let preview = match loading::preview_instant(&config) {
+                        Ok(p) => p,
+                        Err(report) => {
+                            state.set(LoadState::Failed(Rc::new(vec![report])));
+                            return;
+                        }
+                    };
+                    let clock = async {
+                        match preview {
+                            // A preview's clock runs from the chosen moment.
+                            Some(at) => Anchor {
+                                epoch_ms: at.timestamp_millis() as f64,
+                                mono_ms: browser::mono_now(),
+                                uncertainty_ms: 0.0,
+                                source: ClockSource::Preview,
+                            },
+                            None => {
+                                browser::measure_anchor(
+                                    config.time_url.as_deref(),
+                                    &browser::page_url(),
+                                )
+                                .await
+                            }
+                        }
+                    };
+                    // Inline JSON from the host is used as given; URLs are fetched.
+                    let text = |inline: &Option<Rc<str>>, url: &str| {
+                        let (inline, url) = (inline.clone(), url.to_owned());
+                        async move {
+                            match inline {
+                                Some(text) => Ok(text.to_string()),
+                                None => browser::fetch_text(&url).await,
+                            }
+                        }
+                    };
+                    let (offer, holder, anchor) = futures::join!(
+                        text(&config.offer_json, &config.offer_url),
+                        text(&config.holder_json, &config.holder_url),
+                        clock
+                    );
+                    if this_load.get() {
+                        return;
+                    }
+                    browser::mark(browser::DATA_MARK);
+                    state.set(match loading::check(&config, offer, holder) {
+                        Ok(loaded) => LoadState::Ready(loaded, browser::trusted_clock(anchor)),
+                        Err(reports) => LoadState::Failed(Rc::new(reports)),
+                    });
                 });
-            });
-            move || superseded.set(true)
-        });
+                move || superseded.set(true)
+            },
+        );
     }
 
     // Re-anchor the clock now and then, and when the page is shown again (not in a
@@ -121,6 +159,34 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Tell the host once per load: ready with what was loaded, or every problem found.
+    {
+        let events = props.events.clone();
+        let outcome = match &*state {
+            LoadState::Loading => None,
+            LoadState::Ready(loaded, _) => Some(Ok(loaded.clone())),
+            LoadState::Failed(reports) => Some(Err(reports.clone())),
+        };
+        use_effect_with(outcome, move |outcome| {
+            match outcome {
+            Some(Ok(loaded)) => events.emit(
+                "ready",
+                serde_json::json!({
+                    "offer_id": loaded.offer.id,
+                    "offer_version": loaded.offer.version,
+                    "employee_id": loaded.holder.employee.id,
+                    "grants": loaded.holder.grants.len(),
+                }),
+            ),
+            Some(Err(reports)) => events.emit(
+                "load-error",
+                serde_json::json!({ "problems": reports.iter().map(report_json).collect::<Vec<_>>() }),
+            ),
+            None => {}
+        }
+        });
+    }
+
     let settled = !matches!(*state, LoadState::Loading);
     use_effect_with(settled, |settled| {
         if *settled {
@@ -128,6 +194,9 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
+    if props.parked {
+        return html! {};
+    }
     match &*state {
         LoadState::Loading => html! {
             <div class="ew ew-loading" data-state="loading" role="status">
@@ -135,8 +204,31 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         },
         LoadState::Ready(loaded, clock) => html! {
-            <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} />
+            <ContextProvider<HostEvents> context={props.events.clone()}>
+                <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} />
+            </ContextProvider<HostEvents>>
         },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
     }
+}
+
+/// A load problem as the host hears it: which input, from where, and each problem.
+fn report_json(report: &FileReport) -> serde_json::Value {
+    let file = match report.file {
+        DataFile::Offer => "offer",
+        DataFile::Holder => "holder",
+        DataFile::Settings => "settings",
+    };
+    let (kind, problems): (&str, Vec<serde_json::Value>) = match &report.failure {
+        Failure::Unreachable(why) => ("unreachable", vec![serde_json::json!({ "message": why })]),
+        Failure::Setting(why) => ("setting", vec![serde_json::json!({ "message": why })]),
+        Failure::Invalid(problems) => (
+            "invalid",
+            problems
+                .iter()
+                .map(|p| serde_json::json!({ "path": p.path.to_string(), "message": p.message }))
+                .collect(),
+        ),
+    };
+    serde_json::json!({ "file": file, "location": report.location, "kind": kind, "problems": problems })
 }

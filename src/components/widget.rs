@@ -19,6 +19,7 @@ use crate::components::terms::terms;
 use crate::drafts::{self, Drafts};
 use crate::election_state::{Action, ElectionState};
 use crate::format;
+use crate::host::HostEvents;
 use crate::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -61,6 +62,30 @@ pub fn Widget(props: &WidgetProps) -> Html {
         });
     }
 
+    // The host hears the employee's changes (not the draft restored on arrival, nor the
+    // widget's own bookkeeping such as the deadline last seen).
+    {
+        let events = use_context::<HostEvents>().unwrap_or_default();
+        let first = use_mut_ref(|| true);
+        let (offer_id, employee_id) = (offer.id.clone(), holder.employee.id.clone());
+        use_effect_with(
+            (state.picks.clone(), state.acknowledged.clone()),
+            move |(picks, acknowledged)| {
+                if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                    events.emit(
+                        "draft-changed",
+                        serde_json::json!({
+                            "offer_id": offer_id,
+                            "employee_id": employee_id,
+                            "picked": picks.iter().collect::<Vec<_>>(),
+                            "acknowledged": acknowledged.keys().collect::<Vec<_>>(),
+                        }),
+                    );
+                }
+            },
+        );
+    }
+
     // The offer's phase, as the countdown last reported it (the countdown alone ticks).
     let current_phase = {
         let remaining = offer.expiration.instant.timestamp_millis() as f64 - props.clock.now_ms();
@@ -72,6 +97,33 @@ pub fn Widget(props: &WidgetProps) -> Html {
         use_callback((), move |p: Phase, _| current_phase.set(p))
     };
     let locked = *current_phase == Phase::Closed;
+    {
+        let events = use_context::<HostEvents>().unwrap_or_default();
+        let deadline = offer.expiration.instant.to_rfc3339();
+        use_effect_with(locked, move |&locked| {
+            if locked {
+                events.emit("offer-expired", serde_json::json!({ "deadline": deadline }));
+            }
+        });
+    }
+    {
+        // Acknowledgments, apart from the draft, for hosts that track them.
+        let events = use_context::<HostEvents>().unwrap_or_default();
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.acknowledged.clone(), move |acknowledged| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                events.emit(
+                    "acknowledgment-changed",
+                    serde_json::json!({
+                        "acknowledged": acknowledged
+                            .values()
+                            .map(|a| serde_json::json!({ "document_id": a.document_id, "digest": a.digest }))
+                            .collect::<Vec<_>>(),
+                    }),
+                );
+            }
+        });
+    }
 
     // A deadline that moved since the employee last looked is said once, on this visit.
     let deadline = offer.expiration.instant.to_rfc3339();

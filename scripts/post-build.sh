@@ -1,0 +1,15 @@
+#!/bin/sh
+# Trunk post-build hook: writes `election-widget.js`, the stable entry a portal loads
+# (<script type="module" src=".../election-widget.js">). It imports the content-hashed
+# bundle Trunk just built, so the portal's tag never changes while the bundle's files
+# stay cacheable forever.
+set -eu
+dir="${TRUNK_STAGING_DIR:?run by trunk}"
+js=$(cd "$dir" && ls election-widget-*.js | grep -v '_bg' | head -n 1)
+wasm=$(cd "$dir" && ls election-widget-*_bg.wasm | head -n 1)
+cat > "$dir/election-widget.js" <<JS
+// The stable entry for portals: registers <election-widget> (docs/EMBEDDING.md).
+// Generated at build time; it loads the content-hashed bundle beside it.
+import init from './$js';
+await init({ module_or_path: new URL('./$wasm', import.meta.url) });
+JS

@@ -1,0 +1,295 @@
+//! The `<election-widget>` custom element: the widget for any page, from one script tag
+//! and one element (`docs/EMBEDDING.md`).
+//!
+//! The element's class is a few lines of JavaScript (a class extending `HTMLElement`
+//! cannot be written in Rust); everything it does calls back into [`ElementHandle`]. The
+//! widget renders into an open shadow root with its own copy of the stylesheet, so the
+//! portal's styles cannot reach in and the widget's cannot leak out. Each element has
+//! its own app, drafts key and timers; removing the element destroys its app (its
+//! timers and listeners go with it), and adding it again starts afresh.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+use crate::config::{Input, WidgetConfig};
+use crate::host::HostEvents;
+use crate::{browser, App, AppProps};
+
+/// The element's tag name.
+pub const TAG: &str = "election-widget";
+
+/// The stylesheet, for the shadow root (the page's own copy cannot reach into it).
+const STYLES: &str = include_str!("../static/widget.css");
+
+#[wasm_bindgen(inline_js = r#"
+export function defineElectionWidget(tag, connect) {
+  if (customElements.get(tag)) return;
+  const INPUTS = ['offer', 'holder', 'config'];
+  class ElectionWidget extends HTMLElement {
+    static get observedAttributes() { return INPUTS; }
+    constructor() {
+      super();
+      this._ewInputs = {};
+      this._ew = null;
+      this.attachShadow({ mode: 'open' });
+    }
+    connectedCallback() {
+      // A move (removed and added in one task) keeps the running widget.
+      if (!this._ew) this._ew = connect(this);
+    }
+    disconnectedCallback() {
+      queueMicrotask(() => {
+        if (!this.isConnected && this._ew) {
+          const handle = this._ew;
+          this._ew = null;
+          handle.disconnect();
+          handle.free();
+        }
+      });
+    }
+    attributeChangedCallback(name, before, after) {
+      if (this._ew && before !== after) this._ew.changed();
+    }
+  }
+  for (const name of INPUTS) {
+    Object.defineProperty(ElectionWidget.prototype, name, {
+      get() { return name in this._ewInputs ? this._ewInputs[name] : this.getAttribute(name); },
+      set(value) {
+        if (value === null || value === undefined) delete this._ewInputs[name];
+        else this._ewInputs[name] = value;
+        if (this._ew) this._ew.changed();
+      },
+    });
+  }
+  customElements.define(tag, ElectionWidget);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = defineElectionWidget)]
+    fn define_election_widget(tag: &str, connect: &js_sys::Function);
+}
+
+/// Registers `<election-widget>` (once per page).
+pub fn define() {
+    let connect = Closure::<dyn Fn(HtmlElement) -> JsValue>::new(|host: HtmlElement| {
+        JsValue::from(ElementHandle::connect(host))
+    });
+    define_election_widget(TAG, connect.as_ref().unchecked_ref());
+    // The element class calls it for every element the page ever adds.
+    connect.forget();
+}
+
+thread_local! {
+    /// Apps of removed elements, with their mount points, for the next element to reuse.
+    /// Yew never releases the event listeners it installs on an app's root (it forgets
+    /// them), so destroying an app per removed element would leak its root, listeners and
+    /// the element with them; reusing roots bounds memory by the most widgets ever on the
+    /// page at once.
+    static PARKED: RefCell<Vec<(yew::AppHandle<App>, Element)>> = const { RefCell::new(Vec::new()) };
+}
+
+struct Inner {
+    host: HtmlElement,
+    mount: Element,
+    app: Option<yew::AppHandle<App>>,
+    events: HostEvents,
+    /// Bumped on every change of input, so a slow config fetch cannot apply late.
+    generation: u64,
+}
+
+/// One element's widget, held by the element (`this._ew`).
+#[wasm_bindgen]
+pub struct ElementHandle {
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[wasm_bindgen]
+impl ElementHandle {
+    /// An input changed: read them again and update the widget.
+    pub fn changed(&self) {
+        refresh(&self.inner);
+    }
+
+    /// The element left the page: stop the widget, park its app for the next element,
+    /// and let go of the element.
+    pub fn disconnect(&self) {
+        let (app, mount) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation += 1;
+            inner.events = HostEvents::default();
+            (inner.app.take(), inner.mount.clone())
+        };
+        mount.remove();
+        if let Some(mut app) = app {
+            // Parked, it renders nothing and runs no timer; it no longer refers to the
+            // element (no events, none of its settings).
+            app.update(AppProps {
+                config: WidgetConfig::defaults(),
+                events: HostEvents::default(),
+                parked: true,
+            });
+            PARKED.with(|pool| pool.borrow_mut().push((app, mount)));
+        }
+    }
+}
+
+impl ElementHandle {
+    fn connect(host: HtmlElement) -> ElementHandle {
+        let shadow = match host.shadow_root() {
+            Some(root) => root,
+            None => match host
+                .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            {
+                Ok(root) => root,
+                Err(_) => {
+                    browser::console_error("election widget: the element has no shadow root");
+                    return ElementHandle::detached(host);
+                }
+            },
+        };
+        shadow.set_inner_html("");
+        let parked = PARKED.with(|pool| pool.borrow_mut().pop());
+        let (app, mount) = match parked {
+            Some((app, mount)) => (Some(app), mount),
+            None => match browser::document().and_then(|d| d.create_element("div").ok()) {
+                Some(mount) => (None, mount),
+                None => return ElementHandle::detached(host),
+            },
+        };
+        let Some(style) = browser::document().and_then(|d| d.create_element("style").ok()) else {
+            return ElementHandle::detached(host);
+        };
+        style.set_text_content(Some(STYLES));
+        mount.set_class_name("ew-root");
+        let _ = mount.set_attribute("part", "root");
+        let _ = shadow.append_child(&style);
+        let _ = shadow.append_child(&mount);
+        let events = events_on(&host);
+        let inner = Rc::new(RefCell::new(Inner {
+            host,
+            mount,
+            app,
+            events,
+            generation: 0,
+        }));
+        refresh(&inner);
+        ElementHandle { inner }
+    }
+
+    fn detached(host: HtmlElement) -> ElementHandle {
+        let mount = host.clone().unchecked_into::<Element>();
+        ElementHandle {
+            inner: Rc::new(RefCell::new(Inner {
+                host,
+                mount,
+                app: None,
+                events: HostEvents::default(),
+                generation: 0,
+            })),
+        }
+    }
+}
+
+/// Events as DOM `CustomEvent`s on `host`: `election-widget:<type>`, bubbling and
+/// crossing shadow boundaries, the detail being the event's JSON.
+pub fn events_on(host: &Element) -> HostEvents {
+    let target = host.clone();
+    HostEvents::new(move |kind, value| {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let detail = js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL);
+        init.set_detail(&detail);
+        if let Ok(event) =
+            web_sys::CustomEvent::new_with_event_init_dict(&format!("{TAG}:{kind}"), &init)
+        {
+            let _ = target.dispatch_event(&event);
+        }
+    })
+}
+
+/// One input, by the first of: the JS property, the attribute, a child
+/// `<script type="application/json" data-input="name">`.
+fn read_input(host: &HtmlElement, name: &str) -> Input {
+    let property = js_sys::Reflect::get(host, &JsValue::from_str("_ewInputs"))
+        .ok()
+        .and_then(|inputs| js_sys::Reflect::get(&inputs, &JsValue::from_str(name)).ok())
+        .filter(|v| !v.is_undefined() && !v.is_null());
+    if let Some(value) = property {
+        return match value.as_string() {
+            Some(url) => Input::Url(url),
+            None => js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|s| s.as_string())
+                .map_or(Input::Missing, Input::Inline),
+        };
+    }
+    if let Some(url) = host.get_attribute(name) {
+        return Input::Url(url);
+    }
+    let selector = format!(r#"script[type="application/json"][data-input="{name}"]"#);
+    match host.query_selector(&selector) {
+        Ok(Some(script)) => Input::Inline(script.text_content().unwrap_or_default()),
+        _ => Input::Missing,
+    }
+}
+
+/// Reads the inputs (fetching `config` when it is a URL) and mounts or updates the app.
+fn refresh(inner: &Rc<RefCell<Inner>>) {
+    let (host, generation) = {
+        let mut i = inner.borrow_mut();
+        i.generation += 1;
+        (i.host.clone(), i.generation)
+    };
+    let offer = read_input(&host, "offer");
+    let holder = read_input(&host, "holder");
+    let config = read_input(&host, "config");
+    let inner = Rc::clone(inner);
+    wasm_bindgen_futures::spawn_local(async move {
+        let (config_text, config_problem) = match config {
+            Input::Missing => (None, None),
+            Input::Inline(text) => (Some(text), None),
+            Input::Url(url) => match browser::fetch_text(&url).await {
+                Ok(text) => (Some(text), None),
+                Err(why) => (
+                    None,
+                    Some(format!("config could not be loaded from {url}: {why}")),
+                ),
+            },
+        };
+        let (mut config, settings) =
+            WidgetConfig::from_element(offer, holder, config_text.as_deref());
+        config.problems.extend(config_problem);
+        let mut i = inner.borrow_mut();
+        if i.generation != generation {
+            return;
+        }
+        if let Some(theme) = &settings.theme {
+            let _ = i.host.set_attribute("theme", theme);
+        }
+        match &settings.locale {
+            Some(lang) => {
+                let _ = i.mount.set_attribute("lang", lang);
+            }
+            None => {
+                let _ = i.mount.remove_attribute("lang");
+            }
+        }
+        let props = AppProps {
+            config,
+            events: i.events.clone(),
+            parked: false,
+        };
+        match i.app.as_mut() {
+            Some(app) => app.update(props),
+            None => {
+                let mount = i.mount.clone();
+                i.app = Some(yew::Renderer::<App>::with_root_and_props(mount, props).render());
+            }
+        }
+    });
+}
