@@ -339,6 +339,8 @@ async fn the_error_panel_names_each_file_and_every_problem_with_its_path() {
 async fn before_data_arrives_the_app_says_it_is_loading() {
     let html = render::<App>(AppProps {
         config: WidgetConfig::defaults(),
+        events: Default::default(),
+        parked: false,
     })
     .await;
     assert!(html.contains(r#"role="status""#));
@@ -805,4 +807,15 @@ async fn an_extended_deadline_is_said() {
     assert!(!html.contains("extended to"));
     let html = render_with(draft("2001-09-30T23:59:00-04:00")).await;
     assert!(visible_text(&html).contains("The deadline was changed to 11:59 p.m."));
+}
+
+#[tokio::test]
+async fn a_parked_app_renders_nothing() {
+    let html = render::<App>(AppProps {
+        config: WidgetConfig::defaults(),
+        events: Default::default(),
+        parked: true,
+    })
+    .await;
+    assert_eq!(visible_text(&html).trim(), "");
 }

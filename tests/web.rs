@@ -167,3 +167,73 @@ async fn choosing_a_grant_in_the_dom_applies_the_rules() {
     assert!(summary().starts_with("You are keeping all your options"));
     host.remove();
 }
+
+/// The `<election-widget>` element: inputs by attribute, property (a URL string or a
+/// JSON object) and child script, each change re-rendering inside the shadow root.
+#[wasm_bindgen_test]
+async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
+    election_widget::embed::define();
+    election_widget::embed::define(); // twice is harmless
+    let document = gloo_utils_document();
+    let el = document.create_element("election-widget").expect("element");
+    el.set_attribute("offer", &data_url(OFFER)).expect("attr");
+    el.set_attribute("holder", &data_url(SINGLE)).expect("attr");
+    el.set_inner_html(
+        r#"<script type="application/json" data-input="config">{"preview_at": "2001-09-20T10:00:00-04:00"}</script>"#,
+    );
+    document
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    let shadow = || {
+        el.shadow_root()
+            .expect("shadow root")
+            .query_selector(".ew-root")
+            .expect("selector")
+            .expect("mount point")
+    };
+    let text = || {
+        shadow()
+            .dyn_into::<HtmlElement>()
+            .expect("html")
+            .inner_text()
+    };
+    let until = |needle: &'static str| async move {
+        for _ in 0..100 {
+            if text().contains(needle) {
+                return;
+            }
+            gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("never showed {needle:?}: {}", text());
+    };
+    until("1 option grant held by Avery Lindqvist").await;
+    // Nothing of the widget is in the light DOM: only the host's own child script.
+    assert_eq!(el.children().length(), 1);
+
+    // A property wins over the attribute: a URL string …
+    let set = |name: &str, value: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::set(&el, &name.into(), value).expect("property");
+    };
+    set("holder", &data_url(DOZENS).into());
+    until("option grants held by Jordan Okafor").await;
+    // … or the data itself, as an object.
+    let object = js_sys::JSON::parse(SINGLE).expect("json");
+    set("holder", &object);
+    until("1 option grant held by Avery Lindqvist").await;
+    // Removing the property falls back to the attribute, which re-renders when it changes.
+    set("holder", &data_url(DOZENS).into());
+    until("option grants held by Jordan Okafor").await;
+    set("holder", &wasm_bindgen::JsValue::NULL);
+    until("1 option grant held by Avery Lindqvist").await;
+    el.set_attribute("holder", &data_url(DOZENS)).expect("attr");
+    until("option grants held by Jordan Okafor").await;
+    // A setting the element does not know is named in its error panel.
+    set(
+        "config",
+        &js_sys::JSON::parse(r#"{"colour": "red"}"#).expect("json"),
+    );
+    until("config.colour is not a setting").await;
+    el.remove();
+}
