@@ -318,3 +318,36 @@ pub fn on_visible(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> 
         },
     ))
 }
+
+/// Follows an in-page link (`href="#id"`) clicked inside the widget when the widget is in
+/// a shadow root (the `<election-widget>` element), where the browser does not: scrolls
+/// the target into view and moves focus to it. On a page of its own the browser's own
+/// handling (and the URL's fragment) is left alone.
+pub fn follow_in_page_link(event: web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(Some(link)) = target.closest(r##"a[href^="#"]"##) else {
+        return;
+    };
+    let root = link.get_root_node();
+    let Some(shadow) = root.dyn_ref::<web_sys::ShadowRoot>() else {
+        return;
+    };
+    let id = link.get_attribute("href").unwrap_or_default();
+    let Some(destination) = shadow.get_element_by_id(id.trim_start_matches('#')) else {
+        return;
+    };
+    event.prevent_default();
+    destination.scroll_into_view();
+    if let Some(el) = destination.dyn_ref::<web_sys::HtmlElement>() {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
+        let _ = el.focus();
+    }
+}

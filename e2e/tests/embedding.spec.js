@@ -131,6 +131,14 @@ test.describe('the custom element in a hostile portal', () => {
     await expect(jordan.getByText(/Avery Lindqvist/).first()).toBeVisible();
   });
 
+  test('links within the widget work inside the shadow root', async ({ page }) => {
+    const { jordan } = await portal(page);
+    await jordan.getByRole('link', { name: 'Review the amendments' }).click();
+    const heading = jordan.getByRole('heading', { name: 'Amendments of September 13, 2001' });
+    await expect(heading).toBeInViewport();
+    await expect(page).toHaveURL(/portal-element\.html$/); // the portal's URL is left alone
+  });
+
   test('the portal with its widgets passes an accessibility audit', async ({ page }) => {
     await portal(page);
     const violations = await axeViolations(page);

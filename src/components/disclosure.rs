@@ -48,7 +48,7 @@ pub fn amendment_banner(
         return Html::default();
     }
     html! {
-        <div class="ew-banner" role="region" aria-label="Amendments to review">
+        <div class="ew-banner" role="region" aria-label="Amendments to review" onclick={Callback::from(crate::browser::follow_in_page_link)}>
             { for lines }
         </div>
     }
