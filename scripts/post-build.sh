@@ -13,3 +13,8 @@ cat > "$dir/election-widget.js" <<JS
 import init from './$js';
 await init({ module_or_path: new URL('./$wasm', import.meta.url) });
 JS
+
+# The iframe embed page: embed.html with the content-hashed stylesheet's name.
+css=$(cd "$dir" && ls widget-*.css | head -n 1)
+src="${TRUNK_SOURCE_DIR:-.}"
+sed "s|href=\"widget.css\"|href=\"$css\"|" "$src/embed.html" > "$dir/embed.html"

@@ -9,7 +9,7 @@
 //! - [`format`]: how money, counts and dates read on screen (pure).
 //! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
-//! - [`embed`]: the `<election-widget>` custom element.
+//! - [`embed`]: the `<election-widget>` custom element; [`frame`]: the iframe embed.
 //! - [`components`]: function components that render state and nothing else.
 //!
 //! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
@@ -22,6 +22,7 @@ pub mod drafts;
 pub mod election_state;
 pub mod embed;
 pub mod format;
+pub mod frame;
 pub mod host;
 pub mod loading;
 

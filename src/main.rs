@@ -1,12 +1,16 @@
 //! The bundle's entry: registers the `<election-widget>` element for any page that uses
 //! it, and mounts the widget into the standalone page's host element
 //! (`#election-widget`) when there is one, reading the page URL for overrides
-//! (`?offer=URL&holder=URL`).
+//! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed.
 
-use election_widget::{browser, embed, mount_with_events, WidgetConfig};
+use election_widget::{browser, embed, frame, mount_with_events, WidgetConfig};
 
 fn main() {
     embed::define();
+    if let Some(root) = browser::element_by_id(frame::FRAME_ROOT_ID) {
+        frame::run(root);
+        return;
+    }
     let Some(root) = browser::element_by_id("election-widget") else {
         // A portal page with only <election-widget> elements: nothing more to do.
         return;

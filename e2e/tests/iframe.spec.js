@@ -1,0 +1,62 @@
+// The iframe embed (embed.html) inside a portal of another origin. The widget is served
+// on the test server (127.0.0.1:8091); the portal page is served on another loopback
+// origin by route, and embed.html's deployment allowlist is set per test.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+
+const WIDGET = 'http://127.0.0.1:8091';
+const PORTAL = 'http://127.0.0.1:8094';
+const STRANGER = 'http://127.0.0.1:8095';
+const example = readFileSync(new URL('../../examples/portal-iframe.html', import.meta.url), 'utf8')
+  .replace('src="../embed.html"', `src="${WIDGET}/embed.html"`);
+
+/** Serves the example portal at `origin`, and embed.html allowing only `allowed`. */
+async function setUp(page, origin, allowed) {
+  await page.route(`${origin}/portal.html`, (route) => route.fulfill({ contentType: 'text/html', body: example }));
+  await page.route(`${WIDGET}/embed.html*`, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(
+      /(name="election-widget-allowed-origins" content=")[^"]*"/,
+      `$1${allowed}"`,
+    );
+    await route.fulfill({ response, body });
+  });
+  await page.goto(`${origin}/portal.html`);
+  return page.frameLocator('#election');
+}
+
+test('from an allowed portal: configured by message, events and height reach the portal', async ({ page }) => {
+  const frame = await setUp(page, PORTAL, PORTAL);
+  await expect(frame.getByText('1 option grant held by Avery Lindqvist')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.portalEvents.some((e) => e.type === 'ready'))).toBe(true);
+  const ready = await page.evaluate(() => window.portalEvents.find((e) => e.type === 'ready'));
+  expect(ready).toEqual({ source: 'election-widget', schema: 1, type: 'ready', offer_id: 'mpower-2001-option-exchange', offer_version: 2, employee_id: 'E-1001', grants: 1 });
+  // The frame is sized to its content: no scrollbar inside.
+  await expect.poll(async () => (await page.locator('#election').boundingBox()).height).toBeGreaterThan(1000);
+  const inner = page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
+  await expect.poll(() => inner.evaluate(() => document.documentElement.scrollHeight - document.documentElement.clientHeight)).toBeLessThanOrEqual(1);
+  // A change inside is heard outside, and the frame grows with the content.
+  const before = (await page.locator('#election').boundingBox()).height;
+  await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await expect.poll(() => page.evaluate(() => window.portalEvents.some((e) => e.type === 'draft-changed'))).toBe(true);
+  expect((await page.locator('#election').boundingBox()).height).toBeGreaterThanOrEqual(before);
+});
+
+test('from another origin: the handshake is ignored and counted, and nothing is sent', async ({ page }) => {
+  const frame = await setUp(page, STRANGER, PORTAL);
+  const inner = () => page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
+  // The frame does not greet a stranger; the stranger configures it anyway once it listens.
+  await expect.poll(async () => inner()?.evaluate(() => document.getElementById('election-widget-frame').hasAttribute('data-listening'))).toBe(true);
+  await page.evaluate((origin) => {
+    document.getElementById('election').contentWindow.postMessage(
+      { election_widget: 1, type: 'configure', offer: 'offers/mpower-2001.json', holder: 'holders/e1001-avery-lindqvist.json' }, origin);
+  }, WIDGET);
+  await expect.poll(async () => inner()?.evaluate(() => document.getElementById('election-widget-frame').dataset.ignoredMessages)).toBe('1');
+  await expect(frame.getByText('Option Exchange Program')).toHaveCount(0);
+  expect(await page.evaluate(() => window.portalEvents)).toEqual([]);
+});
+
+test('configured by its URL alone', async ({ page }) => {
+  await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1003-priya-raman.json`);
+  await expect(page.getByText(/Priya Raman/).first()).toBeVisible();
+});

@@ -1,0 +1,283 @@
+//! The iframe embed (`embed.html`): the widget in a frame of its own, for portals that
+//! prefer an iframe to a script tag.
+//!
+//! - Configuration from the frame's URL (`?offer=…&holder=…&config=…`), or from a
+//!   `configure` message sent by the parent.
+//! - The parent origins allowed are fixed when the bundle is deployed (the
+//!   `election-widget-allowed-origins` meta tag of `embed.html`), never by the URL, which
+//!   whoever frames the page controls. Messages from any other origin, and malformed ones,
+//!   are ignored and counted (`data-ignored-messages` on the frame's root).
+//! - Events and the content's height go only to the parent's origin, when it is allowed.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::config::{Input, WidgetConfig};
+use crate::host::{HostEvents, EVENT_SCHEMA};
+use crate::{browser, App, AppProps};
+
+/// The id of the frame page's mount point.
+pub const FRAME_ROOT_ID: &str = "election-widget-frame";
+
+/// The origins allowed to frame the widget, from `embed.html`'s meta tag (space
+/// separated).
+fn allowed_origins() -> Vec<String> {
+    browser::document()
+        .and_then(|d| {
+            d.query_selector(r#"meta[name="election-widget-allowed-origins"]"#)
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .map(|c| c.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The origin of the page that frames this one, if the browser tells: the nearest of
+/// `location.ancestorOrigins` (Chromium, WebKit), else the referrer's origin.
+fn parent_origin() -> Option<String> {
+    let window = web_sys::window()?;
+    // Not framed at all: the window is its own top.
+    let top = js_sys::Reflect::get(&window, &"top".into()).ok()?;
+    if js_sys::Object::is(&top, window.as_ref()) {
+        return None;
+    }
+    let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into()).ok();
+    if let Some(first) = ancestors
+        .filter(|a| !a.is_undefined())
+        .and_then(|a| js_sys::Reflect::get(&a, &0.into()).ok())
+        .and_then(|o| o.as_string())
+    {
+        return Some(first);
+    }
+    let referrer = window.document()?.referrer();
+    let after_scheme = referrer.find("://")? + 3;
+    let end = referrer[after_scheme..]
+        .find('/')
+        .map_or(referrer.len(), |i| after_scheme + i);
+    Some(referrer[..end].to_owned())
+}
+
+/// Whether `origin` is one of `allowed`; pure.
+pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
+    allowed.iter().any(|a| a == origin)
+}
+
+/// The widget's inputs from a parent's `configure` message; `None` when the message is
+/// not one (it is then ignored and counted). Pure.
+pub fn configure_message(data: &Value) -> Option<(Input, Input, Option<String>)> {
+    let obj = data.as_object()?;
+    if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
+        || obj.get("type")?.as_str()? != "configure"
+    {
+        return None;
+    }
+    let input = |name: &str| match obj.get(name) {
+        Some(Value::String(url)) => Input::Url(url.clone()),
+        Some(v @ Value::Object(_)) => Input::Inline(v.to_string()),
+        _ => Input::Missing,
+    };
+    let config = match obj.get("config") {
+        Some(v @ Value::Object(_)) => Some(v.to_string()),
+        _ => None,
+    };
+    Some((input("offer"), input("holder"), config))
+}
+
+struct Frame {
+    root: Element,
+    app: Option<yew::AppHandle<App>>,
+    events: HostEvents,
+    ignored: Cell<u32>,
+}
+
+/// Runs the frame page: mounts from the URL's settings, listens for the parent's
+/// messages, and reports the content's height.
+pub fn run(root: Element) {
+    let allowed = allowed_origins();
+    let parent = parent_origin().filter(|o| origin_allowed(o, &allowed));
+    let events = parent_events(parent.clone());
+    let frame = Rc::new(RefCell::new(Frame {
+        root: root.clone(),
+        app: None,
+        events,
+        ignored: Cell::new(0),
+    }));
+    let query = browser::query_params();
+    let param = |name: &str| {
+        query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    if param("offer").is_some() || param("holder").is_some() {
+        let input = |name: &str| param(name).map_or(Input::Missing, Input::Url);
+        let config = param("config");
+        let (offer, holder) = (input("offer"), input("holder"));
+        let frame = Rc::clone(&frame);
+        wasm_bindgen_futures::spawn_local(async move {
+            let (text, problem) = match config {
+                Some(url) => match browser::fetch_text(&url).await {
+                    Ok(t) => (Some(t), None),
+                    Err(why) => (None, Some(format!("config could not be loaded from {url}: {why}"))),
+                },
+                None => (None, None),
+            };
+            let (mut config, _) = WidgetConfig::from_element(offer, holder, text.as_deref());
+            config.problems.extend(problem);
+            apply(&frame, config);
+        });
+    }
+    if parent.is_none() {
+        browser::console_error(&format!(
+            "election widget: this frame's parent is not among the allowed origins ({}); it sends the parent nothing",
+            allowed.join(" ")
+        ));
+    }
+    listen(Rc::clone(&frame), allowed);
+    let _ = root.set_attribute("data-listening", "");
+    // The handshake: the parent configures the widget when it hears the frame is ready
+    // (a message sent before the frame listens would be lost).
+    if let Some(origin) = &parent {
+        post_to_parent(origin, &json!({ "schema": EVENT_SCHEMA, "type": "frame-ready" }));
+    }
+    report_height(&root, parent);
+}
+
+fn apply(frame: &Rc<RefCell<Frame>>, config: WidgetConfig) {
+    let mut f = frame.borrow_mut();
+    let props = AppProps {
+        config,
+        events: f.events.clone(),
+        parked: false,
+    };
+    match f.app.as_mut() {
+        Some(app) => app.update(props),
+        None => {
+            let root = f.root.clone();
+            f.app = Some(yew::Renderer::<App>::with_root_and_props(root, props).render());
+        }
+    }
+}
+
+/// Events to the parent, by postMessage to its origin only.
+fn parent_events(parent: Option<String>) -> HostEvents {
+    let Some(origin) = parent else {
+        return HostEvents::default();
+    };
+    HostEvents::new(move |_, value| post_to_parent(&origin, &value))
+}
+
+fn post_to_parent(origin: &str, value: &Value) {
+    let mut message = json!({ "source": "election-widget" });
+    if let (Some(m), Value::Object(fields)) = (message.as_object_mut(), value) {
+        for (k, v) in fields {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
+    let data = js_sys::JSON::parse(&message.to_string()).unwrap_or(JsValue::NULL);
+    let _ = parent.post_message(&data, origin);
+}
+
+fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let accepted = origin_allowed(&event.origin(), &allowed)
+            .then(|| {
+                js_sys::JSON::stringify(&event.data())
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                    .and_then(|v| configure_message(&v))
+            })
+            .flatten();
+        match accepted {
+            Some((offer, holder, config)) => {
+                let (config, _) = WidgetConfig::from_element(offer, holder, config.as_deref());
+                apply(&frame, config);
+            }
+            None => {
+                let f = frame.borrow();
+                f.ignored.set(f.ignored.get() + 1);
+                let _ = f
+                    .root
+                    .set_attribute("data-ignored-messages", &f.ignored.get().to_string());
+            }
+        }
+    });
+    let _ = window.add_event_listener_with_callback("message", handler.as_ref().unchecked_ref());
+    // The frame page lives as long as its listener.
+    handler.forget();
+}
+
+/// Tells the parent the content's height whenever it changes, so it can size the frame
+/// without a scrollbar.
+fn report_height(root: &Element, parent: Option<String>) {
+    let Some(origin) = parent else {
+        return;
+    };
+    let last = Rc::new(Cell::new(-1i32));
+    let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+        let height = browser::document()
+            .and_then(|d| d.document_element())
+            .map(|e| e.scroll_height())
+            .unwrap_or(0);
+        if height != last.get() {
+            last.set(height);
+            post_to_parent(
+                &origin,
+                &json!({ "schema": EVENT_SCHEMA, "type": "resize", "height": height }),
+            );
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        observer.observe(root);
+        if let Some(body) = browser::document().and_then(|d| d.body()) {
+            observer.observe(&body);
+        }
+        std::mem::forget(observer);
+    }
+    callback.forget();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_allowed_origins_exactly() {
+        let allowed = vec!["https://hr.example.com".to_owned()];
+        assert!(origin_allowed("https://hr.example.com", &allowed));
+        assert!(!origin_allowed("https://hr.example.com.evil.test", &allowed));
+        assert!(!origin_allowed("http://hr.example.com", &allowed));
+        assert!(!origin_allowed("null", &allowed));
+    }
+
+    #[test]
+    fn configure_messages_and_everything_else() {
+        let ok = json!({ "election_widget": 1, "type": "configure", "offer": "o.json", "holder": { "a": 1 }, "config": { "theme": "dark" } });
+        let (offer, holder, config) = configure_message(&ok).expect("a configure message");
+        assert_eq!(offer, Input::Url("o.json".into()));
+        assert_eq!(holder, Input::Inline(r#"{"a":1}"#.into()));
+        assert_eq!(config.as_deref(), Some(r#"{"theme":"dark"}"#));
+        for bad in [
+            json!("configure"),
+            json!({ "type": "configure" }),
+            json!({ "election_widget": 2, "type": "configure" }),
+            json!({ "election_widget": 1, "type": "reload" }),
+        ] {
+            assert!(configure_message(&bad).is_none(), "{bad}");
+        }
+    }
+}
