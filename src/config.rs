@@ -110,6 +110,59 @@ pub struct ElementSettings {
     pub locale: Option<String>,
 }
 
+/// The element's own attributes; with the HTML global ones (and `data-*`, `aria-*`),
+/// anything else on an `<election-widget>` is reported, so a typo (`ofer=`) is named.
+pub const ELEMENT_ATTRIBUTES: &[&str] = &["offer", "holder", "config", "theme"];
+
+const GLOBAL_ATTRIBUTES: &[&str] = &[
+    "id",
+    "class",
+    "style",
+    "lang",
+    "dir",
+    "hidden",
+    "title",
+    "slot",
+    "part",
+    "exportparts",
+    "tabindex",
+    "translate",
+    "inert",
+    "is",
+    "nonce",
+    "autofocus",
+    "draggable",
+    "spellcheck",
+    "contenteditable",
+    "accesskey",
+    "enterkeyhint",
+    "inputmode",
+    "popover",
+    "role",
+];
+
+/// The problems with an element's attribute names: one per attribute the element does
+/// not know.
+pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            !(ELEMENT_ATTRIBUTES.contains(&n.as_str())
+                || GLOBAL_ATTRIBUTES.contains(&n.as_str())
+                || n.starts_with("data-")
+                || n.starts_with("aria-")
+                || n.starts_with("on"))
+        })
+        .map(|n| {
+            format!(
+                "The attribute `{n}` is not one of the element's ({}); it is ignored.",
+                ELEMENT_ATTRIBUTES.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// The settings a `config` input may hold; anything else is reported.
 pub const ELEMENT_SETTINGS: &[&str] = &["time_url", "preview_at", "theme", "locale"];
 
@@ -270,6 +323,24 @@ mod element_tests {
         assert_eq!(c.problems.len(), 2);
         assert!(c.problems[0].contains("No offer is given"));
         assert!(c.problems[1].contains("No holder is given"));
+    }
+
+    #[test]
+    fn unknown_attributes_are_named_and_html_ones_are_not() {
+        let problems = unknown_attributes([
+            "offer",
+            "HOLDER",
+            "id",
+            "class",
+            "data-x",
+            "aria-label",
+            "onclick",
+            "ofer",
+            "colour",
+        ]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("`ofer`"));
+        assert!(problems[1].contains("`colour`"));
     }
 
     #[test]

@@ -245,6 +245,9 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
         i.generation += 1;
         (i.host.clone(), i.generation)
     };
+    let names = host.get_attribute_names();
+    let names: Vec<String> = names.iter().filter_map(|n| n.as_string()).collect();
+    let attribute_problems = crate::config::unknown_attributes(names.iter().map(String::as_str));
     let offer = read_input(&host, "offer");
     let holder = read_input(&host, "holder");
     let config = read_input(&host, "config");
@@ -264,6 +267,7 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
         let (mut config, settings) =
             WidgetConfig::from_element(offer, holder, config_text.as_deref());
         config.problems.extend(config_problem);
+        config.problems.extend(attribute_problems);
         let mut i = inner.borrow_mut();
         if i.generation != generation {
             return;

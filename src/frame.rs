@@ -125,7 +125,10 @@ pub fn run(root: Element) {
             let (text, problem) = match config {
                 Some(url) => match browser::fetch_text(&url).await {
                     Ok(t) => (Some(t), None),
-                    Err(why) => (None, Some(format!("config could not be loaded from {url}: {why}"))),
+                    Err(why) => (
+                        None,
+                        Some(format!("config could not be loaded from {url}: {why}")),
+                    ),
                 },
                 None => (None, None),
             };
@@ -145,7 +148,10 @@ pub fn run(root: Element) {
     // The handshake: the parent configures the widget when it hears the frame is ready
     // (a message sent before the frame listens would be lost).
     if let Some(origin) = &parent {
-        post_to_parent(origin, &json!({ "schema": EVENT_SCHEMA, "type": "frame-ready" }));
+        post_to_parent(
+            origin,
+            &json!({ "schema": EVENT_SCHEMA, "type": "frame-ready" }),
+        );
     }
     report_height(&root, parent);
 }
@@ -192,30 +198,31 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let accepted = origin_allowed(&event.origin(), &allowed)
-            .then(|| {
-                js_sys::JSON::stringify(&event.data())
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-                    .and_then(|v| configure_message(&v))
-            })
-            .flatten();
-        match accepted {
-            Some((offer, holder, config)) => {
-                let (config, _) = WidgetConfig::from_element(offer, holder, config.as_deref());
-                apply(&frame, config);
+    let handler =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let accepted = origin_allowed(&event.origin(), &allowed)
+                .then(|| {
+                    js_sys::JSON::stringify(&event.data())
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                        .and_then(|v| configure_message(&v))
+                })
+                .flatten();
+            match accepted {
+                Some((offer, holder, config)) => {
+                    let (config, _) = WidgetConfig::from_element(offer, holder, config.as_deref());
+                    apply(&frame, config);
+                }
+                None => {
+                    let f = frame.borrow();
+                    f.ignored.set(f.ignored.get() + 1);
+                    let _ = f
+                        .root
+                        .set_attribute("data-ignored-messages", &f.ignored.get().to_string());
+                }
             }
-            None => {
-                let f = frame.borrow();
-                f.ignored.set(f.ignored.get() + 1);
-                let _ = f
-                    .root
-                    .set_attribute("data-ignored-messages", &f.ignored.get().to_string());
-            }
-        }
-    });
+        });
     let _ = window.add_event_listener_with_callback("message", handler.as_ref().unchecked_ref());
     // The frame page lives as long as its listener.
     handler.forget();
@@ -259,7 +266,10 @@ mod tests {
     fn only_allowed_origins_exactly() {
         let allowed = vec!["https://hr.example.com".to_owned()];
         assert!(origin_allowed("https://hr.example.com", &allowed));
-        assert!(!origin_allowed("https://hr.example.com.evil.test", &allowed));
+        assert!(!origin_allowed(
+            "https://hr.example.com.evil.test",
+            &allowed
+        ));
         assert!(!origin_allowed("http://hr.example.com", &allowed));
         assert!(!origin_allowed("null", &allowed));
     }

@@ -235,5 +235,9 @@ async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
         &js_sys::JSON::parse(r#"{"colour": "red"}"#).expect("json"),
     );
     until("config.colour is not a setting").await;
+    // So is an attribute it does not know (here a typo), once the inputs are read again.
+    el.set_attribute("ofer", "offers/x.json").expect("attr");
+    set("config", &wasm_bindgen::JsValue::NULL);
+    until("The attribute `ofer` is not one of the element's").await;
     el.remove();
 }
