@@ -153,6 +153,7 @@ test.describe('the custom element in a hostile portal', () => {
 });
 
 test('adding and removing the element 200 times leaves no timers, listeners or nodes behind', async ({ page }) => {
+  test.setTimeout(150_000); // 210 full loads, each to its ready event
   // Count live timers from the start: the widget's clock and countdown use them.
   await page.addInitScript(() => {
     const live = new Set();
@@ -180,7 +181,10 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
         el.setAttribute('holder', '../holders/e1001-avery-lindqvist.json');
         el.config = { preview_at: '2001-09-27T23:58:00-04:00' }; // the countdown ticks every second
         main.append(el);
-        await new Promise((resolve) => el.addEventListener('election-widget:ready', resolve, { once: true }));
+        await new Promise((resolve, reject) => {
+          el.addEventListener('election-widget:ready', resolve, { once: true });
+          el.addEventListener('election-widget:load-error', (e) => reject(new Error(JSON.stringify(e.detail))), { once: true });
+        });
         el.remove();
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
