@@ -288,12 +288,11 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
             events: i.events.clone(),
             parked: false,
         };
-        match i.app.as_mut() {
-            Some(app) => app.update(props),
-            None => {
-                let mount = i.mount.clone();
-                i.app = Some(yew::Renderer::<App>::with_root_and_props(mount, props).render());
-            }
-        }
+        // Rendered with the borrow released: a portal that reacts to an event by setting
+        // an input re-enters `refresh` while this render runs.
+        let (mut app, mount) = (i.app.take(), i.mount.clone());
+        drop(i);
+        crate::mount_or_update(&mut app, &mount, props);
+        inner.borrow_mut().app = app;
     });
 }

@@ -163,13 +163,10 @@ fn apply(frame: &Rc<RefCell<Frame>>, config: WidgetConfig) {
         events: f.events.clone(),
         parked: false,
     };
-    match f.app.as_mut() {
-        Some(app) => app.update(props),
-        None => {
-            let root = f.root.clone();
-            f.app = Some(yew::Renderer::<App>::with_root_and_props(root, props).render());
-        }
-    }
+    let (mut app, root) = (f.app.take(), f.root.clone());
+    drop(f);
+    crate::mount_or_update(&mut app, &root, props);
+    frame.borrow_mut().app = app;
 }
 
 /// Events to the parent, by postMessage to its origin only.

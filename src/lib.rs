@@ -51,3 +51,18 @@ pub fn mount_with_events(
     )
     .render()
 }
+
+/// Shows `props` in `root`: updates the app already there, or mounts one (the custom
+/// element and the iframe embed re-render this way when their inputs change).
+pub fn mount_or_update(
+    app: &mut Option<yew::AppHandle<App>>,
+    root: &web_sys::Element,
+    props: AppProps,
+) {
+    match app.as_mut() {
+        Some(app) => app.update(props),
+        None => {
+            *app = Some(yew::Renderer::<App>::with_root_and_props(root.clone(), props).render())
+        }
+    }
+}

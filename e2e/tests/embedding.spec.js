@@ -63,6 +63,20 @@ test.describe('the custom element in a hostile portal', () => {
     expect(light['background-color']).toBe('rgb(255, 255, 255)');
   });
 
+  test("the reader's dark preference applies unless the host says light", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await portal(page);
+    const jordan = await shadowStyle(page, '#jordan', '.ew', ['background-color']);
+    expect(jordan['background-color']).toBe('rgb(22, 25, 29)');
+    await page.evaluate(() => document.querySelector('#jordan').setAttribute('theme', 'light'));
+    const light = await shadowStyle(page, '#jordan', '.ew', ['background-color']);
+    expect(light['background-color']).toBe('rgb(255, 255, 255)');
+    // The widget's own page stays light.
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Option Exchange Program' })).toBeVisible();
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(255, 255, 255)');
+  });
+
   test('two widgets on one page keep separate drafts', async ({ page }) => {
     const { jordan, avery } = await portal(page);
     await avery.getByRole('checkbox', { name: /H-2000-0417/ }).check();
