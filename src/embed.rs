@@ -151,7 +151,10 @@ impl ElementHandle {
                 }
             },
         };
-        shadow.set_inner_html("");
+        // A reconnected element starts from an empty shadow root.
+        while let Some(child) = shadow.first_child() {
+            let _ = shadow.remove_child(&child);
+        }
         let parked = PARKED.with(|pool| pool.borrow_mut().pop());
         let (app, mount) = match parked {
             Some((app, mount)) => (Some(app), mount),
