@@ -17,6 +17,8 @@ kill -0 "$receiver" 2>/dev/null || { echo "the receiver did not start (is port $
 cat <<MSG
 
   Election widget:   http://127.0.0.1:$PORT
+  Example portals:   http://127.0.0.1:$PORT/examples/portal-element.html
+                     http://127.0.0.1:$PORT/examples/portal-iframe.html
   Receiver:          http://127.0.0.1:$RECEIVER_PORT/v1/offer   (docs/PROTOCOL.md)
                      database target/demo/receiver.sqlite3; demo tokens in
                      crates/election-receiver/demo.toml

@@ -56,11 +56,7 @@ fn parent_origin() -> Option<String> {
         return Some(first);
     }
     let referrer = window.document()?.referrer();
-    let after_scheme = referrer.find("://")? + 3;
-    let end = referrer[after_scheme..]
-        .find('/')
-        .map_or(referrer.len(), |i| after_scheme + i);
-    Some(referrer[..end].to_owned())
+    web_sys::Url::new(&referrer).ok().map(|url| url.origin())
 }
 
 /// Whether `origin` is one of `allowed`; pure.
