@@ -241,6 +241,29 @@ fn read_input(host: &HtmlElement, name: &str) -> Input {
     }
 }
 
+/// The configuration from an embedding's three inputs (the element's or the frame's),
+/// fetching `config` first when it is a URL.
+pub async fn resolve_inputs(
+    offer: Input,
+    holder: Input,
+    config: Input,
+) -> (WidgetConfig, crate::config::ElementSettings) {
+    let (text, problem) = match config {
+        Input::Missing => (None, None),
+        Input::Inline(text) => (Some(text), None),
+        Input::Url(url) => match browser::fetch_text(&url).await {
+            Ok(text) => (Some(text), None),
+            Err(why) => (
+                None,
+                Some(format!("config could not be loaded from {url}: {why}")),
+            ),
+        },
+    };
+    let (mut widget, settings) = WidgetConfig::from_element(offer, holder, text.as_deref());
+    widget.problems.extend(problem);
+    (widget, settings)
+}
+
 /// Reads the inputs (fetching `config` when it is a URL) and mounts or updates the app.
 fn refresh(inner: &Rc<RefCell<Inner>>) {
     let (host, generation) = {
@@ -256,20 +279,7 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
     let config = read_input(&host, "config");
     let inner = Rc::clone(inner);
     wasm_bindgen_futures::spawn_local(async move {
-        let (config_text, config_problem) = match config {
-            Input::Missing => (None, None),
-            Input::Inline(text) => (Some(text), None),
-            Input::Url(url) => match browser::fetch_text(&url).await {
-                Ok(text) => (Some(text), None),
-                Err(why) => (
-                    None,
-                    Some(format!("config could not be loaded from {url}: {why}")),
-                ),
-            },
-        };
-        let (mut config, settings) =
-            WidgetConfig::from_element(offer, holder, config_text.as_deref());
-        config.problems.extend(config_problem);
+        let (mut config, settings) = resolve_inputs(offer, holder, config).await;
         config.problems.extend(attribute_problems);
         let mut i = inner.borrow_mut();
         if i.generation != generation {

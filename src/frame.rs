@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::config::{Input, WidgetConfig};
+use crate::config::{ElementSettings, Input, WidgetConfig};
 use crate::host::{HostEvents, EVENT_SCHEMA};
 use crate::{browser, App, AppProps};
 
@@ -64,9 +64,10 @@ pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     allowed.iter().any(|a| a == origin)
 }
 
-/// The widget's inputs from a parent's `configure` message; `None` when the message is
-/// not one (it is then ignored and counted). Pure.
-pub fn configure_message(data: &Value) -> Option<(Input, Input, Option<String>)> {
+/// The widget's inputs from a parent's `configure` message (each a URL string or the
+/// JSON itself); `None` when the message is not one (it is then ignored and counted).
+/// Pure.
+pub fn configure_message(data: &Value) -> Option<(Input, Input, Input)> {
     let obj = data.as_object()?;
     if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
         || obj.get("type")?.as_str()? != "configure"
@@ -78,11 +79,7 @@ pub fn configure_message(data: &Value) -> Option<(Input, Input, Option<String>)>
         Some(v @ Value::Object(_)) => Input::Inline(v.to_string()),
         _ => Input::Missing,
     };
-    let config = match obj.get("config") {
-        Some(v @ Value::Object(_)) => Some(v.to_string()),
-        _ => None,
-    };
-    Some((input("offer"), input("holder"), config))
+    Some((input("offer"), input("holder"), input("config")))
 }
 
 struct Frame {
@@ -114,24 +111,8 @@ pub fn run(root: Element) {
     };
     if param("offer").is_some() || param("holder").is_some() {
         let input = |name: &str| param(name).map_or(Input::Missing, Input::Url);
-        let config = param("config");
-        let (offer, holder) = (input("offer"), input("holder"));
-        let frame = Rc::clone(&frame);
-        wasm_bindgen_futures::spawn_local(async move {
-            let (text, problem) = match config {
-                Some(url) => match browser::fetch_text(&url).await {
-                    Ok(t) => (Some(t), None),
-                    Err(why) => (
-                        None,
-                        Some(format!("config could not be loaded from {url}: {why}")),
-                    ),
-                },
-                None => (None, None),
-            };
-            let (mut config, _) = WidgetConfig::from_element(offer, holder, text.as_deref());
-            config.problems.extend(problem);
-            apply(&frame, config);
-        });
+        let inputs = (input("offer"), input("holder"), input("config"));
+        configure(Rc::clone(&frame), inputs);
     }
     if parent.is_none() {
         browser::console_error(&format!(
@@ -150,6 +131,26 @@ pub fn run(root: Element) {
         );
     }
     report_height(&root, parent);
+}
+
+/// Resolves the inputs (fetching a config URL) and shows the widget with them.
+fn configure(frame: Rc<RefCell<Frame>>, (offer, holder, config): (Input, Input, Input)) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let (config, settings) = crate::embed::resolve_inputs(offer, holder, config).await;
+        apply_settings(&settings);
+        apply(&frame, config);
+    });
+}
+
+/// The frame's page takes the theme and the language: light or dark as set (else the
+/// reader's preference, by embed.html's color-scheme), `lang` as set (else English).
+fn apply_settings(settings: &ElementSettings) {
+    let Some(root) = browser::document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let scheme = settings.theme.as_deref().unwrap_or("light dark");
+    let _ = root.set_attribute("style", &format!("color-scheme: {scheme}"));
+    let _ = root.set_attribute("lang", settings.locale.as_deref().unwrap_or("en"));
 }
 
 fn apply(frame: &Rc<RefCell<Frame>>, config: WidgetConfig) {
@@ -203,10 +204,7 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
                 })
                 .flatten();
             match accepted {
-                Some((offer, holder, config)) => {
-                    let (config, _) = WidgetConfig::from_element(offer, holder, config.as_deref());
-                    apply(&frame, config);
-                }
+                Some(inputs) => configure(Rc::clone(&frame), inputs),
                 None => {
                     let f = frame.borrow();
                     f.ignored.set(f.ignored.get() + 1);
@@ -273,7 +271,11 @@ mod tests {
         let (offer, holder, config) = configure_message(&ok).expect("a configure message");
         assert_eq!(offer, Input::Url("o.json".into()));
         assert_eq!(holder, Input::Inline(r#"{"a":1}"#.into()));
-        assert_eq!(config.as_deref(), Some(r#"{"theme":"dark"}"#));
+        assert_eq!(config, Input::Inline(r#"{"theme":"dark"}"#.into()));
+        let bare = json!({ "election_widget": 1, "type": "configure", "config": "settings.json", "offer": 5 });
+        let (offer, holder, config) = configure_message(&bare).expect("a configure message");
+        assert_eq!((offer, holder), (Input::Missing, Input::Missing));
+        assert_eq!(config, Input::Url("settings.json".into()));
         for bad in [
             json!("configure"),
             json!({ "type": "configure" }),

@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 
+use crate::loading::{DataFile, Failure, FileReport, Loaded};
+
 /// The version of the event shape. A host should check it before reading the rest.
 pub const EVENT_SCHEMA: u64 = 1;
 
@@ -57,6 +59,43 @@ pub fn envelope(kind: &str, fields: Value) -> Value {
     event
 }
 
+/// The fields of `ready`: what was loaded.
+pub fn ready_fields(loaded: &Loaded) -> Value {
+    json!({
+        "offer_id": loaded.offer.id,
+        "offer_version": loaded.offer.version,
+        "employee_id": loaded.holder.employee.id,
+        "grants": loaded.holder.grants.len(),
+    })
+}
+
+/// The fields of `load-error`: each input's problems, as the error panel lists them.
+pub fn load_error_fields(reports: &[FileReport]) -> Value {
+    let problems: Vec<Value> = reports
+        .iter()
+        .map(|report| {
+            let file = match report.file {
+                DataFile::Offer => "offer",
+                DataFile::Holder => "holder",
+                DataFile::Settings => "settings",
+            };
+            let (kind, problems) = match &report.failure {
+                Failure::Unreachable(why) => ("unreachable", vec![json!({ "message": why })]),
+                Failure::Setting(why) => ("setting", vec![json!({ "message": why })]),
+                Failure::Invalid(problems) => (
+                    "invalid",
+                    problems
+                        .iter()
+                        .map(|p| json!({ "path": p.path.to_string(), "message": p.message }))
+                        .collect(),
+                ),
+            };
+            json!({ "file": file, "location": report.location, "kind": kind, "problems": problems })
+        })
+        .collect();
+    json!({ "problems": problems })
+}
+
 impl PartialEq for HostEvents {
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
@@ -97,6 +136,32 @@ mod tests {
         assert_eq!(
             seen[0].1,
             json!({ "schema": 1, "type": "ready", "offer_id": "x" })
+        );
+    }
+
+    #[test]
+    fn load_errors_name_the_input_the_kind_and_each_path() {
+        let config = crate::config::WidgetConfig::defaults();
+        let reports = crate::loading::check(
+            &config,
+            Ok(r#"{"schema_version": 1}"#.into()),
+            Err("the server answered HTTP 404 Not Found".into()),
+        )
+        .expect_err("both files fail");
+        let fields = load_error_fields(&reports);
+        let problems = fields["problems"].as_array().expect("a list");
+        assert_eq!(problems[0]["file"], "offer");
+        assert_eq!(problems[0]["kind"], "invalid");
+        assert!(problems[0]["problems"][0]["path"]
+            .as_str()
+            .expect("a path")
+            .starts_with('$'));
+        assert_eq!(problems[1]["file"], "holder");
+        assert_eq!(problems[1]["kind"], "unreachable");
+        assert_eq!(problems[1]["location"], config.holder_url);
+        assert_eq!(
+            problems[1]["problems"][0]["message"],
+            "the server answered HTTP 404 Not Found"
         );
     }
 

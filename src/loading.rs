@@ -115,6 +115,22 @@ pub fn check(
     }
 }
 
+/// The host's setting problems as reports for the error panel (nothing is loaded while
+/// there are any); `None` when the settings are usable.
+pub fn setting_reports(config: &WidgetConfig) -> Option<Vec<FileReport>> {
+    (!config.problems.is_empty()).then(|| {
+        config
+            .problems
+            .iter()
+            .map(|why| FileReport {
+                file: DataFile::Settings,
+                location: "the element's settings".to_owned(),
+                failure: Failure::Setting(why.clone()),
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +193,25 @@ mod tests {
         assert_eq!(reports[0].file, DataFile::Holder);
         assert!(
             matches!(&reports[0].failure, Failure::Invalid(p) if p[0].path.as_str() == "$.offer_id")
+        );
+    }
+
+    #[test]
+    fn setting_problems_become_one_report_each() {
+        assert_eq!(setting_reports(&WidgetConfig::defaults()), None);
+        let config = WidgetConfig {
+            problems: vec![
+                "No offer is given".into(),
+                "config.x is not a setting".into(),
+            ],
+            ..WidgetConfig::defaults()
+        };
+        let reports = setting_reports(&config).expect("reports");
+        assert_eq!(reports.len(), 2);
+        assert_eq!(reports[1].file, DataFile::Settings);
+        assert_eq!(
+            reports[1].failure,
+            Failure::Setting("config.x is not a setting".into())
         );
     }
 }

@@ -56,7 +56,17 @@ test('from another origin: the handshake is ignored and counted, and nothing is 
   expect(await page.evaluate(() => window.portalEvents)).toEqual([]);
 });
 
-test('configured by its URL alone', async ({ page }) => {
+test('configured by its URL alone, settings included', async ({ page }) => {
+  const config = encodeURIComponent(`data:application/json,${JSON.stringify({ theme: 'dark', locale: 'en-GB' })}`);
+  await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1003-priya-raman.json&config=${config}`);
+  await expect(page.getByText(/Priya Raman/).first()).toBeVisible();
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(22, 25, 29)');
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-GB');
+});
+
+test('a frame page with no theme follows the reader', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1003-priya-raman.json`);
   await expect(page.getByText(/Priya Raman/).first()).toBeVisible();
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(22, 25, 29)');
 });

@@ -11,8 +11,8 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::config::WidgetConfig;
 use crate::drafts::Drafts;
-use crate::host::HostEvents;
-use crate::loading::{self, DataFile, Failure, FileReport, Loaded};
+use crate::host::{self, HostEvents};
+use crate::loading::{self, FileReport, Loaded};
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct AppProps {
@@ -57,16 +57,7 @@ pub fn App(props: &AppProps) -> Html {
                     if parked {
                         return;
                     }
-                    if !config.problems.is_empty() {
-                        let reports = config
-                            .problems
-                            .iter()
-                            .map(|why| FileReport {
-                                file: DataFile::Settings,
-                                location: "the element's settings".to_owned(),
-                                failure: Failure::Setting(why.clone()),
-                            })
-                            .collect();
+                    if let Some(reports) = loading::setting_reports(&config) {
                         state.set(LoadState::Failed(Rc::new(reports)));
                         return;
                     }
@@ -167,23 +158,10 @@ pub fn App(props: &AppProps) -> Html {
             LoadState::Ready(loaded, _) => Some(Ok(loaded.clone())),
             LoadState::Failed(reports) => Some(Err(reports.clone())),
         };
-        use_effect_with(outcome, move |outcome| {
-            match outcome {
-            Some(Ok(loaded)) => events.emit(
-                "ready",
-                serde_json::json!({
-                    "offer_id": loaded.offer.id,
-                    "offer_version": loaded.offer.version,
-                    "employee_id": loaded.holder.employee.id,
-                    "grants": loaded.holder.grants.len(),
-                }),
-            ),
-            Some(Err(reports)) => events.emit(
-                "load-error",
-                serde_json::json!({ "problems": reports.iter().map(report_json).collect::<Vec<_>>() }),
-            ),
+        use_effect_with(outcome, move |outcome| match outcome {
+            Some(Ok(loaded)) => events.emit("ready", host::ready_fields(loaded)),
+            Some(Err(reports)) => events.emit("load-error", host::load_error_fields(reports)),
             None => {}
-        }
         });
     }
 
@@ -210,25 +188,4 @@ pub fn App(props: &AppProps) -> Html {
         },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
     }
-}
-
-/// A load problem as the host hears it: which input, from where, and each problem.
-fn report_json(report: &FileReport) -> serde_json::Value {
-    let file = match report.file {
-        DataFile::Offer => "offer",
-        DataFile::Holder => "holder",
-        DataFile::Settings => "settings",
-    };
-    let (kind, problems): (&str, Vec<serde_json::Value>) = match &report.failure {
-        Failure::Unreachable(why) => ("unreachable", vec![serde_json::json!({ "message": why })]),
-        Failure::Setting(why) => ("setting", vec![serde_json::json!({ "message": why })]),
-        Failure::Invalid(problems) => (
-            "invalid",
-            problems
-                .iter()
-                .map(|p| serde_json::json!({ "path": p.path.to_string(), "message": p.message }))
-                .collect(),
-        ),
-    };
-    serde_json::json!({ "file": file, "location": report.location, "kind": kind, "problems": problems })
 }

@@ -16,6 +16,7 @@ use crate::components::grants_table::GrantsTable;
 use crate::components::illustrative_badge;
 use crate::components::offer_header::offer_header;
 use crate::components::terms::terms;
+use crate::components::use_effect_on_change;
 use crate::drafts::{self, Drafts};
 use crate::election_state::{Action, ElectionState};
 use crate::format;
@@ -66,22 +67,19 @@ pub fn Widget(props: &WidgetProps) -> Html {
     // widget's own bookkeeping such as the deadline last seen).
     {
         let events = use_context::<HostEvents>().unwrap_or_default();
-        let first = use_mut_ref(|| true);
         let (offer_id, employee_id) = (offer.id.clone(), holder.employee.id.clone());
-        use_effect_with(
+        use_effect_on_change(
             (state.picks.clone(), state.acknowledged.clone()),
             move |(picks, acknowledged)| {
-                if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                    events.emit(
-                        "draft-changed",
-                        serde_json::json!({
-                            "offer_id": offer_id,
-                            "employee_id": employee_id,
-                            "picked": picks.iter().collect::<Vec<_>>(),
-                            "acknowledged": acknowledged.keys().collect::<Vec<_>>(),
-                        }),
-                    );
-                }
+                events.emit(
+                    "draft-changed",
+                    serde_json::json!({
+                        "offer_id": offer_id,
+                        "employee_id": employee_id,
+                        "picked": picks.iter().collect::<Vec<_>>(),
+                        "acknowledged": acknowledged.keys().collect::<Vec<_>>(),
+                    }),
+                )
             },
         );
     }
@@ -109,19 +107,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
     {
         // Acknowledgments, apart from the draft, for hosts that track them.
         let events = use_context::<HostEvents>().unwrap_or_default();
-        let first = use_mut_ref(|| true);
-        use_effect_with(state.acknowledged.clone(), move |acknowledged| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                events.emit(
-                    "acknowledgment-changed",
-                    serde_json::json!({
-                        "acknowledged": acknowledged
-                            .values()
-                            .map(|a| serde_json::json!({ "document_id": a.document_id, "digest": a.digest }))
-                            .collect::<Vec<_>>(),
-                    }),
-                );
-            }
+        use_effect_on_change(state.acknowledged.clone(), move |acknowledged| {
+            let documents: Vec<_> = acknowledged
+                .values()
+                .map(|a| serde_json::json!({ "document_id": a.document_id, "digest": a.digest }))
+                .collect();
+            events.emit(
+                "acknowledgment-changed",
+                serde_json::json!({ "acknowledged": documents }),
+            )
         });
     }
 
