@@ -30,6 +30,8 @@ pub struct WidgetConfig {
     /// What is wrong with the host's settings (a missing input, an unknown setting): shown
     /// as the widget's error panel, and nothing is loaded.
     pub problems: Vec<String>,
+    /// Where signed elections go (`config.delivery`); by default a file to download.
+    pub delivery: crate::delivery::DeliveryConfig,
 }
 
 /// The moment of a preview, as given (checked when the widget starts).
@@ -47,6 +49,7 @@ impl WidgetConfig {
             offer_json: None,
             holder_json: None,
             problems: Vec::new(),
+            delivery: crate::delivery::DeliveryConfig::default(),
         }
     }
 }
@@ -164,7 +167,7 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
 }
 
 /// The settings a `config` input may hold; anything else is reported.
-pub const ELEMENT_SETTINGS: &[&str] = &["time_url", "preview_at", "theme", "locale"];
+pub const ELEMENT_SETTINGS: &[&str] = &["time_url", "preview_at", "theme", "locale", "delivery"];
 
 impl WidgetConfig {
     /// The configuration of an `<election-widget>` element from its inputs, `config`
@@ -197,6 +200,13 @@ impl WidgetConfig {
             match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(serde_json::Value::Object(map)) => {
                     for (key, value) in map {
+                        if key == "delivery" {
+                            match crate::delivery::DeliveryConfig::from_json(&value) {
+                                Ok(delivery) => c.delivery = delivery,
+                                Err(problems) => c.problems.extend(problems),
+                            }
+                            continue;
+                        }
                         let text = value.as_str().map(str::trim).filter(|v| !v.is_empty());
                         match (key.as_str(), text) {
                             ("time_url", Some(v)) => c.time_url = Some(v.to_owned()),
@@ -366,6 +376,27 @@ mod element_tests {
         );
         assert!(all.contains("config.theme must be"), "{all}");
         assert!(all.contains("config.colour is not a setting"), "{all}");
+        let delivery = r#"{"delivery": {"transport": "http", "url": "https://hr.example.com"}}"#;
+        let (c, _) = WidgetConfig::from_element(
+            Input::Url("o".into()),
+            Input::Url("h".into()),
+            Some(delivery),
+        );
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert!(
+            matches!(c.delivery.transport, crate::delivery::Transport::Http { ref url, .. } if url == "https://hr.example.com")
+        );
+        let delivery = r#"{"delivery": {"transport": "http"}}"#;
+        let (c, _) = WidgetConfig::from_element(
+            Input::Url("o".into()),
+            Input::Url("h".into()),
+            Some(delivery),
+        );
+        assert!(
+            c.problems[0].contains("config.delivery.url is missing"),
+            "{:?}",
+            c.problems
+        );
         let (c, _) =
             WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some("[1]"));
         assert!(c.problems[0].contains("must be a JSON object"));

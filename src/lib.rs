@@ -18,6 +18,7 @@ pub mod browser;
 pub mod clock;
 pub mod components;
 pub mod config;
+pub mod delivery;
 pub mod drafts;
 pub mod election_state;
 pub mod embed;
