@@ -368,9 +368,10 @@ impl OutboxEntry {
         match &self.status {
             Status::Signed => true,
             Status::Retrying { at_ms, .. } => force || *at_ms <= now_ms,
-            // An attempt a closed tab left unfinished: its answer is lost, so ask again
-            // (the idempotency key makes that safe).
-            Status::Sending { since_ms } => *since_ms + 2.0 * 120_000.0 <= now_ms,
+            // Passes run under one lock, so an attempt seen "sending" at the start of a
+            // pass was left unfinished by a page that closed or reloaded: its answer is
+            // lost, so ask again (the idempotency key makes that safe).
+            Status::Sending { .. } => true,
             _ => false,
         }
     }
@@ -894,7 +895,7 @@ mod tests {
         };
         assert!(!e.due(99.0, false) && e.due(100.0, false) && e.due(0.0, true));
         e.status = Status::Sending { since_ms: 0.0 };
-        assert!(!e.due(1_000.0, true) && e.due(240_000.0, false));
+        assert!(e.due(0.0, false) && e.pending());
         let d = delivered(entry(1), Timeliness::OnTime);
         assert!(!d.due(1e15, true) && !d.pending() && d.receipt().is_some());
     }

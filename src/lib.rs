@@ -7,6 +7,9 @@
 //! - [`election_state`]: the employee's picks, as a reducer (pure).
 //! - [`drafts`]: where drafts are kept, behind a small trait (memory in tests).
 //! - [`format`]: how money, counts and dates read on screen (pure).
+//! - [`delivery`]: transports, the outbox's states, retries and receipts, as rules (pure).
+//! - [`vault`]: WebCrypto keys, IndexedDB, Web Locks, fetch and postMessage for delivery.
+//! - [`courier`]: signs elections and delivers each exactly once, through [`vault`].
 //! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
 //! - [`embed`]: the `<election-widget>` custom element; [`frame`]: the iframe embed.
@@ -18,6 +21,7 @@ pub mod browser;
 pub mod clock;
 pub mod components;
 pub mod config;
+pub mod courier;
 pub mod delivery;
 pub mod drafts;
 pub mod election_state;
@@ -26,6 +30,7 @@ pub mod format;
 pub mod frame;
 pub mod host;
 pub mod loading;
+pub mod vault;
 
 pub use components::app::{App, AppProps};
 pub use config::WidgetConfig;

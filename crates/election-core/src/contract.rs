@@ -427,6 +427,21 @@ pub fn open_jws(jws: &str, kid: &str) -> Result<(String, Vec<u8>), SignatureErro
     Ok((header.to_owned(), signature))
 }
 
+/// What a detached JWS over `payload` signs, and its raw `r||s` signature, for a
+/// verifier that brings its own ECDSA (the widget verifies receipts with WebCrypto). The
+/// header is checked as by [`open_jws`] and used exactly as sent.
+pub fn detached_signing_input(
+    jws: &str,
+    kid: &str,
+    payload: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), SignatureError> {
+    let (header, signature) = open_jws(jws, kid)?;
+    Ok((
+        format!("{header}.{}", B64.encode(payload)).into_bytes(),
+        signature,
+    ))
+}
+
 /// Problems with an election payload's form, each naming its field; empty when well formed.
 /// (Whether it fits the offer and the employee's grants is the receiver's next check.)
 pub fn payload_problems(payload: &ElectionPayload) -> Vec<String> {

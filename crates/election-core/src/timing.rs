@@ -146,6 +146,42 @@ pub fn wording_problem(wording: &str, instant: DateTime<FixedOffset>) -> Option<
     None
 }
 
+/// An instant as the offer's own clock reads it, to the second, as the documents write
+/// times: `11:42:07 p.m. EDT on September 27, 2001`. The zone is the US zone the
+/// deadline's wording names (daylight saving by US rules); failing that, the deadline's
+/// own UTC offset (`UTC−4`). A receipt's time is read this way, so an employee in another
+/// zone sees the time that decides, in the offer's terms.
+pub fn on_offer_clock(offer: &Offer, at: DateTime<Utc>) -> String {
+    let wording = &offer.expiration.legal_wording;
+    let zone = zone_in_wording(wording).and_then(|z| {
+        let dst = us_daylight_saving(at, z.standard_hours)?;
+        let letters = match z.name {
+            "Alaska" => "AK",
+            name => &name[..1],
+        };
+        Some((
+            z.standard_hours + i32::from(dst),
+            format!("{letters}{}T", if dst { 'D' } else { 'S' }),
+        ))
+    });
+    let (hours, label) = zone.unwrap_or_else(|| {
+        let seconds = offer.expiration.instant.offset().local_minus_utc();
+        let h = seconds / 3600;
+        (
+            h,
+            format!("UTC{}{}", if h < 0 { '−' } else { '+' }, h.abs()),
+        )
+    });
+    let local = at + chrono::Duration::hours(i64::from(hours));
+    let (h, m, s) = (local.hour(), local.minute(), local.second());
+    let h12 = if h.is_multiple_of(12) { 12 } else { h % 12 };
+    format!(
+        "{h12}:{m:02}:{s:02} {} {label} on {}",
+        if h < 12 { "a.m." } else { "p.m." },
+        date(local.date_naive())
+    )
+}
+
 /// `11:59 p.m.`, as the documents write times.
 fn twelve_hour(h: u32, m: u32) -> String {
     let h12 = if h.is_multiple_of(12) { 12 } else { h % 12 };

@@ -319,6 +319,26 @@ fn a_tampered_receipt_fails_offline_verification() {
 }
 
 #[test]
+fn a_verifier_with_its_own_ecdsa_gets_the_signed_bytes_and_signature() {
+    let receiver = receiver();
+    let signed = receiver.sign_receipt(receipt_for(&vector_payload(), 1, GENESIS_HASH));
+    let bytes = canonical_bytes(&signed.receipt);
+    let (input, signature) =
+        detached_signing_input(&signed.signature, receiver.key_id(), &bytes).unwrap();
+    let (_, expected) = jws_signing_input(receiver.key_id(), &bytes);
+    assert_eq!(input, expected.into_bytes());
+    assert_eq!(signature.len(), 64);
+    assert!(matches!(
+        detached_signing_input(&signed.signature, "another-key", &bytes),
+        Err(SignatureError::KeyId { .. })
+    ));
+    assert!(matches!(
+        detached_signing_input("x.y.z", receiver.key_id(), &bytes),
+        Err(SignatureError::Malformed(_))
+    ));
+}
+
+#[test]
 fn the_receipt_chain_catches_a_dropped_or_altered_receipt() {
     let payload = vector_payload();
     let first = receipt_for(&payload, 1, GENESIS_HASH);

@@ -4,8 +4,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use election_core::parse_offer;
 use election_core::timing::{
-    business_days_inclusive, nth_business_day_after, nth_business_day_of_offer, timing_checks,
-    us_daylight_saving, wording_problem,
+    business_days_inclusive, nth_business_day_after, nth_business_day_of_offer, on_offer_clock,
+    timing_checks, us_daylight_saving, wording_problem,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -18,6 +18,32 @@ fn d(s: &str) -> NaiveDate {
 
 fn t(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).expect("instant")
+}
+
+#[test]
+fn instants_read_on_the_offers_clock() {
+    let offer = parse_offer(OFFER).expect("offer");
+    let at = |s: &str| t(s).to_utc();
+    assert_eq!(
+        on_offer_clock(&offer, at("2001-09-28T03:42:07Z")),
+        "11:42:07 p.m. EDT on September 27, 2001"
+    );
+    assert_eq!(
+        on_offer_clock(&offer, at("2001-09-20T14:00:01.900Z")),
+        "10:00:01 a.m. EDT on September 20, 2001"
+    );
+    // After the clocks go back (October 28, 2001), the same zone reads EST.
+    assert_eq!(
+        on_offer_clock(&offer, at("2001-10-29T17:00:00Z")),
+        "12:00:00 p.m. EST on October 29, 2001"
+    );
+    // A deadline worded without a US zone: its own UTC offset.
+    let mut elsewhere = offer.clone();
+    elsewhere.expiration.legal_wording = "midnight".into();
+    assert_eq!(
+        on_offer_clock(&elsewhere, at("2001-09-28T03:42:07Z")),
+        "11:42:07 p.m. UTC−4 on September 27, 2001"
+    );
 }
 
 #[test]

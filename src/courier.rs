@@ -1,0 +1,799 @@
+//! The courier: signs an employee's election and sees it delivered exactly once, through
+//! failures, reloads and offline spells. It keeps every signed election in the outbox
+//! (IndexedDB) before sending, sends under a Web Lock so that one tab sends at a time,
+//! retries what is worth retrying (`delivery::classify`, `delivery::backoff_ms`), checks
+//! every receipt against the election and the receiver's key, and tells the component
+//! (an [`OutboxView`]) and the host (events) what happened.
+//!
+//! Exactly once rests on the contract: every retry of an election carries its
+//! idempotency key, so a response lost after the backend committed gets the same receipt
+//! the second time instead of a second election.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use serde_json::json;
+use yew::Callback;
+
+use election_core::contract::{
+    canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, payload_problems,
+    ElectionHistory, ElectionPayload, KeyRegistration, OfferInfo, PublicJwk, SignedElection,
+    SignedReceipt, Signing, Timeliness,
+};
+use election_core::disclosure::Acknowledgment;
+use election_core::{Election, Holder, Offer};
+
+use crate::clock::TrustedClock;
+use crate::delivery::{
+    self, backoff_ms, classify, DeliveryConfig, OutboxEntry, Outcome, Status, Transport,
+    Verification,
+};
+use crate::host::HostEvents;
+use crate::vault::{self, SigningKey};
+
+/// What the component shows of the outbox.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutboxView {
+    /// The outbox has been read (until then, nothing is said about it).
+    pub loaded: bool,
+    /// Every election, oldest first.
+    pub entries: Rc<Vec<OutboxEntry>>,
+    /// Why signed elections are kept only in this page's memory, when they are.
+    pub storage_problem: Option<String>,
+    /// Why the signing key lasts only for this page, when it does.
+    pub session_key: Option<String>,
+    /// What could not be learned from the backend (its record, its key).
+    pub backend_problem: Option<String>,
+    /// A signature is being made.
+    pub signing: bool,
+    /// Why the last attempt to sign failed.
+    pub sign_problem: Option<String>,
+}
+
+/// The lock every tab's courier sends under.
+const LOCK: &str = "election-widget:outbox";
+
+pub struct Courier {
+    prefix: String,
+    key_id: String,
+    config: DeliveryConfig,
+    clock: TrustedClock,
+    events: HostEvents,
+    notify: Callback<OutboxView>,
+    view: RefCell<OutboxView>,
+    entries: RefCell<Vec<OutboxEntry>>,
+    /// Entries the outbox store refused (kept in memory, and shown as such).
+    unsaved: RefCell<Vec<String>>,
+    key: RefCell<Option<SigningKey>>,
+    receiver_key: RefCell<Option<PublicJwk>>,
+    closed: Cell<bool>,
+    busy: Cell<bool>,
+    again: Cell<Option<bool>>,
+    timer: RefCell<Option<gloo_timers::callback::Timeout>>,
+    guards: RefCell<Vec<Box<dyn std::any::Any>>>,
+}
+
+impl Courier {
+    pub fn new(
+        offer: &Offer,
+        holder: &Holder,
+        config: DeliveryConfig,
+        clock: TrustedClock,
+        events: HostEvents,
+        notify: Callback<OutboxView>,
+    ) -> Rc<Courier> {
+        let receiver_key = config.receiver_key().cloned();
+        Rc::new(Courier {
+            prefix: delivery::outbox_prefix(&offer.id, &holder.employee.id),
+            key_id: format!("{}\u{1f}{}", offer.id, holder.employee.id),
+            config,
+            clock,
+            events,
+            notify,
+            view: RefCell::default(),
+            entries: RefCell::default(),
+            unsaved: RefCell::default(),
+            key: RefCell::default(),
+            receiver_key: RefCell::new(receiver_key),
+            closed: Cell::new(false),
+            busy: Cell::new(false),
+            again: Cell::new(None),
+            timer: RefCell::default(),
+            guards: RefCell::default(),
+        })
+    }
+
+    /// Reads the outbox, learns what the backend has, and starts sending what waits.
+    pub fn start(self: &Rc<Self>) {
+        let this = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            this.reload().await;
+            this.learn_from_backend().await;
+            this.update(|v| v.loaded = true);
+            this.kick(false);
+        });
+        // The network is back: send now, whatever the backoff said.
+        let weak = Rc::downgrade(self);
+        if let Some(window) = web_sys::window() {
+            let online = gloo_events::EventListener::new(&window, "online", move |_| {
+                if let Some(c) = weak.upgrade() {
+                    c.kick(true);
+                }
+            });
+            self.guards.borrow_mut().push(Box::new(online));
+        }
+        // Another tab changed the outbox: show it.
+        let weak = Rc::downgrade(self);
+        let listening = vault::listen(LOCK, move || {
+            if let Some(c) = weak.upgrade() {
+                wasm_bindgen_futures::spawn_local(async move { c.reload().await });
+            }
+        });
+        self.guards.borrow_mut().push(Box::new(listening));
+    }
+
+    /// Stops timers and listeners (the component is gone). An attempt under way finishes
+    /// and is stored; nothing more starts.
+    pub fn close(&self) {
+        self.closed.set(true);
+        self.timer.borrow_mut().take();
+        self.guards.borrow_mut().clear();
+    }
+
+    fn now(&self) -> f64 {
+        self.clock.now_ms()
+    }
+
+    fn update(&self, change: impl FnOnce(&mut OutboxView)) {
+        let view = {
+            let mut v = self.view.borrow_mut();
+            change(&mut v);
+            v.entries = Rc::new(self.entries.borrow().clone());
+            v.clone()
+        };
+        if !self.closed.get() {
+            self.notify.emit(view);
+        }
+    }
+
+    /// Re-reads the outbox from storage (the truth when it works), keeping entries only
+    /// memory has.
+    async fn reload(&self) {
+        match vault::outbox_all(&self.prefix).await {
+            Ok(texts) => {
+                let mut stored: Vec<OutboxEntry> = texts
+                    .iter()
+                    .filter_map(|t| delivery::read_entry(t))
+                    .collect();
+                let unsaved = self.unsaved.borrow();
+                for e in self.entries.borrow().iter() {
+                    if unsaved.iter().any(|k| k == e.key())
+                        && !stored.iter().any(|s| s.key() == e.key())
+                    {
+                        stored.push(e.clone());
+                    }
+                }
+                drop(unsaved);
+                stored.sort_by_key(|e| e.payload().sequence);
+                *self.entries.borrow_mut() = stored;
+                self.update(|_| {});
+            }
+            Err(problem) => self.update(|v| v.storage_problem = Some(problem)),
+        }
+    }
+
+    /// Stores one entry; a refusal (storage full, private mode) keeps it in memory and
+    /// says so: the election is still sent while the page is open.
+    async fn save(&self, entry: &OutboxEntry) {
+        let text = serde_json::to_string(entry).unwrap_or_default();
+        let key = format!("{}{}", self.prefix, entry.key());
+        match vault::outbox_put(&key, &text).await {
+            Ok(()) => {
+                self.unsaved.borrow_mut().retain(|k| k != entry.key());
+            }
+            Err(problem) => {
+                self.unsaved.borrow_mut().push(entry.key().to_owned());
+                self.update(|v| v.storage_problem = Some(problem));
+            }
+        }
+        vault::announce(LOCK);
+    }
+
+    fn replace(&self, entry: &OutboxEntry) {
+        let mut entries = self.entries.borrow_mut();
+        match entries.iter_mut().find(|e| e.key() == entry.key()) {
+            Some(e) => *e = entry.clone(),
+            None => {
+                entries.push(entry.clone());
+                entries.sort_by_key(|e| e.payload().sequence);
+            }
+        }
+    }
+
+    /// The receiver's key and the employee's record, from an HTTP backend: the
+    /// elections it holds (this device may be new, or its storage cleared) govern the
+    /// next sequence number and what is shown as in effect.
+    async fn learn_from_backend(&self) {
+        let Transport::Http {
+            url,
+            headers,
+            credentials,
+            timeout_ms,
+            ..
+        } = &self.config.transport
+        else {
+            return;
+        };
+        if self.receiver_key.borrow().is_none() {
+            match vault::http(
+                "GET",
+                &format!("{url}/v1/offer"),
+                headers,
+                None,
+                credentials,
+                *timeout_ms,
+            )
+            .await
+            {
+                Ok(a) if a.status == 200 => match serde_json::from_str::<OfferInfo>(&a.body) {
+                    Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
+                    Err(e) => self.update(|v| {
+                        v.backend_problem = Some(format!(
+                            "the backend's description (/v1/offer) could not be read: {e}"
+                        ))
+                    }),
+                },
+                Ok(a) => self.update(|v| {
+                    v.backend_problem = Some(format!(
+                        "the backend's description (/v1/offer) answered HTTP {}",
+                        a.status
+                    ))
+                }),
+                Err(why) => self.update(|v| v.backend_problem = Some(why)),
+            }
+        }
+        let history = match vault::http(
+            "GET",
+            &format!("{url}/v1/elections"),
+            headers,
+            None,
+            credentials,
+            *timeout_ms,
+        )
+        .await
+        {
+            Ok(a) if a.status == 200 => match serde_json::from_str::<ElectionHistory>(&a.body) {
+                Ok(h) => h,
+                Err(e) => {
+                    self.update(|v| {
+                        v.backend_problem =
+                            Some(format!("your record at the backend could not be read: {e}"))
+                    });
+                    return;
+                }
+            },
+            Ok(a) => {
+                self.update(|v| {
+                    v.backend_problem = Some(format!(
+                        "your record at the backend could not be read (HTTP {})",
+                        a.status
+                    ))
+                });
+                return;
+            }
+            Err(why) => {
+                self.update(|v| v.backend_problem = Some(why));
+                return;
+            }
+        };
+        for item in history.history {
+            let known = self
+                .entries
+                .borrow()
+                .iter()
+                .find(|e| e.key() == item.election.payload.idempotency_key)
+                .cloned();
+            let mut entry = match known {
+                Some(e) if !e.pending() => continue,
+                // Sent before and answered, but the answer never arrived here.
+                Some(e) => e,
+                None => {
+                    let mut e = OutboxEntry::new(item.election.clone(), self.now());
+                    e.from_backend = true;
+                    e
+                }
+            };
+            entry.status = self.check_receipt(&entry, item.receipt).await;
+            self.replace(&entry);
+            self.save(&entry).await;
+        }
+        self.update(|_| {});
+    }
+
+    /// Signs `election` (with the acknowledgments and the typed name) and puts it in the
+    /// outbox; the courier sends it from there.
+    pub async fn sign(
+        self: &Rc<Self>,
+        offer: &Offer,
+        holder: &Holder,
+        election: &Election,
+        acknowledgments: Vec<Acknowledgment>,
+        signed_name: String,
+    ) {
+        self.update(|v| {
+            v.signing = true;
+            v.sign_problem = None;
+        });
+        let result = self
+            .sign_inner(offer, holder, election, acknowledgments, signed_name)
+            .await;
+        self.update(|v| {
+            v.signing = false;
+            v.sign_problem = result.err();
+        });
+        self.kick(false);
+    }
+
+    async fn key(&self) -> Result<SigningKey, String> {
+        if let Some(k) = self.key.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let key = SigningKey::for_id(&self.key_id).await?;
+        let session = key.session_only.clone();
+        *self.key.borrow_mut() = Some(key.clone());
+        self.update(|v| v.session_key = session);
+        Ok(key)
+    }
+
+    async fn sign_inner(
+        &self,
+        offer: &Offer,
+        holder: &Holder,
+        election: &Election,
+        acknowledgments: Vec<Acknowledgment>,
+        signed_name: String,
+    ) -> Result<(), String> {
+        let key = self.key().await?;
+        let now = self.now();
+        let client_time = chrono::DateTime::from_timestamp_millis(now as i64)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default();
+        let signing = Signing {
+            sequence: delivery::next_sequence(&self.entries.borrow()),
+            nonce: vault::random_b64(32),
+            idempotency_key: vault::random_b64(24),
+            client_time,
+            key_id: key.key_id.clone(),
+            signed_name,
+        };
+        let payload = ElectionPayload::build(offer, holder, election, acknowledgments, signing);
+        let problems = payload_problems(&payload);
+        if !problems.is_empty() {
+            return Err(format!(
+                "the election could not be signed: {}",
+                problems.join("; ")
+            ));
+        }
+        let bytes = canonical_bytes(&payload);
+        let (header, input) = jws_signing_input(&key.key_id, &bytes);
+        let signature = key.sign(input.as_bytes()).await?;
+        let signed = SignedElection {
+            payload,
+            signature: detached_jws(&header, &signature),
+        };
+        let mut entry = OutboxEntry::new(signed, now);
+        if self.config.transport == Transport::Download {
+            let text = serde_json::to_string_pretty(&entry.signed).unwrap_or_default();
+            vault::download(&delivery::file_name("election", entry.payload()), &text);
+            entry.status = Status::Downloaded;
+        }
+        self.replace(&entry);
+        self.save(&entry).await;
+        let superseded: Vec<OutboxEntry> = {
+            let mut entries = self.entries.borrow_mut();
+            delivery::supersede(&mut entries);
+            entries
+                .iter()
+                .filter(|e| matches!(e.status, Status::Superseded { .. }))
+                .cloned()
+                .collect()
+        };
+        for e in &superseded {
+            self.save(e).await;
+        }
+        self.events.emit(
+            "election-signed",
+            json!({
+                "offer_id": entry.payload().offer_id,
+                "employee_id": entry.payload().employee_id,
+                "sequence": entry.payload().sequence,
+                "idempotency_key": entry.key(),
+                "payload_hash": entry.payload_hash,
+                "withdrawal": entry.payload().is_withdrawal(),
+                "signed_election": entry.signed,
+            }),
+        );
+        Ok(())
+    }
+
+    /// Sends what is due: now, or (with `force`) everything waiting, whatever its
+    /// backoff said.
+    pub fn kick(self: &Rc<Self>, force: bool) {
+        if self.closed.get() {
+            return;
+        }
+        if self.busy.replace(true) {
+            self.again
+                .set(Some(self.again.get().unwrap_or(false) || force));
+            return;
+        }
+        let this = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut force = force;
+            loop {
+                let pass = Rc::clone(&this);
+                vault::with_lock(LOCK, async move { pass.pass(force).await }).await;
+                match this.again.take() {
+                    Some(f) if !this.closed.get() => force = f,
+                    _ => break,
+                }
+            }
+            this.busy.set(false);
+            this.schedule();
+        });
+    }
+
+    /// Wakes the courier when the earliest retry is due.
+    fn schedule(self: &Rc<Self>) {
+        let next = self
+            .entries
+            .borrow()
+            .iter()
+            .filter_map(|e| match e.status {
+                Status::Retrying { at_ms, .. } => Some(at_ms),
+                _ => None,
+            })
+            .fold(None, |min: Option<f64>, at| {
+                Some(min.map_or(at, |m| m.min(at)))
+            });
+        let weak = Rc::downgrade(self);
+        *self.timer.borrow_mut() = next.map(|at| {
+            let wait = (at - self.now()).clamp(0.0, 3_600_000.0) as u32;
+            gloo_timers::callback::Timeout::new(wait, move || {
+                if let Some(c) = weak.upgrade() {
+                    c.kick(false);
+                }
+            })
+        });
+    }
+
+    /// One pass, holding the lock: re-read the outbox (another tab may have sent), then
+    /// send each due election in sequence order.
+    async fn pass(self: Rc<Self>, force: bool) {
+        if self.closed.get() {
+            return;
+        }
+        self.reload().await;
+        if self.config.transport == Transport::Download {
+            return;
+        }
+        let superseded: Vec<OutboxEntry> = {
+            let mut entries = self.entries.borrow_mut();
+            if delivery::supersede(&mut entries) {
+                entries
+                    .iter()
+                    .filter(|e| matches!(e.status, Status::Superseded { .. }))
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
+        for e in &superseded {
+            self.save(e).await;
+        }
+        let due: Vec<OutboxEntry> = self
+            .entries
+            .borrow()
+            .iter()
+            .filter(|e| e.due(self.now(), force))
+            .cloned()
+            .collect();
+        for mut entry in due {
+            if self.closed.get() {
+                return;
+            }
+            if !vault::online() {
+                entry.status = Status::Retrying {
+                    at_ms: self.now()
+                        + backoff_ms(entry.attempts.max(1), js_sys::Math::random(), None),
+                    reason: "this device is offline; it will be sent when the connection returns"
+                        .to_owned(),
+                };
+                self.replace(&entry);
+                self.save(&entry).await;
+                self.update(|_| {});
+                continue;
+            }
+            entry.status = Status::Sending {
+                since_ms: self.now(),
+            };
+            self.replace(&entry);
+            self.save(&entry).await;
+            self.update(|_| {});
+            let outcome = self.send(&entry).await;
+            entry.attempts += 1;
+            entry.status = match outcome {
+                Outcome::Receipt(receipt) => self.check_receipt(&entry, receipt).await,
+                Outcome::Rejected {
+                    code,
+                    message,
+                    details,
+                } => Status::Rejected {
+                    code,
+                    message,
+                    details,
+                },
+                Outcome::Retry { reason, after_ms } => Status::Retrying {
+                    at_ms: self.now()
+                        + backoff_ms(entry.attempts, js_sys::Math::random(), after_ms),
+                    reason,
+                },
+            };
+            self.replace(&entry);
+            self.save(&entry).await;
+            self.update(|_| {});
+            if let Status::Delivered {
+                receipt,
+                verification,
+            } = &entry.status
+            {
+                self.events.emit(
+                    "election-delivered",
+                    json!({
+                        "offer_id": entry.payload().offer_id,
+                        "employee_id": entry.payload().employee_id,
+                        "sequence": entry.payload().sequence,
+                        "idempotency_key": entry.key(),
+                        "timeliness": receipt.receipt.timeliness,
+                        "verified": *verification == Verification::Verified,
+                        "receipt": receipt,
+                    }),
+                );
+            }
+        }
+    }
+
+    /// One attempt to deliver `entry` by the configured transport.
+    async fn send(&self, entry: &OutboxEntry) -> Outcome {
+        match &self.config.transport {
+            Transport::Http {
+                url,
+                headers,
+                credentials,
+                timeout_ms,
+                ..
+            } => {
+                if let Err(outcome) = self.register(url, headers, credentials, *timeout_ms).await {
+                    return outcome;
+                }
+                let body = serde_json::to_string(&entry.signed).unwrap_or_default();
+                match vault::http(
+                    "POST",
+                    &format!("{url}/v1/elections"),
+                    headers,
+                    Some(body),
+                    credentials,
+                    *timeout_ms,
+                )
+                .await
+                {
+                    Ok(a) => classify(a.status, &a.body, a.retry_after.as_deref(), self.now()),
+                    Err(reason) => Outcome::Retry {
+                        reason,
+                        after_ms: None,
+                    },
+                }
+            }
+            Transport::PostMessage {
+                origins,
+                timeout_ms,
+                ..
+            } => {
+                let target = vault::host_origin();
+                let accepted = if origins.is_empty() {
+                    vec![target.clone()]
+                } else {
+                    origins.clone()
+                };
+                let message = json!({
+                    "source": "election-widget",
+                    "schema": crate::host::EVENT_SCHEMA,
+                    "type": "election-widget:deliver",
+                    "idempotency_key": entry.key(),
+                    "signed_election": entry.signed,
+                });
+                let reply = vault::await_reply(entry.key(), &accepted, *timeout_ms);
+                if let Err(reason) = vault::post_to_host(&message.to_string(), &target) {
+                    return Outcome::Retry {
+                        reason,
+                        after_ms: None,
+                    };
+                }
+                match reply.await {
+                    Ok(text) => reply_outcome(&text),
+                    Err(reason) => Outcome::Retry {
+                        reason,
+                        after_ms: None,
+                    },
+                }
+            }
+            Transport::Download => Outcome::Retry {
+                reason: "there is no backend to send it to".to_owned(),
+                after_ms: None,
+            },
+        }
+    }
+
+    /// Registers the signing key with an HTTP backend, once.
+    async fn register(
+        &self,
+        url: &str,
+        headers: &std::collections::BTreeMap<String, String>,
+        credentials: &str,
+        timeout_ms: u32,
+    ) -> Result<(), Outcome> {
+        let mut key = self.key().await.map_err(|e| Outcome::Rejected {
+            code: "no_key".to_owned(),
+            message: e,
+            details: Vec::new(),
+        })?;
+        if key.registered.iter().any(|r| r == url) {
+            return Ok(());
+        }
+        let body = serde_json::to_string(&KeyRegistration {
+            jwk: key.jwk.clone(),
+        })
+        .unwrap_or_default();
+        match vault::http(
+            "POST",
+            &format!("{url}/v1/keys"),
+            headers,
+            Some(body),
+            credentials,
+            timeout_ms,
+        )
+        .await
+        {
+            Ok(a) if a.status == 200 || a.status == 201 => {
+                key.mark_registered(url).await;
+                *self.key.borrow_mut() = Some(key);
+                Ok(())
+            }
+            Ok(a) => Err(
+                match classify(a.status, &a.body, a.retry_after.as_deref(), self.now()) {
+                    Outcome::Receipt(_) => Outcome::Retry {
+                        reason: "the backend did not register the signing key".to_owned(),
+                        after_ms: None,
+                    },
+                    other => other,
+                },
+            ),
+            Err(reason) => Err(Outcome::Retry {
+                reason,
+                after_ms: None,
+            }),
+        }
+    }
+
+    /// What a receipt proves: it must name exactly this election, and its signature
+    /// must verify with the receiver's key (WebCrypto).
+    async fn check_receipt(&self, entry: &OutboxEntry, receipt: SignedReceipt) -> Status {
+        let key = self.receiver_key.borrow().clone();
+        let key_id = key.as_ref().map(PublicJwk::thumbprint);
+        let problems = delivery::receipt_problems(entry, &receipt, key_id.as_deref());
+        if !problems.is_empty() {
+            return Status::ReceiptInvalid {
+                reason: problems.join("; "),
+            };
+        }
+        let Some(key) = key else {
+            return Status::Delivered {
+                receipt,
+                verification: Verification::Unverifiable(
+                    "there is no receiver key to check its signature with".to_owned(),
+                ),
+            };
+        };
+        let bytes = canonical_bytes(&receipt.receipt);
+        let verified =
+            match detached_signing_input(&receipt.signature, &receipt.receipt.key_id, &bytes) {
+                Ok((input, signature)) => vault::verify(&key, &signature, &input).await,
+                Err(e) => Err(e.to_string()),
+            };
+        match verified {
+            Ok(true) => Status::Delivered {
+                receipt,
+                verification: Verification::Verified,
+            },
+            Ok(false) => Status::ReceiptInvalid {
+                reason: "its signature does not verify with the receiver's key: it was altered, or not signed by the receiver".to_owned(),
+            },
+            Err(reason) => Status::ReceiptInvalid { reason },
+        }
+    }
+
+    /// Asks again for an election whose receipt did not hold, or sends a waiting one now.
+    pub fn retry(self: &Rc<Self>, key: &str) {
+        let found = self
+            .entries
+            .borrow()
+            .iter()
+            .find(|e| e.key() == key)
+            .cloned();
+        if let Some(mut entry) = found {
+            if matches!(
+                entry.status,
+                Status::ReceiptInvalid { .. } | Status::Retrying { .. }
+            ) {
+                entry.status = Status::Retrying {
+                    at_ms: self.now(),
+                    reason: "sending again".to_owned(),
+                };
+                self.replace(&entry);
+                let this = Rc::clone(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    this.save(&entry).await;
+                    this.kick(true);
+                });
+            }
+        }
+    }
+}
+
+/// A host's `delivery-result` message: a receipt, or an error (retried when the host
+/// says it may be).
+pub fn reply_outcome(text: &str) -> Outcome {
+    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    if let Some(receipt) = value.get("receipt") {
+        return match serde_json::from_value::<SignedReceipt>(receipt.clone()) {
+            Ok(r) => Outcome::Receipt(r),
+            Err(e) => Outcome::Retry {
+                reason: format!("the portal's receipt could not be read: {e}"),
+                after_ms: None,
+            },
+        };
+    }
+    let error = value.get("error");
+    let text = |k: &str| {
+        error
+            .and_then(|e| e.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let message = match text("message") {
+        m if m.is_empty() => "the portal could not deliver the election".to_owned(),
+        m => m,
+    };
+    if value.get("retry").and_then(|r| r.as_bool()) == Some(true) {
+        Outcome::Retry {
+            reason: message,
+            after_ms: None,
+        }
+    } else {
+        Outcome::Rejected {
+            code: match text("code") {
+                c if c.is_empty() => "portal_refused".to_owned(),
+                c => c,
+            },
+            message,
+            details: Vec::new(),
+        }
+    }
+}
+
+/// Whether a receipt says the election arrived in time.
+pub fn on_time(receipt: &SignedReceipt) -> bool {
+    receipt.receipt.timeliness == Timeliness::OnTime
+}

@@ -1,0 +1,457 @@
+//! The browser's own facilities for signing and keeping elections, behind a few async
+//! functions: WebCrypto (an ECDSA P-256 key that cannot be exported, signing and
+//! verifying), IndexedDB (the key and the outbox), Web Locks (one tab sends at a time),
+//! a BroadcastChannel (other tabs hear of changes), `fetch` for the contract's requests,
+//! `postMessage` to the host, and file downloads. The glue is a little JavaScript
+//! (promises and IndexedDB's events are far smaller there than through `web-sys`); the
+//! rules are in `delivery` and the sequence of steps in `courier`.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use election_core::contract::PublicJwk;
+
+#[wasm_bindgen(inline_js = r#"
+const DB = 'election-widget';
+let opening = null;
+function db() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      if (!self.indexedDB) throw new Error('this browser offers no IndexedDB');
+      const req = indexedDB.open(DB, 1);
+      req.onupgradeneeded = () => { req.result.createObjectStore('keys'); req.result.createObjectStore('outbox'); };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('another tab holds an older version of the widget open'));
+    });
+    opening.catch(() => { opening = null; });
+  }
+  return opening;
+}
+function why(e) {
+  if (e && e.name === 'QuotaExceededError') return "this device's storage is full";
+  if (e && e.name === 'SecurityError') return 'this browser does not allow this page to store data (private browsing or a policy)';
+  if (e && e.name === 'DataCloneError') return 'this browser cannot store a signing key';
+  return String((e && e.message) || e);
+}
+async function run(store, mode, fn) {
+  const d = await db();
+  return await new Promise((resolve, reject) => {
+    const t = d.transaction(store, mode);
+    let result;
+    const req = fn(t.objectStore(store));
+    if (req) req.onsuccess = () => { result = req.result; };
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error || new Error('the storage transaction was aborted'));
+  });
+}
+function stored(e) { return Promise.reject(new Error(why(e))); }
+
+export async function ewKey(id) {
+  let reason = null;
+  try {
+    const found = await run('keys', 'readonly', (s) => s.get(id));
+    if (found && found.privateKey) return { privateKey: found.privateKey, jwk: found.jwk, registered: found.registered || [], persistent: true, reason: null };
+  } catch (e) { reason = why(e); }
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const full = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const jwk = { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
+  if (reason === null) {
+    try {
+      await run('keys', 'readwrite', (s) => s.add({ privateKey: pair.privateKey, jwk, registered: [] }, id));
+      return { privateKey: pair.privateKey, jwk, registered: [], persistent: true, reason: null };
+    } catch (e) {
+      // Another tab made the key first: use that one.
+      if (e && e.name === 'ConstraintError') return ewKey(id);
+      reason = why(e);
+    }
+  }
+  return { privateKey: pair.privateKey, jwk, registered: [], persistent: false, reason };
+}
+export async function ewMarkRegistered(id, endpoint) {
+  await run('keys', 'readwrite', (s) => {
+    const req = s.get(id);
+    req.onsuccess = () => {
+      const rec = req.result;
+      if (rec && !(rec.registered || []).includes(endpoint)) { rec.registered = [...(rec.registered || []), endpoint]; s.put(rec, id); }
+    };
+    return null;
+  }).catch(() => {});
+}
+export async function ewSign(privateKey, bytes) {
+  return new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, bytes));
+}
+export async function ewVerify(jwk, signature, bytes) {
+  const key = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  return await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, bytes);
+}
+export function ewRandom(n) {
+  const b = crypto.getRandomValues(new Uint8Array(n));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+export async function ewOutboxAll(prefix) {
+  try {
+    return await run('outbox', 'readonly', (s) => s.getAll(IDBKeyRange.bound(prefix, prefix + '\uffff')));
+  } catch (e) { return stored(e); }
+}
+export async function ewOutboxPut(key, text) {
+  try { await run('outbox', 'readwrite', (s) => s.put(text, key)); } catch (e) { return stored(e); }
+}
+export function ewWithLock(name, task) {
+  if (navigator.locks && navigator.locks.request) return navigator.locks.request(name, () => task());
+  return task();
+}
+const channels = new Map();
+export function ewListen(name, callback) {
+  if (!self.BroadcastChannel) return () => {};
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = () => callback();
+  return () => channel.close();
+}
+export function ewAnnounce(name) {
+  if (!self.BroadcastChannel) return;
+  let channel = channels.get(name);
+  if (!channel) { channel = new BroadcastChannel(name); channels.set(name, channel); }
+  channel.postMessage('changed');
+}
+export async function ewFetch(method, url, headers, body, credentials, timeoutMs) {
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : body, credentials, cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    const timeout = e && (e.name === 'TimeoutError' || e.name === 'AbortError');
+    throw new Error(timeout ? `no answer within ${Math.round(timeoutMs / 1000)} seconds` : 'could not reach the backend (no connection, a wrong address, or the backend does not allow this page: CORS)');
+  }
+  let text = '';
+  try { text = await response.text(); } catch (e) { /* an unreadable body is an empty one */ }
+  return { status: response.status, retryAfter: response.headers.get('Retry-After'), body: text };
+}
+export function ewDownload(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url; a.download = name; a.rel = 'noopener'; a.style.display = 'none';
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+export function ewOnline() { return navigator.onLine !== false; }
+export function ewPostToHost(message, targetOrigin) {
+  const target = window.parent !== window ? window.parent : window;
+  target.postMessage(message, targetOrigin);
+}
+export function ewAwaitReply(key, origins, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const done = () => { clearTimeout(timer); window.removeEventListener('message', listener); };
+    const listener = (event) => {
+      const d = event.data;
+      if (!d || typeof d !== 'object' || d.type !== 'election-widget:delivery-result' || d.idempotency_key !== key) return;
+      if (!origins.includes(event.origin)) {
+        const root = document.documentElement;
+        root.dataset.ewIgnoredDeliveryMessages = String(Number(root.dataset.ewIgnoredDeliveryMessages || 0) + 1);
+        return;
+      }
+      done();
+      resolve(JSON.stringify(d));
+    };
+    const timer = setTimeout(() => { done(); reject(new Error(`the portal did not answer within ${Math.round(timeoutMs / 1000)} seconds`)); }, timeoutMs);
+    window.addEventListener('message', listener);
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = ewKey)]
+    async fn js_key(id: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = ewMarkRegistered)]
+    async fn js_mark_registered(id: &str, endpoint: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = ewSign)]
+    async fn js_sign(key: &JsValue, bytes: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = ewVerify)]
+    async fn js_verify(jwk: &JsValue, signature: &[u8], bytes: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ewRandom)]
+    fn js_random(n: u32) -> String;
+    #[wasm_bindgen(catch, js_name = ewOutboxAll)]
+    async fn js_outbox_all(prefix: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = ewOutboxPut)]
+    async fn js_outbox_put(key: &str, text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = ewWithLock)]
+    async fn js_with_lock(name: &str, task: &js_sys::Function) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ewListen)]
+    fn js_listen(name: &str, callback: &js_sys::Function) -> js_sys::Function;
+    #[wasm_bindgen(js_name = ewAnnounce)]
+    fn js_announce(name: &str);
+    #[wasm_bindgen(catch, js_name = ewFetch)]
+    async fn js_fetch(
+        method: &str,
+        url: &str,
+        headers: &JsValue,
+        body: Option<String>,
+        credentials: &str,
+        timeout_ms: u32,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ewDownload)]
+    fn js_download(name: &str, text: &str);
+    #[wasm_bindgen(js_name = ewOnline)]
+    fn js_online() -> bool;
+    #[wasm_bindgen(catch, js_name = ewPostToHost)]
+    fn js_post_to_host(message: &JsValue, target_origin: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = ewAwaitReply)]
+    async fn js_await_reply(
+        key: &str,
+        origins: js_sys::Array,
+        timeout_ms: u32,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// A JavaScript error as a sentence.
+fn message(error: &JsValue) -> String {
+    js_sys::Reflect::get(error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser refused".to_owned())
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The employee's signing key: its private half never leaves the browser (WebCrypto
+/// will not export it).
+#[derive(Clone)]
+pub struct SigningKey {
+    private: JsValue,
+    pub jwk: PublicJwk,
+    pub key_id: String,
+    /// The backends this key is registered with.
+    pub registered: Vec<String>,
+    /// Why the key lasts only as long as this page, when it does.
+    pub session_only: Option<String>,
+    /// The IndexedDB id the key is kept under.
+    pub id: String,
+}
+
+impl SigningKey {
+    /// The key kept for `id` (one per offer and employee), made on first use. Where the
+    /// browser cannot keep it, a key for this page's life, with the reason.
+    pub async fn for_id(id: &str) -> Result<SigningKey, String> {
+        let found = js_key(id).await.map_err(|e| {
+            format!(
+                "this browser cannot make a signing key ({}); use a current browser, or ask HR for a paper election form",
+                message(&e)
+            )
+        })?;
+        let jwk: PublicJwk = serde_json::from_str(
+            &js_sys::JSON::stringify(&field(&found, "jwk"))
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default(),
+        )
+        .map_err(|e| format!("the signing key could not be read: {e}"))?;
+        let registered = js_sys::Array::from(&field(&found, "registered"))
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect();
+        let session_only = match field(&found, "persistent").as_bool() {
+            Some(true) => None,
+            _ => Some(
+                field(&found, "reason")
+                    .as_string()
+                    .unwrap_or_else(|| "this browser cannot keep a signing key".to_owned()),
+            ),
+        };
+        Ok(SigningKey {
+            private: field(&found, "privateKey"),
+            key_id: jwk.thumbprint(),
+            jwk,
+            registered,
+            session_only,
+            id: id.to_owned(),
+        })
+    }
+
+    /// ECDSA P-256 / SHA-256 over `bytes`: the raw 64-byte `r||s`.
+    pub async fn sign(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
+        let signature = js_sign(&self.private, bytes)
+            .await
+            .map_err(|e| format!("the browser could not sign: {}", message(&e)))?;
+        Ok(js_sys::Uint8Array::new(&signature).to_vec())
+    }
+
+    /// Records that `endpoint` has this key.
+    pub async fn mark_registered(&mut self, endpoint: &str) {
+        self.registered.push(endpoint.to_owned());
+        if self.session_only.is_none() {
+            let _ = js_mark_registered(&self.id, endpoint).await;
+        }
+    }
+}
+
+/// Whether `signature` (raw `r||s`) over `bytes` verifies with the public key `jwk`.
+pub async fn verify(jwk: &PublicJwk, signature: &[u8], bytes: &[u8]) -> Result<bool, String> {
+    let jwk = serde_json::to_string(jwk).map_err(|e| e.to_string())?;
+    let jwk = js_sys::JSON::parse(&jwk).map_err(|e| message(&e))?;
+    js_verify(&jwk, signature, bytes)
+        .await
+        .map(|ok| ok.as_bool() == Some(true))
+        .map_err(|e| format!("the receiver's key is unusable: {}", message(&e)))
+}
+
+/// `n` random bytes from the browser's CSPRNG, base64url without padding.
+pub fn random_b64(n: u32) -> String {
+    js_random(n)
+}
+
+/// Every stored outbox entry (JSON text) whose key starts with `prefix`.
+pub async fn outbox_all(prefix: &str) -> Result<Vec<String>, String> {
+    let all = js_outbox_all(prefix).await.map_err(|e| message(&e))?;
+    Ok(js_sys::Array::from(&all)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect())
+}
+
+/// Stores one outbox entry (`text`) under `key`.
+pub async fn outbox_put(key: &str, text: &str) -> Result<(), String> {
+    js_outbox_put(key, text)
+        .await
+        .map(|_| ())
+        .map_err(|e| message(&e))
+}
+
+/// Runs `task` holding the Web Lock `name` (waiting for it), so that of several tabs
+/// only one sends at a time. Browsers without Web Locks run it at once.
+pub async fn with_lock<F>(name: &str, task: F)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    let task = std::cell::RefCell::new(Some(task));
+    let start = Closure::once(move || -> js_sys::Promise {
+        match task.borrow_mut().take() {
+            Some(task) => wasm_bindgen_futures::future_to_promise(async move {
+                task.await;
+                Ok(JsValue::UNDEFINED)
+            }),
+            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+        }
+    });
+    let function: &js_sys::Function = start.as_ref().unchecked_ref();
+    let _ = js_with_lock(name, function).await;
+}
+
+/// Listens for other tabs' changes on channel `name`; stops when the guard is dropped.
+pub struct Listening {
+    close: js_sys::Function,
+    _callback: Closure<dyn Fn()>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.close.call0(&JsValue::NULL);
+    }
+}
+
+pub fn listen(name: &str, callback: impl Fn() + 'static) -> Listening {
+    let callback = Closure::<dyn Fn()>::new(callback);
+    let close = js_listen(name, callback.as_ref().unchecked_ref());
+    Listening {
+        close,
+        _callback: callback,
+    }
+}
+
+/// Tells other tabs on channel `name` that something changed.
+pub fn announce(name: &str) {
+    js_announce(name);
+}
+
+/// A response: status, `Retry-After`, body.
+pub struct HttpAnswer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// One request; `Err` is a sentence for a network failure or a time-out.
+pub async fn http(
+    method: &str,
+    url: &str,
+    headers: &std::collections::BTreeMap<String, String>,
+    body: Option<String>,
+    credentials: &str,
+    timeout_ms: u32,
+) -> Result<HttpAnswer, String> {
+    let h = js_sys::Object::new();
+    for (k, v) in headers {
+        let _ = js_sys::Reflect::set(&h, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    if body.is_some() {
+        let _ = js_sys::Reflect::set(
+            &h,
+            &JsValue::from_str("Content-Type"),
+            &JsValue::from_str("application/json"),
+        );
+    }
+    let answer = js_fetch(method, url, &h, body, credentials, timeout_ms)
+        .await
+        .map_err(|e| message(&e))?;
+    Ok(HttpAnswer {
+        status: field(&answer, "status").as_f64().unwrap_or(0.0) as u16,
+        retry_after: field(&answer, "retryAfter").as_string(),
+        body: field(&answer, "body").as_string().unwrap_or_default(),
+    })
+}
+
+/// Offers `text` to the employee as a file named `name`.
+pub fn download(name: &str, text: &str) {
+    js_download(name, text);
+}
+
+/// Whether the browser believes it is online.
+pub fn online() -> bool {
+    js_online()
+}
+
+/// Posts `message` (JSON text) to the host page: the parent frame when framed, else this
+/// window (where the portal's own script listens), to `target_origin` only.
+pub fn post_to_host(message: &str, target_origin: &str) -> Result<(), String> {
+    let data = js_sys::JSON::parse(message).map_err(|e| self::message(&e))?;
+    js_post_to_host(&data, target_origin).map_err(|e| self::message(&e))
+}
+
+/// Waits for the host's `delivery-result` for `key` from one of `origins` (JSON text);
+/// messages from other origins are ignored and counted.
+pub async fn await_reply(key: &str, origins: &[String], timeout_ms: u32) -> Result<String, String> {
+    let list = js_sys::Array::new();
+    for o in origins {
+        list.push(&JsValue::from_str(o));
+    }
+    js_await_reply(key, list, timeout_ms)
+        .await
+        .map_err(|e| message(&e))
+        .map(|v| v.as_string().unwrap_or_default())
+}
+
+/// The page's own origin (`location.origin`).
+pub fn own_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The embedding page's origin when framed (from the referrer), else the page's own.
+pub fn host_origin() -> String {
+    let framed = web_sys::window()
+        .and_then(|w| w.parent().ok().flatten().map(|p| p != w))
+        .unwrap_or(false);
+    if framed {
+        if let Some(origin) = browser_referrer_origin() {
+            return origin;
+        }
+    }
+    own_origin()
+}
+
+fn browser_referrer_origin() -> Option<String> {
+    let referrer = crate::browser::document()?.referrer();
+    web_sys::Url::new(&referrer).ok().map(|u| u.origin())
+}
