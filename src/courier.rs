@@ -54,6 +54,8 @@ pub struct OutboxView {
 const LOCK: &str = "election-widget:outbox";
 
 pub struct Courier {
+    /// This courier's id on the broadcast channel (its own announcements are not news).
+    id: String,
     prefix: String,
     key_id: String,
     config: DeliveryConfig,
@@ -84,6 +86,7 @@ impl Courier {
     ) -> Rc<Courier> {
         let receiver_key = config.receiver_key().cloned();
         Rc::new(Courier {
+            id: vault::random_b64(12),
             prefix: delivery::outbox_prefix(&offer.id, &holder.employee.id),
             key_id: format!("{}\u{1f}{}", offer.id, holder.employee.id),
             config,
@@ -122,12 +125,27 @@ impl Courier {
             });
             self.guards.borrow_mut().push(Box::new(online));
         }
-        // Another tab changed the outbox: show it.
+        // Another tab changed the outbox: show it. While this courier's own pass runs,
+        // a second pass follows it instead (it re-reads the outbox first); a read racing
+        // the pass's own writes could show, and schedule from, a stale state.
         let weak = Rc::downgrade(self);
-        let listening = vault::listen(LOCK, move || {
-            if let Some(c) = weak.upgrade() {
-                wasm_bindgen_futures::spawn_local(async move { c.reload().await });
+        let listening = vault::listen(LOCK, move |sender| {
+            let Some(c) = weak.upgrade() else {
+                return;
+            };
+            if sender == c.id {
+                return;
             }
+            if c.busy.get() {
+                c.again.set(Some(c.again.get().unwrap_or(false)));
+                return;
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                c.reload().await;
+                if !c.busy.get() {
+                    c.schedule();
+                }
+            });
         });
         self.guards.borrow_mut().push(Box::new(listening));
     }
@@ -196,7 +214,7 @@ impl Courier {
                 self.update(|v| v.storage_problem = Some(problem));
             }
         }
-        vault::announce(LOCK);
+        vault::announce(LOCK, &self.id);
     }
 
     fn replace(&self, entry: &OutboxEntry) {
@@ -606,12 +624,23 @@ impl Courier {
                 } else {
                     origins.clone()
                 };
+                let jwk = match self.key().await {
+                    Ok(k) => k.jwk,
+                    Err(reason) => {
+                        return Outcome::Rejected {
+                            code: "no_key".to_owned(),
+                            message: reason,
+                            details: Vec::new(),
+                        }
+                    }
+                };
                 let message = json!({
                     "source": "election-widget",
                     "schema": crate::host::EVENT_SCHEMA,
                     "type": "election-widget:deliver",
                     "idempotency_key": entry.key(),
                     "signed_election": entry.signed,
+                    "public_jwk": jwk,
                 });
                 let reply = vault::await_reply(entry.key(), &accepted, *timeout_ms);
                 if let Err(reason) = vault::post_to_host(&message.to_string(), &target) {

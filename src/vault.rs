@@ -106,14 +106,14 @@ const channels = new Map();
 export function ewListen(name, callback) {
   if (!self.BroadcastChannel) return () => {};
   const channel = new BroadcastChannel(name);
-  channel.onmessage = () => callback();
+  channel.onmessage = (event) => callback(String(event.data));
   return () => channel.close();
 }
-export function ewAnnounce(name) {
+export function ewAnnounce(name, sender) {
   if (!self.BroadcastChannel) return;
   let channel = channels.get(name);
   if (!channel) { channel = new BroadcastChannel(name); channels.set(name, channel); }
-  channel.postMessage('changed');
+  channel.postMessage(sender);
 }
 export async function ewFetch(method, url, headers, body, credentials, timeoutMs) {
   let response;
@@ -178,7 +178,7 @@ extern "C" {
     #[wasm_bindgen(js_name = ewListen)]
     fn js_listen(name: &str, callback: &js_sys::Function) -> js_sys::Function;
     #[wasm_bindgen(js_name = ewAnnounce)]
-    fn js_announce(name: &str);
+    fn js_announce(name: &str, sender: &str);
     #[wasm_bindgen(catch, js_name = ewFetch)]
     async fn js_fetch(
         method: &str,
@@ -338,10 +338,11 @@ where
     let _ = js_with_lock(name, function).await;
 }
 
-/// Listens for other tabs' changes on channel `name`; stops when the guard is dropped.
+/// Listens for changes announced on channel `name` (by other tabs, and other widgets of
+/// this page); `callback` gets the sender's id. Stops when the guard is dropped.
 pub struct Listening {
     close: js_sys::Function,
-    _callback: Closure<dyn Fn()>,
+    _callback: Closure<dyn Fn(String)>,
 }
 
 impl Drop for Listening {
@@ -350,8 +351,8 @@ impl Drop for Listening {
     }
 }
 
-pub fn listen(name: &str, callback: impl Fn() + 'static) -> Listening {
-    let callback = Closure::<dyn Fn()>::new(callback);
+pub fn listen(name: &str, callback: impl Fn(String) + 'static) -> Listening {
+    let callback = Closure::<dyn Fn(String)>::new(callback);
     let close = js_listen(name, callback.as_ref().unchecked_ref());
     Listening {
         close,
@@ -359,9 +360,9 @@ pub fn listen(name: &str, callback: impl Fn() + 'static) -> Listening {
     }
 }
 
-/// Tells other tabs on channel `name` that something changed.
-pub fn announce(name: &str) {
-    js_announce(name);
+/// Tells the listeners on channel `name` that `sender` changed something.
+pub fn announce(name: &str, sender: &str) {
+    js_announce(name, sender);
 }
 
 /// A response: status, `Retry-After`, body.

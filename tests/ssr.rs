@@ -43,6 +43,7 @@ async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
         data: loaded(OFFER, holder),
         drafts,
         clock: while_open(),
+        delivery: Default::default(),
     })
     .await
 }
@@ -290,6 +291,7 @@ async fn offer_text_is_rendered_as_text_never_as_markup() {
         data: loaded(&offer.to_string(), SINGLE),
         drafts: Drafts::memory(),
         clock: while_open(),
+        delivery: Default::default(),
     })
     .await;
     assert!(!html.contains("<script>"));
@@ -483,6 +485,7 @@ async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {
         data: loaded(offer, SINGLE),
         drafts,
         clock: while_open(),
+        delivery: Default::default(),
     })
     .await
 }
@@ -634,6 +637,7 @@ async fn widget_at(epoch_ms: f64, source: ClockSource, holder: &str) -> String {
         data: loaded(OFFER, holder),
         drafts: store_with_draft(holder, &["H-2000-0417"], "1.00"),
         clock: TrustedClock::fixed(epoch_ms, source),
+        delivery: Default::default(),
     })
     .await
 }
@@ -796,6 +800,7 @@ async fn an_extended_deadline_is_said() {
             data: loaded(OFFER, SINGLE),
             drafts: store_with(SINGLE, d),
             clock: while_open(),
+            delivery: Default::default(),
         })
         .await
     };

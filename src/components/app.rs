@@ -183,7 +183,7 @@ pub fn App(props: &AppProps) -> Html {
         },
         LoadState::Ready(loaded, clock) => html! {
             <ContextProvider<HostEvents> context={props.events.clone()}>
-                <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} />
+                <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} delivery={props.config.delivery.clone()} />
             </ContextProvider<HostEvents>>
         },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },

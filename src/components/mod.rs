@@ -9,6 +9,8 @@ pub mod disclosure;
 pub mod error_panel;
 pub mod grants_table;
 pub mod offer_header;
+pub mod outbox;
+pub mod sign;
 pub mod terms;
 pub mod widget;
 

@@ -15,8 +15,12 @@ use crate::components::disclosure::{acknowledgments, amendment_banner};
 use crate::components::grants_table::GrantsTable;
 use crate::components::illustrative_badge;
 use crate::components::offer_header::offer_header;
+use crate::components::outbox::{outbox_panel, EntryAction};
+use crate::components::sign::SignElection;
 use crate::components::terms::terms;
 use crate::components::use_effect_on_change;
+use crate::courier::{Courier, OutboxView};
+use crate::delivery::{self, DeliveryConfig};
 use crate::drafts::{self, Drafts};
 use crate::election_state::{Action, ElectionState};
 use crate::format;
@@ -30,6 +34,9 @@ pub struct WidgetProps {
     pub drafts: Drafts,
     /// The trusted clock (a preview's clock runs from the chosen moment).
     pub clock: TrustedClock,
+    /// Where signed elections go.
+    #[prop_or_default]
+    pub delivery: DeliveryConfig,
 }
 
 #[component]
@@ -204,6 +211,125 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::StartOver))
     };
 
+    // Signing and delivery: the courier keeps the outbox and sends from it (not in a
+    // preview, from which nothing can be submitted).
+    let outbox = use_state(OutboxView::default);
+    let courier = use_mut_ref(|| None::<std::rc::Rc<Courier>>);
+    {
+        let (outbox, courier_slot) = (outbox.setter(), courier.clone());
+        let events = use_context::<HostEvents>().unwrap_or_default();
+        let clock = props.clock.clone();
+        let deps = (props.data.clone(), props.delivery.clone(), preview);
+        use_effect_with(deps, move |(data, delivery, preview)| {
+            let c = (!*preview).then(|| {
+                let c = Courier::new(
+                    &data.offer,
+                    &data.holder,
+                    delivery.clone(),
+                    clock,
+                    events,
+                    Callback::from(move |view| outbox.set(view)),
+                );
+                c.start();
+                c
+            });
+            *courier_slot.borrow_mut() = c.clone();
+            move || {
+                if let Some(c) = c {
+                    c.close();
+                }
+            }
+        });
+    }
+    let sign_with = |withdraw: bool| {
+        let (courier, data) = (courier.clone(), props.data.clone());
+        let (acks, election) = (state.acknowledged.clone(), resolution.election.clone());
+        Callback::from(move |name: String| {
+            let Some(c) = courier.borrow().clone() else {
+                return;
+            };
+            let (data, acks) = (data.clone(), acks.clone());
+            let election = if withdraw {
+                election_core::Election::keep_all(&data.offer, &data.holder)
+            } else {
+                election.clone()
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let acks = acks.values().cloned().collect();
+                c.sign(&data.offer, &data.holder, &election, acks, name)
+                    .await;
+            });
+        })
+    };
+    let on_sign = sign_with(false);
+    let on_withdraw = sign_with(true);
+    let on_entry = {
+        let (courier, outbox) = (courier.clone(), outbox.clone());
+        Callback::from(move |action: EntryAction| {
+            let find = |key: &str| outbox.entries.iter().find(|e| e.key() == key).cloned();
+            match action {
+                EntryAction::Retry(key) => {
+                    if let Some(c) = courier.borrow().clone() {
+                        c.retry(&key);
+                    }
+                }
+                EntryAction::DownloadReceipt(key) => {
+                    if let Some(e) = find(&key) {
+                        if let Some(r) = e.receipt() {
+                            crate::vault::download(
+                                &delivery::file_name("receipt", e.payload()),
+                                &serde_json::to_string_pretty(r).unwrap_or_default(),
+                            );
+                        }
+                    }
+                }
+                EntryAction::DownloadElection(key) => {
+                    if let Some(e) = find(&key) {
+                        crate::vault::download(
+                            &delivery::file_name("election", e.payload()),
+                            &serde_json::to_string_pretty(&e.signed).unwrap_or_default(),
+                        );
+                    }
+                }
+            }
+        })
+    };
+    let governing = delivery::governing(&outbox.entries);
+    let mut blockers: Vec<String> = Vec::new();
+    if preview {
+        blockers.push("This is a preview: nothing can be signed or submitted from it.".to_owned());
+    }
+    if locked {
+        blockers.push(format!(
+            "The offer expired at {}.",
+            offer.expiration.legal_wording
+        ));
+    }
+    let unacknowledged: Vec<String> = offer
+        .documents
+        .iter()
+        .filter(|d| {
+            disclosure.status(&d.id, state.acknowledged.get(&d.id))
+                != election_core::disclosure::AckStatus::Current
+        })
+        .map(|d| d.title.clone())
+        .collect();
+    if !unacknowledged.is_empty() {
+        blockers.push(format!(
+            "Acknowledge that you have read {} (under “Acknowledgments” above).",
+            unacknowledged.join("; ")
+        ));
+    }
+    for violation in resolution.election.check(offer, holder) {
+        blockers.push(violation.describe(offer));
+    }
+    let kept = resolution
+        .statuses
+        .iter()
+        .filter(|s| s.eligible() && !s.exchanged)
+        .count() as u64;
+    let can_withdraw = governing.is_some_and(|g| !g.payload().is_withdrawal());
+
     let price = format::parse_money(&state.new_price);
     let comparison = price
         .as_ref()
@@ -303,6 +429,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
             { terms(offer) }
             { amendments(offer, &disclosure, &state.acknowledged) }
             { acknowledgments(offer, &disclosure, &state.acknowledged, &on_acknowledge, locked) }
+            if any_eligible {
+                <SignElection summary={resolution.summary} {kept}
+                    fingerprint={AttrValue::from(disclosure.offer.fingerprint())}
+                    deadline={AttrValue::from(offer.expiration.legal_wording.clone())}
+                    employee_name={AttrValue::from(holder.employee.name.clone())}
+                    destination={AttrValue::from(props.delivery.destination(&offer.issuer.name))}
+                    blockers={std::rc::Rc::new(blockers)} signing={outbox.signing}
+                    changing={governing.is_some()} {can_withdraw} {on_sign} {on_withdraw} />
+            }
+            { outbox_panel(&outbox, offer, &on_entry) }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
                     { "Print or save as PDF" }

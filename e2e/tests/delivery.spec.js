@@ -1,0 +1,245 @@
+// Signing and delivery against the real reference receiver (started per test on
+// 127.0.0.1): receipts verified in the browser, offline spells, injected failures, lost
+// answers, reloads mid-retry, postMessage delivery, a tampered receipt, the deadline
+// passing while an election waits, and a change and a withdrawal governing in turn. The
+// receiver's own record is checked every time: exactly one election per signing.
+import { test, expect } from '@playwright/test';
+import { WIDGET, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
+
+const AVERY = 'e1001-avery-lindqvist.json';
+const JORDAN = 'e1002-jordan-okafor.json';
+const RECEIVED = /Received by Mpower Holding Corporation at \d{1,2}:\d\d:\d\d [ap]\.m\. EDT on September \d\d, 2001\. Receipt R\d{10}, verified\./;
+
+let receiver;
+test.beforeEach(async () => {
+  receiver = await startReceiver();
+});
+test.afterEach(async () => {
+  await receiver.stop();
+});
+
+const status = (page, sequence) => page.locator(`li[data-sequence="${sequence}"] .ew-outbox-status`);
+
+async function pickAndSign(page, grant = /H-2000-0417/) {
+  await page.getByRole('checkbox', { name: grant }).check();
+  await acknowledgeAll(page);
+  await sign(page, 'Avery Lindqvist');
+}
+
+test('sign and deliver: a verified receipt, kept, downloadable, and the host told', async ({ page }) => {
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(page.getByRole('heading', { name: 'Review and sign' })).toBeVisible();
+  // Not before the documents are acknowledged, nor with another name.
+  await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await page.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+  await expect(page.getByText(/Acknowledge that you have read/)).toBeVisible();
+  await acknowledgeAll(page);
+  await page.getByLabel('Type your full name to sign').fill('Someone Else');
+  await expect(page.getByText('Type your name as the company has it: Avery Lindqvist.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+  await sign(page, 'avery  lindqvist');
+
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.getByText('In effect: election 1 (exchange 1 grant, 12,000 options).')).toBeVisible();
+  const record = await receiver.record('E-1001');
+  expect(record.history).toHaveLength(1);
+  expect(record.governing.election.payload.signed_name).toBe('avery  lindqvist');
+  expect(record.governing.election.payload.decisions).toEqual([{ grant_id: 'H-2000-0417', decision: 'exchange', options: 12000 }]);
+
+  // The host heard both, with the signed election and the receipt.
+  const events = await page.evaluate(() => window.portalEvents);
+  const signed = events.find((e) => e.type === 'election-signed');
+  const delivered = events.find((e) => e.type === 'election-delivered');
+  expect(signed.signed_election).toEqual(record.governing.election);
+  expect(delivered).toMatchObject({ schema: 1, sequence: 1, verified: true, timeliness: 'on_time', receipt: record.governing.receipt });
+
+  // The receipt downloads as the receiver signed it.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download receipt for election 1' }).click(),
+  ]);
+  const saved = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+  expect(saved).toEqual(record.governing.receipt);
+
+  // A reload shows the same, from the outbox on this device.
+  await page.reload();
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('offline: the election waits, and goes once when the connection returns', async ({ page, context }) => {
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await acknowledgeAll(page);
+  await context.setOffline(true);
+  await sign(page, 'Avery Lindqvist');
+  await expect(status(page, 1)).toContainText('Not delivered yet: this device is offline');
+  expect((await receiver.record('E-1001')).history).toHaveLength(0);
+  await context.setOffline(false);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('500s, a 503 with Retry-After and an answer lost after the commit: retried, one election stored', async ({ page }) => {
+  let calls = 0;
+  await page.route(`${receiver.url}/v1/elections`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    calls += 1;
+    if (calls === 1) return route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' });
+    if (calls === 2) return route.fulfill({ status: 503, headers: { 'Retry-After': '1' }, body: '' });
+    if (calls === 3) {
+      // The receiver stores it and answers; the answer never reaches the page.
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED, { timeout: 20_000 });
+  expect(calls).toBe(4);
+  const record = await receiver.record('E-1001');
+  expect(record.history).toHaveLength(1);
+});
+
+test('a reload while retrying resumes from the outbox and delivers once', async ({ page }) => {
+  await page.route(`${receiver.url}/v1/elections`, (route) =>
+    route.request().method() === 'POST' ? route.fulfill({ status: 502, body: 'Bad gateway' }) : route.continue());
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toContainText('Not delivered yet: the backend is unavailable (HTTP 502)');
+  await page.unroute(`${receiver.url}/v1/elections`);
+  await page.reload();
+  await expect(status(page, 1)).toHaveText(RECEIVED, { timeout: 20_000 });
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('a tampered receipt is refused and said so; asking again gets the real one', async ({ page }) => {
+  await page.route(`${receiver.url}/v1/elections`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const response = await route.fetch();
+    const body = await response.json();
+    body.receipt.receipt.received_at_ms -= 3_600_000;
+    return route.fulfill({ response, body: JSON.stringify(body) });
+  });
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toContainText("The backend's receipt does not hold: its signature does not verify");
+  await expect(page.getByText(/Received by/)).toHaveCount(0);
+  await page.unroute(`${receiver.url}/v1/elections`);
+  await page.getByRole('button', { name: 'Ask again' }).click();
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('a change and a withdrawal each govern in turn, here and at the receiver', async ({ page }) => {
+  await openPortal(page, portal(JORDAN, httpConfig(receiver, 'E-1002')));
+  const first = page.getByRole('checkbox', { name: /^Exchange grant/ }).first();
+  await first.check();
+  await acknowledgeAll(page);
+  await sign(page, 'Jordan Okafor');
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.getByText(/^In effect: election 1 \(exchange \d+ grants?/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Exchange all eligible grants' }).click();
+  await sign(page, 'Jordan Okafor', 'Sign changed election');
+  await expect(status(page, 2)).toHaveText(RECEIVED);
+  await expect(page.getByText(/^In effect: election 2 /)).toBeVisible();
+  let record = await receiver.record('E-1002');
+  expect(record.governing.election.payload.sequence).toBe(2);
+
+  await page.getByRole('button', { name: 'Withdraw my election' }).click();
+  await expect(status(page, 3)).toHaveText(RECEIVED);
+  await expect(page.getByText('In effect: election 3 (withdrawal: keep all options).')).toBeVisible();
+  record = await receiver.record('E-1002');
+  expect(record.history).toHaveLength(3);
+  expect(record.governing.election.payload.sequence).toBe(3);
+  expect(record.governing.election.payload.decisions.every((d) => d.decision === 'keep')).toBe(true);
+});
+
+test('a new device learns the record from the receiver and continues the sequence', async ({ page, browser }) => {
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await openPortal(second, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(second.getByText('In effect: election 1 (exchange 1 grant, 12,000 options).')).toBeVisible();
+  await expect(second.getByText(/signed on another device/)).toBeVisible();
+  await acknowledgeAll(second);
+  await second.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  await second.getByRole('button', { name: 'Withdraw my election' }).click();
+  await expect(status(second, 2)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).governing.election.payload.sequence).toBe(2);
+  await other.close();
+});
+
+test('postMessage delivery: the portal forwards it; answers from another origin are ignored', async ({ page }) => {
+  const info = await receiver.offer();
+  const STRANGER = 'http://127.0.0.1:8095';
+  const config = {
+    time_url: `${receiver.url}/v1/time`,
+    delivery: { transport: 'post-message', receiver_key: info.receiver_key.jwk },
+  };
+  // The portal hears the election; the test plays the portal's backend.
+  const script = `window.toDeliver = [];
+window.addEventListener('message', (e) => { if (e.data && e.data.type === 'election-widget:deliver') window.toDeliver.push(e.data); });`;
+  await page.route(`${STRANGER}/frame.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<p>stranger</p>' }));
+  await openPortal(page, portal(AVERY, config, script));
+  await pickAndSign(page);
+  await expect.poll(() => page.evaluate(() => window.toDeliver.length)).toBeGreaterThan(0);
+  const message = await page.evaluate(() => window.toDeliver[0]);
+  expect(message.source).toBe('election-widget');
+  // The portal's backend registers the employee's key (sent with the election), then submits.
+  const registered = await fetch(`${receiver.url}/v1/keys`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer e2e-token-avery-lindqvist' },
+    body: JSON.stringify({ jwk: message.public_jwk }),
+  });
+  expect([200, 201]).toContain(registered.status);
+  const submitted = await fetch(`${receiver.url}/v1/elections`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer e2e-token-avery-lindqvist' },
+    body: JSON.stringify(message.signed_election),
+  });
+  const { receipt } = await submitted.json();
+
+  // A stranger's frame answers first, with the real receipt: ignored and counted.
+  await page.evaluate((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.id = 'stranger';
+    document.body.append(f);
+    return new Promise((r) => f.addEventListener('load', r));
+  }, `${STRANGER}/frame.html`);
+  const strangerFrame = page.frames().find((f) => f.url().startsWith(STRANGER));
+  await strangerFrame.evaluate(({ key, receipt }) => {
+    window.parent.postMessage({ type: 'election-widget:delivery-result', idempotency_key: key, receipt }, '*');
+  }, { key: message.idempotency_key, receipt });
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.ewIgnoredDeliveryMessages)).toBe('1');
+  await expect(status(page, 1)).toHaveText('Sending…');
+
+  // The portal itself answers: delivered, and the receipt verifies with the pinned key.
+  await page.evaluate(({ key, receipt }) => {
+    window.postMessage({ type: 'election-widget:delivery-result', idempotency_key: key, receipt }, location.origin);
+  }, { key: message.idempotency_key, receipt });
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('no backend configured: the signed election is saved as a file to hand in', async ({ page }) => {
+  await openPortal(page, portal(AVERY, { time_url: `${receiver.url}/v1/time` }));
+  await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await acknowledgeAll(page);
+  await page.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Sign election' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('election-mpower-2001-option-exchange-E-1001-1.json');
+  const file = JSON.parse(Buffer.concat(await (await download.createReadStream()).toArray()).toString());
+  expect(file.payload.signed_name).toBe('Avery Lindqvist');
+  await expect(status(page, 1)).toContainText('Give this file to HR before the deadline');
+  expect(file.signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
+});
