@@ -48,7 +48,7 @@ test-native: tools
 test-wasm: tools
 	cargo test --target wasm32-unknown-unknown --test web
 
-test-e2e: build
+test-e2e: build receiver
 	cd e2e && npx playwright test
 
 test: lint test-native test-wasm test-e2e

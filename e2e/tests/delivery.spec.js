@@ -243,3 +243,31 @@ test('no backend configured: the signed election is saved as a file to hand in',
   await expect(status(page, 1)).toContainText('Give this file to HR before the deadline');
   expect(file.signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
 });
+
+test.describe('at the deadline', () => {
+  test.beforeEach(async () => {
+    // This test's receiver starts 25 seconds before the deadline instead.
+    await receiver.stop();
+    receiver = await startReceiver({ clockStart: '2001-09-27T23:58:35-04:00' });
+  });
+
+  test('an election queued when the deadline passes is sent anyway, and the receiver decides', async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.route(`${receiver.url}/v1/elections`, (route) =>
+      route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '' }) : route.continue());
+    await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+    await pickAndSign(page);
+    await expect(status(page, 1)).toContainText('Not delivered yet');
+    // The offer closes while it waits; the election stays in the outbox.
+    await expect(page.getByText('The offer has expired.', { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+    await page.unroute(`${receiver.url}/v1/elections`);
+    await page.getByRole('button', { name: 'Try again now' }).click();
+    await expect(status(page, 1)).toContainText(/Received by Mpower Holding Corporation at 11:59:\d\d p\.m\. EDT on September 27, 2001, after the deadline: it does not count/);
+    await expect(page.getByText('No election of yours has been confirmed as received before the deadline yet.')).toBeVisible();
+    const record = await receiver.record('E-1001');
+    expect(record.governing).toBeNull();
+    expect(record.history).toHaveLength(1);
+    expect(record.history[0].receipt.receipt.timeliness).toBe('late');
+  });
+});

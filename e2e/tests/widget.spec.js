@@ -9,7 +9,10 @@ test.describe('the default Mpower page', () => {
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1, name: 'Option Exchange Program' })).toBeVisible();
     await expect(page.getByText('Mpower Holding Corporation', { exact: true })).toBeVisible();
-    await expect(page.getByText('11:59 p.m., Eastern Daylight Time, on September 27, 2001', { exact: true })).toBeVisible();
+    // The deadline, in the offer's facts first, and again where the employee signs.
+    const deadline = page.getByText('11:59 p.m., Eastern Daylight Time, on September 27, 2001', { exact: true });
+    await expect(deadline.first()).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Review and sign' }).getByText('11:59 p.m., Eastern Daylight Time, on September 27, 2001', { exact: true })).toBeVisible();
 
     // The amendments, under their section headings, word for word.
     await expect(page.getByRole('heading', { name: 'Amendments of September 13, 2001' })).toBeVisible();
