@@ -18,7 +18,7 @@ use yew::Callback;
 use election_core::contract::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, payload_problems,
     ElectionHistory, ElectionPayload, KeyRegistration, OfferInfo, PublicJwk, SignedElection,
-    SignedReceipt, Signing, Timeliness,
+    SignedReceipt, Signing,
 };
 use election_core::disclosure::Acknowledgment;
 use election_core::{Election, Holder, Offer};
@@ -476,7 +476,9 @@ impl Courier {
             });
         let weak = Rc::downgrade(self);
         *self.timer.borrow_mut() = next.map(|at| {
-            let wait = (at - self.now()).clamp(0.0, 3_600_000.0) as u32;
+            // Not `f64::clamp` (its panic path brings float formatting into the bundle).
+            #[allow(clippy::manual_clamp)]
+            let wait = (at - self.now()).max(0.0).min(3_600_000.0) as u32;
             gloo_timers::callback::Timeout::new(wait, move || {
                 if let Some(c) = weak.upgrade() {
                     c.kick(false);
@@ -542,7 +544,7 @@ impl Courier {
             let outcome = self.send(&entry).await;
             entry.attempts += 1;
             entry.status = match outcome {
-                Outcome::Receipt(receipt) => self.check_receipt(&entry, receipt).await,
+                Outcome::Receipt(receipt) => self.check_receipt(&entry, *receipt).await,
                 Outcome::Rejected {
                     code,
                     message,
@@ -728,7 +730,7 @@ impl Courier {
         }
         let Some(key) = key else {
             return Status::Delivered {
-                receipt,
+                receipt: Box::new(receipt),
                 verification: Verification::Unverifiable(
                     "there is no receiver key to check its signature with".to_owned(),
                 ),
@@ -742,7 +744,7 @@ impl Courier {
             };
         match verified {
             Ok(true) => Status::Delivered {
-                receipt,
+                receipt: Box::new(receipt),
                 verification: Verification::Verified,
             },
             Ok(false) => Status::ReceiptInvalid {
@@ -786,7 +788,7 @@ pub fn reply_outcome(text: &str) -> Outcome {
     let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     if let Some(receipt) = value.get("receipt") {
         return match serde_json::from_value::<SignedReceipt>(receipt.clone()) {
-            Ok(r) => Outcome::Receipt(r),
+            Ok(r) => Outcome::Receipt(Box::new(r)),
             Err(e) => Outcome::Retry {
                 reason: format!("the portal's receipt could not be read: {e}"),
                 after_ms: None,
@@ -822,7 +824,35 @@ pub fn reply_outcome(text: &str) -> Outcome {
     }
 }
 
-/// Whether a receipt says the election arrived in time.
-pub fn on_time(receipt: &SignedReceipt) -> bool {
-    receipt.receipt.timeliness == Timeliness::OnTime
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_portals_answers() {
+        assert!(matches!(
+            reply_outcome(r#"{"type":"election-widget:delivery-result","idempotency_key":"k","error":{"code":"backend_down","message":"try later"},"retry":true}"#),
+            Outcome::Retry { ref reason, .. } if reason == "try later"
+        ));
+        assert_eq!(
+            reply_outcome(r#"{"error":{"code":"not_eligible","message":"no"}}"#),
+            Outcome::Rejected {
+                code: "not_eligible".into(),
+                message: "no".into(),
+                details: Vec::new()
+            }
+        );
+        assert!(matches!(
+            reply_outcome("{}"),
+            Outcome::Rejected { ref code, .. } if code == "portal_refused"
+        ));
+        assert!(matches!(
+            reply_outcome(r#"{"receipt":{"receipt":1}}"#),
+            Outcome::Retry { ref reason, .. } if reason.starts_with("the portal's receipt could not be read")
+        ));
+        assert!(matches!(
+            reply_outcome("not json"),
+            Outcome::Rejected { .. }
+        ));
+    }
 }

@@ -288,7 +288,7 @@ pub enum Status {
     Retrying { at_ms: f64, reason: String },
     /// The backend answered with a receipt, checked as `verification` says.
     Delivered {
-        receipt: SignedReceipt,
+        receipt: Box<SignedReceipt>,
         verification: Verification,
     },
     /// The backend refused the election; retrying would get the same answer.
@@ -384,9 +384,12 @@ impl OutboxEntry {
         }
     }
 
-    /// Delivered on time with a receipt that holds: this election can govern.
+    /// Delivered on time, by a receipt whose signature verified: this election can
+    /// govern. (A receipt that could not be checked proves nothing, so the widget does
+    /// not call its election the one in effect.)
     pub fn counts(&self) -> bool {
-        matches!(&self.status, Status::Delivered { receipt, .. } if receipt.receipt.timeliness == Timeliness::OnTime)
+        matches!(&self.status, Status::Delivered { receipt, verification: Verification::Verified }
+            if receipt.receipt.timeliness == Timeliness::OnTime)
     }
 }
 
@@ -432,7 +435,7 @@ pub fn supersede(entries: &mut [OutboxEntry]) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A receipt (on time, or late: a late election is stored and never governs).
-    Receipt(SignedReceipt),
+    Receipt(Box<SignedReceipt>),
     /// Refused for good.
     Rejected {
         code: String,
@@ -455,7 +458,7 @@ pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64)
     let error = serde_json::from_str::<ErrorBody>(body).ok();
     match status {
         200..=299 => match serde_json::from_str::<SubmitResponse>(body) {
-            Ok(response) => Outcome::Receipt(response.receipt),
+            Ok(response) => Outcome::Receipt(Box::new(response.receipt)),
             Err(_) => Outcome::Retry {
                 reason: format!("the backend answered HTTP {status} without a receipt"),
                 after_ms,
@@ -475,7 +478,7 @@ pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64)
             Some(ErrorBody {
                 receipt: Some(receipt),
                 ..
-            }) => Outcome::Receipt(receipt),
+            }) => Outcome::Receipt(Box::new(receipt)),
             Some(e) => Outcome::Rejected {
                 code: e.error.code,
                 message: e.error.message,
@@ -512,6 +515,8 @@ pub fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>) -> f64
     } else {
         exp
     };
+    // Not `f64::clamp`: its panic path brings float formatting into the bundle.
+    #[allow(clippy::manual_clamp)]
     let random = if random.is_finite() {
         random.max(0.0).min(1.0)
     } else {
@@ -677,7 +682,7 @@ mod tests {
     fn delivered(mut e: OutboxEntry, timeliness: Timeliness) -> OutboxEntry {
         let receipt = receipt_for(&e, timeliness);
         e.status = Status::Delivered {
-            receipt,
+            receipt: Box::new(receipt),
             verification: Verification::Verified,
         };
         e
@@ -765,18 +770,21 @@ mod tests {
         .expect("json");
         assert_eq!(
             classify(201, &ok, None, 0.0),
-            Outcome::Receipt(receipt.clone())
+            Outcome::Receipt(Box::new(receipt.clone()))
         );
         assert_eq!(
             classify(200, &ok, None, 0.0),
-            Outcome::Receipt(receipt.clone())
+            Outcome::Receipt(Box::new(receipt.clone()))
         );
         // A late election is stored and has a receipt, carried by a 403.
         let late = receipt_for(&e, Timeliness::Late);
         let body =
             json!({ "error": { "code": "deadline_passed", "message": "late" }, "receipt": late })
                 .to_string();
-        assert_eq!(classify(403, &body, None, 0.0), Outcome::Receipt(late));
+        assert_eq!(
+            classify(403, &body, None, 0.0),
+            Outcome::Receipt(Box::new(late))
+        );
         let refusal = json!({ "error": { "code": "invalid_election", "message": "no", "details": ["a", "b"] } }).to_string();
         assert_eq!(
             classify(422, &refusal, Some("5"), 0.0),
@@ -842,7 +850,7 @@ mod tests {
         for attempt in [10, 30, u32::MAX] {
             let d = backoff_ms(attempt, 0.999, None);
             assert!(
-                d <= BACKOFF_CAP_MS && d >= BACKOFF_CAP_MS / 2.0,
+                (BACKOFF_CAP_MS / 2.0..=BACKOFF_CAP_MS).contains(&d),
                 "{attempt}: {d}"
             );
         }
@@ -861,8 +869,13 @@ mod tests {
             delivered(entry(3), Timeliness::Late),
             entry(4),
         ];
+        let mut unverified = delivered(entry(5), Timeliness::OnTime);
+        if let Status::Delivered { verification, .. } = &mut unverified.status {
+            *verification = Verification::Unverifiable("no key".into());
+        }
+        let entries = [entries, vec![unverified]].concat();
         assert_eq!(governing(&entries).map(|e| e.payload().sequence), Some(2));
-        assert_eq!(next_sequence(&entries), 5);
+        assert_eq!(next_sequence(&entries), 6);
         assert_eq!(next_sequence(&[]), 1);
     }
 

@@ -824,3 +824,210 @@ async fn a_parked_app_renders_nothing() {
     .await;
     assert_eq!(visible_text(&html).trim(), "");
 }
+
+mod signing_and_delivery {
+    use super::*;
+    use election_core::contract::{
+        payload_hash, ElectionPayload, Receipt, SignedElection, SignedReceipt, Signing, Timeliness,
+    };
+    use election_widget::components::outbox::{outbox_panel, EntryAction};
+    use election_widget::courier::OutboxView;
+    use election_widget::delivery::{OutboxEntry, Status, Verification};
+    use yew::prelude::*;
+
+    #[derive(Properties, PartialEq)]
+    struct PanelProps {
+        view: OutboxView,
+        offer: Rc<election_core::Offer>,
+    }
+
+    #[component]
+    fn Panel(props: &PanelProps) -> Html {
+        outbox_panel(
+            &props.view,
+            &props.offer,
+            &Callback::from(|_: EntryAction| {}),
+        )
+    }
+
+    fn entry(data: &Loaded, sequence: u64, withdraw: bool, name: &str) -> OutboxEntry {
+        let mut election = election_core::resolve(
+            &data.offer,
+            &data.holder,
+            &["H-2000-0417".to_owned()].into_iter().collect(),
+        )
+        .election;
+        if withdraw {
+            election = election_core::Election::keep_all(&data.offer, &data.holder);
+        }
+        let payload = ElectionPayload::build(
+            &data.offer,
+            &data.holder,
+            &election,
+            Vec::new(),
+            Signing {
+                sequence,
+                nonce: "AAECAwQFBgcICQoLDA0ODw".into(),
+                idempotency_key: format!("idempotency-key-{sequence:04}"),
+                client_time: "2001-09-20T14:00:00.000Z".into(),
+                key_id: "k".into(),
+                signed_name: name.into(),
+            },
+        );
+        OutboxEntry::new(
+            SignedElection {
+                payload,
+                signature: "h..s".into(),
+            },
+            1_000_994_400_000.0,
+        )
+    }
+
+    fn receipt(e: &OutboxEntry, timeliness: Timeliness) -> SignedReceipt {
+        let p = &e.signed.payload;
+        SignedReceipt {
+            receipt: Receipt {
+                contract: "receipt/v1".into(),
+                receipt_id: format!("R{:010}", p.sequence),
+                received_by: "Mpower Holding Corporation".into(),
+                offer_id: p.offer_id.clone(),
+                offer_version: p.offer_version,
+                employee_id: p.employee_id.clone(),
+                sequence: p.sequence,
+                idempotency_key: p.idempotency_key.clone(),
+                payload_hash: payload_hash(p).hex(),
+                received_at: "2001-09-20T14:00:01.250Z".into(),
+                received_at_ms: 1_000_994_401_250,
+                deadline: "2001-09-27T23:59:00-04:00".into(),
+                timeliness,
+                chain_index: p.sequence,
+                previous_receipt_hash: "0".repeat(64),
+                key_id: "r".into(),
+            },
+            signature: "h..s".into(),
+        }
+    }
+
+    async fn panel(data: &Loaded, entries: Vec<OutboxEntry>, view: OutboxView) -> String {
+        render::<Panel>(PanelProps {
+            view: OutboxView {
+                loaded: true,
+                entries: Rc::new(entries),
+                ..view
+            },
+            offer: data.offer.clone(),
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn signing_waits_for_the_acknowledgments_and_says_so() {
+        let html = widget_html(SINGLE).await;
+        let sign = visible_text(element(&html, "ew-sign", "section"));
+        assert!(sign.contains("Review and sign"), "{sign}");
+        assert!(
+            sign.contains("Deadline 11:59 p.m., Eastern Daylight Time, on September 27, 2001"),
+            "{sign}"
+        );
+        assert!(sign.contains("Before you can sign:"), "{sign}");
+        assert!(sign.contains("Acknowledge that you have read Offer to Exchange; Notice of Amendment to Offer to Exchange"), "{sign}");
+        assert!(sign.contains("Typing your name, Avery Lindqvist, and choosing “Sign election” signs this election. It is saved as a file"), "{sign}");
+        let button = element(&html, "type=\"submit\"", "button");
+        assert!(button.contains("disabled"), "{button}");
+        // No signed election yet: the panel says nothing before the outbox is read.
+        assert!(!html.contains("Your signed elections"));
+    }
+
+    #[tokio::test]
+    async fn nothing_can_be_signed_in_a_preview() {
+        let html = widget_at(1_000_994_400_000.0, ClockSource::Preview, SINGLE).await;
+        let sign = visible_text(element(&html, "ew-sign", "section"));
+        assert!(
+            sign.contains("This is a preview: nothing can be signed or submitted from it."),
+            "{sign}"
+        );
+    }
+
+    #[tokio::test]
+    async fn received_is_said_only_for_a_verified_receipt() {
+        let data = loaded(OFFER, SINGLE);
+        let mut first = entry(&data, 1, false, "Avery Lindqvist");
+        first.status = Status::Delivered {
+            receipt: Box::new(receipt(&first, Timeliness::OnTime)),
+            verification: Verification::Verified,
+        };
+        let mut second = entry(&data, 2, true, "Avery Lindqvist");
+        second.status = Status::Delivered {
+            receipt: Box::new(receipt(&second, Timeliness::OnTime)),
+            verification: Verification::Unverifiable(
+                "there is no receiver key to check its signature with".into(),
+            ),
+        };
+        let text = visible_text(&panel(&data, vec![first, second], OutboxView::default()).await);
+        assert!(
+            text.contains("In effect: election 1 (exchange 1 grant, 12,000 options)."),
+            "{text}"
+        );
+        assert!(text.contains("Received by Mpower Holding Corporation at 10:00:01 a.m. EDT on September 20, 2001. Receipt R0000000001, verified."), "{text}");
+        assert!(
+            text.contains("Election 2: withdrawal: keep all options"),
+            "{text}"
+        );
+        assert!(text.contains("The backend answered with receipt R0000000002, but it could not be verified: there is no receiver key"), "{text}");
+        assert_eq!(text.matches("Received by").count(), 1, "{text}");
+        assert!(text.contains("Download receipt for election 1"));
+    }
+
+    #[tokio::test]
+    async fn waiting_refused_late_and_broken_receipts_each_say_what_to_do() {
+        let data = loaded(OFFER, SINGLE);
+        let mut retrying = entry(&data, 1, false, "<img src=x onerror=alert(1)>");
+        retrying.status = Status::Retrying {
+            at_ms: 1_000_994_430_000.0,
+            reason: "the backend is unavailable (HTTP 503)".into(),
+        };
+        let mut rejected = entry(&data, 2, false, "Avery Lindqvist");
+        rejected.status = Status::Rejected {
+            code: "invalid_election".into(),
+            message: "the election breaks the offer's rules".into(),
+            details: vec!["grant H-1 is not eligible".into()],
+        };
+        let mut late = entry(&data, 3, false, "Avery Lindqvist");
+        late.status = Status::Delivered {
+            receipt: Box::new(receipt(&late, Timeliness::Late)),
+            verification: Verification::Verified,
+        };
+        let mut broken = entry(&data, 4, false, "Avery Lindqvist");
+        broken.status = Status::ReceiptInvalid {
+            reason: "its signature does not verify with the receiver's key".into(),
+        };
+        let html = panel(
+            &data,
+            vec![retrying, rejected, late, broken],
+            OutboxView {
+                storage_problem: Some("this device's storage is full".into()),
+                ..OutboxView::default()
+            },
+        )
+        .await;
+        let text = visible_text(&html);
+        for expected in [
+            "Signed elections cannot be kept on this device (this device's storage is full)",
+            "Not delivered yet: the backend is unavailable (HTTP 503). Trying again at 10:00:30 a.m. EDT on September 20, 2001.",
+            "Try again now",
+            "Not accepted (invalid_election): the election breaks the offer's rules grant H-1 is not eligible",
+            "after the deadline: it does not count",
+            "The backend's receipt does not hold: its signature does not verify",
+            "Ask again",
+            "No election of yours has been confirmed as received before the deadline yet.",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+        // The newest election's state is the one announced.
+        let live = element(&html, "role=\"status\"", "p");
+        assert!(live.contains("does not hold"), "{live}");
+        // A typed name is text, never markup.
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(!html.contains("<img"));
+    }
+}

@@ -241,3 +241,93 @@ async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
     until("The attribute `ofer` is not one of the element's").await;
     el.remove();
 }
+
+/// The browser's key and signatures, checked by the contract's own (RustCrypto) verifier:
+/// what the widget signs is what a receiver accepts, and a receipt the receiver signs is
+/// one the browser verifies.
+#[wasm_bindgen_test]
+async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
+    use election_core::contract::*;
+    use election_widget::vault::{self, SigningKey};
+
+    let offer = election_core::parse_offer(OFFER).expect("offer");
+    let holder = election_core::parse_holder(SINGLE, Some(&offer)).expect("holder");
+    let key = SigningKey::for_id("web-test\u{1f}E-1001")
+        .await
+        .expect("a key");
+    assert_eq!(key.session_only, None, "IndexedDB keeps the key");
+    let again = SigningKey::for_id("web-test\u{1f}E-1001")
+        .await
+        .expect("the same key");
+    assert_eq!(again.key_id, key.key_id);
+
+    let election = election_core::Election::keep_all(&offer, &holder);
+    let payload = ElectionPayload::build(
+        &offer,
+        &holder,
+        &election,
+        Vec::new(),
+        Signing {
+            sequence: 1,
+            nonce: vault::random_b64(32),
+            idempotency_key: vault::random_b64(24),
+            client_time: "2001-09-20T14:00:00.000Z".into(),
+            key_id: key.key_id.clone(),
+            signed_name: "Avery Lindqvist".into(),
+        },
+    );
+    assert!(
+        payload_problems(&payload).is_empty(),
+        "{:?}",
+        payload_problems(&payload)
+    );
+    let bytes = canonical_bytes(&payload);
+    let (header, input) = jws_signing_input(&key.key_id, &bytes);
+    let signature = key.sign(input.as_bytes()).await.expect("signed");
+    let mut signed = SignedElection {
+        payload,
+        signature: detached_jws(&header, &signature),
+    };
+    verify_election(&signed, &key.jwk).expect("the receiver's verifier accepts it");
+    signed.payload.signed_name = "Someone Else".into();
+    assert_eq!(
+        verify_election(&signed, &key.jwk),
+        Err(SignatureError::Invalid)
+    );
+
+    // A receipt signed by the receiver's code verifies with WebCrypto; altered, it does not.
+    let receiver = Signer::from_bytes(&[7; 32]).expect("a test key");
+    let receipt = Receipt {
+        contract: RECEIPT_CONTRACT.into(),
+        receipt_id: "R0000000001".into(),
+        received_by: "Mpower Holding Corporation".into(),
+        offer_id: offer.id.clone(),
+        offer_version: offer.version,
+        employee_id: "E-1001".into(),
+        sequence: 1,
+        idempotency_key: "k".repeat(22),
+        payload_hash: "0".repeat(64),
+        received_at: "2001-09-20T14:00:01.000Z".into(),
+        received_at_ms: 1_000_994_401_000,
+        deadline: "2001-09-27T23:59:00-04:00".into(),
+        timeliness: Timeliness::OnTime,
+        chain_index: 1,
+        previous_receipt_hash: GENESIS_HASH.into(),
+        key_id: receiver.key_id().to_owned(),
+    };
+    let mut signed = receiver.sign_receipt(receipt);
+    let check = |r: &SignedReceipt| {
+        let (input, signature) = detached_signing_input(
+            &r.signature,
+            &r.receipt.key_id,
+            &canonical_bytes(&r.receipt),
+        )
+        .expect("a well-formed JWS");
+        (input, signature)
+    };
+    let (input, sig) = check(&signed);
+    assert_eq!(vault::verify(receiver.jwk(), &sig, &input).await, Ok(true));
+    signed.receipt.received_at_ms -= 3_600_000;
+    let (input, sig) = check(&signed);
+    assert_eq!(vault::verify(receiver.jwk(), &sig, &input).await, Ok(false));
+}
