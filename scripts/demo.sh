@@ -19,6 +19,9 @@ cat <<MSG
   Election widget:   http://127.0.0.1:$PORT
   Example portals:   http://127.0.0.1:$PORT/examples/portal-element.html
                      http://127.0.0.1:$PORT/examples/portal-iframe.html
+  Sign and deliver:  http://127.0.0.1:$PORT/examples/portal-delivery.html
+                     (Avery Lindqvist's election, signed in the browser and sent to the
+                     receiver below; the receipt is verified with its key)
   Receiver:          http://127.0.0.1:$RECEIVER_PORT/v1/offer   (docs/PROTOCOL.md)
                      database target/demo/receiver.sqlite3; demo tokens in
                      crates/election-receiver/demo.toml

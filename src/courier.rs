@@ -253,14 +253,16 @@ impl Courier {
             )
             .await
             {
-                Ok(a) if a.status == 200 => match serde_json::from_str::<OfferInfo>(&a.body) {
-                    Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
-                    Err(e) => self.update(|v| {
-                        v.backend_problem = Some(format!(
-                            "the backend's description (/v1/offer) could not be read: {e}"
-                        ))
-                    }),
-                },
+                Ok(a) if a.status == 200 => {
+                    match serde_json::from_slice::<OfferInfo>(a.body.as_bytes()) {
+                        Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
+                        Err(e) => self.update(|v| {
+                            v.backend_problem = Some(format!(
+                                "the backend's description (/v1/offer) could not be read: {e}"
+                            ))
+                        }),
+                    }
+                }
                 Ok(a) => self.update(|v| {
                     v.backend_problem = Some(format!(
                         "the backend's description (/v1/offer) answered HTTP {}",
@@ -280,16 +282,18 @@ impl Courier {
         )
         .await
         {
-            Ok(a) if a.status == 200 => match serde_json::from_str::<ElectionHistory>(&a.body) {
-                Ok(h) => h,
-                Err(e) => {
-                    self.update(|v| {
-                        v.backend_problem =
-                            Some(format!("your record at the backend could not be read: {e}"))
-                    });
-                    return;
+            Ok(a) if a.status == 200 => {
+                match serde_json::from_slice::<ElectionHistory>(a.body.as_bytes()) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        self.update(|v| {
+                            v.backend_problem =
+                                Some(format!("your record at the backend could not be read: {e}"))
+                        });
+                        return;
+                    }
                 }
-            },
+            }
             Ok(a) => {
                 self.update(|v| {
                     v.backend_problem = Some(format!(
@@ -316,7 +320,7 @@ impl Courier {
                 // Sent before and answered, but the answer never arrived here.
                 Some(e) => e,
                 None => {
-                    let mut e = OutboxEntry::new(item.election.clone(), self.now());
+                    let mut e = OutboxEntry::new(item.election.clone(), self.now() as i64);
                     e.from_backend = true;
                     e
                 }
@@ -399,9 +403,9 @@ impl Courier {
             payload,
             signature: detached_jws(&header, &signature),
         };
-        let mut entry = OutboxEntry::new(signed, now);
+        let mut entry = OutboxEntry::new(signed, now as i64);
         if self.config.transport == Transport::Download {
-            let text = serde_json::to_string_pretty(&entry.signed).unwrap_or_default();
+            let text = serde_json::to_string(&entry.signed).unwrap_or_default();
             vault::download(&delivery::file_name("election", entry.payload()), &text);
             entry.status = Status::Downloaded;
         }
@@ -468,7 +472,7 @@ impl Courier {
             .borrow()
             .iter()
             .filter_map(|e| match e.status {
-                Status::Retrying { at_ms, .. } => Some(at_ms),
+                Status::Retrying { at_ms, .. } => Some(at_ms as f64),
                 _ => None,
             })
             .fold(None, |min: Option<f64>, at| {
@@ -525,8 +529,9 @@ impl Courier {
             }
             if !vault::online() {
                 entry.status = Status::Retrying {
-                    at_ms: self.now()
-                        + backoff_ms(entry.attempts.max(1), js_sys::Math::random(), None),
+                    at_ms: (self.now()
+                        + backoff_ms(entry.attempts.max(1), js_sys::Math::random(), None))
+                        as i64,
                     reason: "this device is offline; it will be sent when the connection returns"
                         .to_owned(),
                 };
@@ -536,7 +541,7 @@ impl Courier {
                 continue;
             }
             entry.status = Status::Sending {
-                since_ms: self.now(),
+                since_ms: self.now() as i64,
             };
             self.replace(&entry);
             self.save(&entry).await;
@@ -555,8 +560,9 @@ impl Courier {
                     details,
                 },
                 Outcome::Retry { reason, after_ms } => Status::Retrying {
-                    at_ms: self.now()
-                        + backoff_ms(entry.attempts, js_sys::Math::random(), after_ms),
+                    at_ms: (self.now()
+                        + backoff_ms(entry.attempts, js_sys::Math::random(), after_ms))
+                        as i64,
                     reason,
                 },
             };
@@ -768,7 +774,7 @@ impl Courier {
                 Status::ReceiptInvalid { .. } | Status::Retrying { .. }
             ) {
                 entry.status = Status::Retrying {
-                    at_ms: self.now(),
+                    at_ms: self.now() as i64,
                     reason: "sending again".to_owned(),
                 };
                 self.replace(&entry);
@@ -782,39 +788,51 @@ impl Courier {
     }
 }
 
+/// A host's `delivery-result` message (other members, such as `type`, are ignored).
+#[derive(serde::Deserialize)]
+struct Reply {
+    receipt: Option<SignedReceipt>,
+    error: Option<ReplyError>,
+    #[serde(default)]
+    retry: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ReplyError {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
 /// A host's `delivery-result` message: a receipt, or an error (retried when the host
 /// says it may be).
 pub fn reply_outcome(text: &str) -> Outcome {
-    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    if let Some(receipt) = value.get("receipt") {
-        return match serde_json::from_value::<SignedReceipt>(receipt.clone()) {
-            Ok(r) => Outcome::Receipt(Box::new(r)),
-            Err(e) => Outcome::Retry {
-                reason: format!("the portal's receipt could not be read: {e}"),
+    let reply = match serde_json::from_slice::<Reply>(text.as_bytes()) {
+        Ok(reply) => reply,
+        Err(e) => {
+            return Outcome::Retry {
+                reason: format!("the portal's answer could not be read: {e}"),
                 after_ms: None,
-            },
-        };
-    }
-    let error = value.get("error");
-    let text = |k: &str| {
-        error
-            .and_then(|e| e.get(k))
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
+            }
+        }
     };
-    let message = match text("message") {
+    if let Some(receipt) = reply.receipt {
+        return Outcome::Receipt(Box::new(receipt));
+    }
+    let error = reply.error.unwrap_or_default();
+    let message = match error.message {
         m if m.is_empty() => "the portal could not deliver the election".to_owned(),
         m => m,
     };
-    if value.get("retry").and_then(|r| r.as_bool()) == Some(true) {
+    if reply.retry {
         Outcome::Retry {
             reason: message,
             after_ms: None,
         }
     } else {
         Outcome::Rejected {
-            code: match text("code") {
+            code: match error.code {
                 c if c.is_empty() => "portal_refused".to_owned(),
                 c => c,
             },
@@ -848,11 +866,8 @@ mod tests {
         ));
         assert!(matches!(
             reply_outcome(r#"{"receipt":{"receipt":1}}"#),
-            Outcome::Retry { ref reason, .. } if reason.starts_with("the portal's receipt could not be read")
+            Outcome::Retry { ref reason, .. } if reason.starts_with("the portal's answer could not be read")
         ));
-        assert!(matches!(
-            reply_outcome("not json"),
-            Outcome::Rejected { .. }
-        ));
+        assert!(matches!(reply_outcome("not json"), Outcome::Retry { .. }));
     }
 }

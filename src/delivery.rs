@@ -103,7 +103,9 @@ impl DeliveryConfig {
         };
         let receiver_key = match map.get("receiver_key") {
             None => None,
-            Some(v) => match serde_json::from_value::<PublicJwk>(v.clone()) {
+            // Through the same (byte-slice) deserializer as every other contract value:
+            // one copy of the JWK's parser in the bundle.
+            Some(v) => match serde_json::from_slice::<PublicJwk>(v.to_string().as_bytes()) {
                 Ok(jwk) if jwk.problems().is_empty() => Some(jwk),
                 Ok(jwk) => {
                     for p in jwk.problems() {
@@ -278,14 +280,16 @@ fn is_origin(s: &str) -> bool {
 
 /// Where one signed election stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+// Externally tagged (serde's default): an internally tagged enum buffers its input,
+// which costs the bundle a second copy of every contract type's parser.
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Signed and kept; not yet sent.
     Signed,
     /// An attempt is under way (since this instant, by the device's clock).
-    Sending { since_ms: f64 },
+    Sending { since_ms: i64 },
     /// The last attempt failed in a way worth retrying; the next one is due at `at_ms`.
-    Retrying { at_ms: f64, reason: String },
+    Retrying { at_ms: i64, reason: String },
     /// The backend answered with a receipt, checked as `verification` says.
     Delivered {
         receipt: Box<SignedReceipt>,
@@ -309,7 +313,7 @@ pub enum Status {
 
 /// How far a receipt was checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", content = "note", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Verification {
     /// Its signature verified with the receiver's key and it names this election.
     Verified,
@@ -325,7 +329,7 @@ pub struct OutboxEntry {
     /// SHA-256 (hex) of the payload's canonical bytes: what its receipt must name.
     pub payload_hash: String,
     /// When it was signed (trusted clock, ms since the epoch).
-    pub signed_at_ms: f64,
+    pub signed_at_ms: i64,
     pub status: Status,
     pub attempts: u32,
     /// Known from the backend's record, not signed on this device.
@@ -334,7 +338,7 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    pub fn new(signed: SignedElection, signed_at_ms: f64) -> Self {
+    pub fn new(signed: SignedElection, signed_at_ms: i64) -> Self {
         let hash = payload_hash(&signed.payload).hex();
         OutboxEntry {
             signed,
@@ -367,7 +371,7 @@ impl OutboxEntry {
     pub fn due(&self, now_ms: f64, force: bool) -> bool {
         match &self.status {
             Status::Signed => true,
-            Status::Retrying { at_ms, .. } => force || *at_ms <= now_ms,
+            Status::Retrying { at_ms, .. } => force || (*at_ms as f64) <= now_ms,
             // Passes run under one lock, so an attempt seen "sending" at the start of a
             // pass was left unfinished by a page that closed or reloaded: its answer is
             // lost, so ask again (the idempotency key makes that safe).
@@ -455,9 +459,9 @@ pub enum Outcome {
 /// refused for good. `retry_after` is the raw header; `now_ms` dates an HTTP-date one.
 pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64) -> Outcome {
     let after_ms = retry_after.and_then(|h| parse_retry_after(h, now_ms));
-    let error = serde_json::from_str::<ErrorBody>(body).ok();
+    let error = serde_json::from_slice::<ErrorBody>(body.as_bytes()).ok();
     match status {
-        200..=299 => match serde_json::from_str::<SubmitResponse>(body) {
+        200..=299 => match serde_json::from_slice::<SubmitResponse>(body.as_bytes()) {
             Ok(response) => Outcome::Receipt(Box::new(response.receipt)),
             Err(_) => Outcome::Retry {
                 reason: format!("the backend answered HTTP {status} without a receipt"),
@@ -499,9 +503,33 @@ pub fn parse_retry_after(header: &str, now_ms: f64) -> Option<f64> {
     if let Ok(seconds) = header.parse::<u32>() {
         return Some(f64::from(seconds) * 1000.0);
     }
-    chrono::DateTime::parse_from_rfc2822(header)
-        .ok()
-        .map(|at| (at.timestamp_millis() as f64 - now_ms).max(0.0))
+    http_date_ms(header).map(|at| (at - now_ms).max(0.0))
+}
+
+/// An HTTP-date in its one current form (RFC 9110 IMF-fixdate), `Wed, 21 Oct 2015
+/// 07:28:00 GMT`, as milliseconds since the epoch. (A full RFC 2822 parser would cost the
+/// bundle more than this whole module.)
+fn http_date_ms(text: &str) -> Option<f64> {
+    let (_, rest) = text.split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let (day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    let month = election_core::display::MONTHS
+        .iter()
+        .position(|m| m.get(..3) == Some(month))?;
+    let date =
+        chrono::NaiveDate::from_ymd_opt(year.parse().ok()?, month as u32 + 1, day.parse().ok()?)?;
+    let mut hms = time.split(':').map(|n| n.parse::<u32>().ok());
+    let at = date.and_hms_opt(hms.next()??, hms.next()??, hms.next()??)?;
+    Some(at.and_utc().timestamp_millis() as f64)
 }
 
 /// How long to wait before attempt `attempt + 1` after `attempt` failures: exponential
@@ -650,7 +678,7 @@ mod tests {
                 payload: payload(sequence),
                 signature: "h..s".into(),
             },
-            1.0,
+            1,
         )
     }
 
@@ -840,6 +868,18 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 UTC", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Foo 2015 07:28:00 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 31 Feb 2015 07:28:00 GMT", now),
+            None
+        );
     }
 
     #[test]
@@ -882,7 +922,7 @@ mod tests {
     #[test]
     fn older_pending_elections_are_superseded_not_sent() {
         let mut sending = entry(2);
-        sending.status = Status::Sending { since_ms: 0.0 };
+        sending.status = Status::Sending { since_ms: 0 };
         let mut entries = vec![
             delivered(entry(1), Timeliness::OnTime),
             sending,
@@ -903,11 +943,11 @@ mod tests {
         let mut e = entry(1);
         assert!(e.due(0.0, false) && e.pending());
         e.status = Status::Retrying {
-            at_ms: 100.0,
+            at_ms: 100,
             reason: "x".into(),
         };
         assert!(!e.due(99.0, false) && e.due(100.0, false) && e.due(0.0, true));
-        e.status = Status::Sending { since_ms: 0.0 };
+        e.status = Status::Sending { since_ms: 0 };
         assert!(e.due(0.0, false) && e.pending());
         let d = delivered(entry(1), Timeliness::OnTime);
         assert!(!d.due(1e15, true) && !d.pending() && d.receipt().is_some());

@@ -240,11 +240,12 @@ impl SigningKey {
                 message(&e)
             )
         })?;
-        let jwk: PublicJwk = serde_json::from_str(
-            &js_sys::JSON::stringify(&field(&found, "jwk"))
+        let jwk: PublicJwk = serde_json::from_slice(
+            js_sys::JSON::stringify(&field(&found, "jwk"))
                 .ok()
                 .and_then(|s| s.as_string())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .as_bytes(),
         )
         .map_err(|e| format!("the signing key could not be read: {e}"))?;
         let registered = js_sys::Array::from(&field(&found, "registered"))

@@ -879,7 +879,7 @@ mod signing_and_delivery {
                 payload,
                 signature: "h..s".into(),
             },
-            1_000_994_400_000.0,
+            1_000_994_400_000,
         )
     }
 
@@ -983,7 +983,7 @@ mod signing_and_delivery {
         let data = loaded(OFFER, SINGLE);
         let mut retrying = entry(&data, 1, false, "<img src=x onerror=alert(1)>");
         retrying.status = Status::Retrying {
-            at_ms: 1_000_994_430_000.0,
+            at_ms: 1_000_994_430_000,
             reason: "the backend is unavailable (HTTP 503)".into(),
         };
         let mut rejected = entry(&data, 2, false, "Avery Lindqvist");

@@ -244,6 +244,61 @@ test('no backend configured: the signed election is saved as a file to hand in',
   expect(file.signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
 });
 
+test('where nothing can be stored: a key and an outbox for this page only, said so, and still delivered', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.getByText('Your signing key lasts only while this page is open: this browser offers no IndexedDB.')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Signed elections cannot be kept on this device (this browser offers no IndexedDB)');
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('storage full: the election is kept in memory, sent, and the employee told', async ({ page }) => {
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (value, key) {
+      if (this.name === 'outbox') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    };
+  });
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.getByRole('alert')).toContainText("Signed elections cannot be kept on this device (this device's storage is full)");
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('two tabs: one sends, both show the receipt, one request and one election', async ({ context }) => {
+  let posts = 0;
+  await context.route(`${receiver.url}/v1/elections`, (route) => {
+    if (route.request().method() === 'POST') posts += 1;
+    return route.continue();
+  });
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await openPortal(a, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await openPortal(b, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(b.getByText('You have not signed an election.')).toBeVisible();
+  await pickAndSign(a);
+  await expect(status(a, 1)).toHaveText(RECEIVED);
+  await expect(status(b, 1)).toHaveText(RECEIVED);
+  await expect(b.getByText('In effect: election 1 (exchange 1 grant, 12,000 options).')).toBeVisible();
+  expect(posts).toBe(1);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('the example portal delivers to the receiver as shipped (make demo)', async ({ page }) => {
+  const { readFileSync } = await import('node:fs');
+  const html = readFileSync(new URL('../../examples/portal-delivery.html', import.meta.url), 'utf8')
+    .replaceAll('http://127.0.0.1:8787', receiver.url)
+    .replace('demo-token-e1001-avery', 'e2e-token-avery-lindqvist')
+    .replaceAll('../', '/');
+  await openPortal(page, html);
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.locator('#event-log')).toContainText('"type":"election-delivered"');
+});
+
 test.describe('at the deadline', () => {
   test.beforeEach(async () => {
     // This test's receiver starts 25 seconds before the deadline instead.

@@ -53,7 +53,7 @@ pub fn status_sentence(offer: &Offer, entry: &OutboxEntry) -> String {
         Status::Sending { .. } => "Sending…".to_owned(),
         Status::Retrying { at_ms, reason } => format!(
             "Not delivered yet: {reason}. Trying again at {}.",
-            offer_time(offer, *at_ms)
+            offer_time(offer, *at_ms as f64)
         ),
         Status::Delivered {
             receipt,
@@ -138,7 +138,7 @@ pub fn outbox_panel(view: &OutboxView, offer: &Offer, on_action: &Callback<Entry
                 <li key={key.clone()} class={classes!("ew-outbox-entry", state_class(&entry.status))} data-sequence={p.sequence.to_string()}>
                     <h3>{ format!("Election {}: {}", p.sequence, what(entry)) }</h3>
                     <p class="ew-muted ew-small">
-                        { format!("{kind} signed by {} at {}", p.signed_name, offer_time(offer, entry.signed_at_ms)) }
+                        { format!("{kind} signed by {} at {}", p.signed_name, offer_time(offer, entry.signed_at_ms as f64)) }
                         if entry.from_backend { { " (from the company's record; signed on another device)" } }
                     </p>
                     if is_newest {

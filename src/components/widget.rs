@@ -278,7 +278,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                         if let Some(r) = e.receipt() {
                             crate::vault::download(
                                 &delivery::file_name("receipt", e.payload()),
-                                &serde_json::to_string_pretty(r).unwrap_or_default(),
+                                &serde_json::to_string(r).unwrap_or_default(),
                             );
                         }
                     }
@@ -287,7 +287,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     if let Some(e) = find(&key) {
                         crate::vault::download(
                             &delivery::file_name("election", e.payload()),
-                            &serde_json::to_string_pretty(&e.signed).unwrap_or_default(),
+                            &serde_json::to_string(&e.signed).unwrap_or_default(),
                         );
                     }
                 }
