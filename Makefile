@@ -54,7 +54,7 @@ test-e2e: build receiver
 test: lint test-native test-wasm test-e2e
 	@node e2e/summary.mjs
 
-bench: build
+bench: build receiver
 	cd e2e && node bench.mjs
 	cargo bench -p election-receiver --bench load
 

@@ -50,6 +50,13 @@ pub struct OutboxView {
     pub sign_problem: Option<String>,
 }
 
+/// Performance measures for `make bench`: building, canonicalizing and signing an
+/// election; and one delivery attempt, from the request to the receipt verified.
+pub const SIGN_MEASURE: &str = "election-widget:sign";
+const SIGN_MARK: &str = "election-widget:sign-start";
+pub const DELIVER_MEASURE: &str = "election-widget:deliver";
+const DELIVER_MARK: &str = "election-widget:deliver-start";
+
 /// The lock every tab's courier sends under.
 const LOCK: &str = "election-widget:outbox";
 
@@ -388,6 +395,7 @@ impl Courier {
             key_id: key.key_id.clone(),
             signed_name,
         };
+        crate::browser::mark(SIGN_MARK);
         let payload = ElectionPayload::build(offer, holder, election, acknowledgments, signing);
         let problems = payload_problems(&payload);
         if !problems.is_empty() {
@@ -403,6 +411,7 @@ impl Courier {
             payload,
             signature: detached_jws(&header, &signature),
         };
+        crate::browser::measure(SIGN_MEASURE, SIGN_MARK);
         let mut entry = OutboxEntry::new(signed, now as i64);
         if self.config.transport == Transport::Download {
             let text = serde_json::to_string(&entry.signed).unwrap_or_default();
@@ -546,6 +555,7 @@ impl Courier {
             self.replace(&entry);
             self.save(&entry).await;
             self.update(|_| {});
+            crate::browser::mark(DELIVER_MARK);
             let outcome = self.send(&entry).await;
             entry.attempts += 1;
             entry.status = match outcome {
@@ -566,6 +576,9 @@ impl Courier {
                     reason,
                 },
             };
+            if matches!(entry.status, Status::Delivered { .. }) {
+                crate::browser::measure(DELIVER_MEASURE, DELIVER_MARK);
+            }
             self.replace(&entry);
             self.save(&entry).await;
             self.update(|_| {});

@@ -4,7 +4,8 @@
 // passing while an election waits, and a change and a withdrawal governing in turn. The
 // receiver's own record is checked every time: exactly one election per signing.
 import { test, expect } from '@playwright/test';
-import { WIDGET, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
+import { axeViolations } from './helpers.js';
+import { startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
 
 const AVERY = 'e1001-avery-lindqvist.json';
 const JORDAN = 'e1002-jordan-okafor.json';
@@ -61,6 +62,9 @@ test('sign and deliver: a verified receipt, kept, downloadable, and the host tol
   ]);
   const saved = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
   expect(saved).toEqual(record.governing.receipt);
+
+  // The review form and the outbox pass an accessibility audit.
+  expect(await axeViolations(page)).toEqual([]);
 
   // A reload shows the same, from the outbox on this device.
   await page.reload();
@@ -126,6 +130,7 @@ test('a tampered receipt is refused and said so; asking again gets the real one'
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
   await pickAndSign(page);
   await expect(status(page, 1)).toContainText("The backend's receipt does not hold: its signature does not verify");
+  expect(await axeViolations(page)).toEqual([]);
   await expect(page.getByText(/Received by/)).toHaveCount(0);
   await page.unroute(`${receiver.url}/v1/elections`);
   await page.getByRole('button', { name: 'Ask again' }).click();

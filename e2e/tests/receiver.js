@@ -12,7 +12,7 @@ export const WIDGET = 'http://127.0.0.1:8091';
 export const TOKENS = { 'E-1001': 'e2e-token-avery-lindqvist', 'E-1002': 'e2e-token-jordan-okafor', 'E-1003': 'e2e-token-priya-raman-000' };
 
 /** Starts a receiver; `clockStart` is the instant its clock starts from. */
-export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00' } = {}) {
+export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', origin = WIDGET } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'receiver-'));
   const args = [
     'serve', '--listen', '127.0.0.1:0',
@@ -20,7 +20,7 @@ export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00' }
     '--key', join(dir, 'key.hex'),
     '--offer', join(root, 'static/offers/mpower-2001.json'),
     '--holders', join(root, 'static/holders'),
-    '--allow-origin', WIDGET,
+    '--allow-origin', origin,
     '--clock-start', clockStart,
     ...Object.entries(TOKENS).flatMap(([e, t]) => ['--token', `${e}=${t}`]),
   ];
