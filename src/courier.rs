@@ -582,6 +582,12 @@ impl Courier {
             self.replace(&entry);
             self.save(&entry).await;
             self.update(|_| {});
+            if matches!(&entry.status, Status::Rejected { code, .. } if code == "sequence_not_increasing")
+            {
+                // The backend holds a later election (signed on another device since this
+                // page loaded): learn it, so that the next signing takes a higher number.
+                self.learn_from_backend().await;
+            }
             if let Status::Delivered {
                 receipt,
                 verification,

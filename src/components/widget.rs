@@ -305,6 +305,13 @@ pub fn Widget(props: &WidgetProps) -> Html {
             offer.expiration.legal_wording
         ));
     }
+    if !preview && !outbox.loaded {
+        // The next sequence number depends on what the backend already holds.
+        blockers.push(format!(
+            "Checking your signed elections with {}…",
+            offer.issuer.name
+        ));
+    }
     let unacknowledged: Vec<String> = offer
         .documents
         .iter()
