@@ -420,18 +420,7 @@ impl Courier {
         }
         self.replace(&entry);
         self.save(&entry).await;
-        let superseded: Vec<OutboxEntry> = {
-            let mut entries = self.entries.borrow_mut();
-            delivery::supersede(&mut entries);
-            entries
-                .iter()
-                .filter(|e| matches!(e.status, Status::Superseded { .. }))
-                .cloned()
-                .collect()
-        };
-        for e in &superseded {
-            self.save(e).await;
-        }
+        self.supersede_older().await;
         self.events.emit(
             "election-signed",
             json!({
@@ -445,6 +434,14 @@ impl Courier {
             }),
         );
         Ok(())
+    }
+
+    /// Stops older unconfirmed elections from being sent once a newer one is signed.
+    async fn supersede_older(&self) {
+        let changed = delivery::supersede(&mut self.entries.borrow_mut());
+        for e in &changed {
+            self.save(e).await;
+        }
     }
 
     /// Sends what is due: now, or (with `force`) everything waiting, whatever its
@@ -510,21 +507,7 @@ impl Courier {
         if self.config.transport == Transport::Download {
             return;
         }
-        let superseded: Vec<OutboxEntry> = {
-            let mut entries = self.entries.borrow_mut();
-            if delivery::supersede(&mut entries) {
-                entries
-                    .iter()
-                    .filter(|e| matches!(e.status, Status::Superseded { .. }))
-                    .cloned()
-                    .collect()
-            } else {
-                Vec::new()
-            }
-        };
-        for e in &superseded {
-            self.save(e).await;
-        }
+        self.supersede_older().await;
         let due: Vec<OutboxEntry> = self
             .entries
             .borrow()

@@ -418,18 +418,18 @@ pub fn next_sequence(entries: &[OutboxEntry]) -> u64 {
 }
 
 /// Marks every pending election older than the newest as superseded (it is not sent
-/// again). Returns whether anything changed.
-pub fn supersede(entries: &mut [OutboxEntry]) -> bool {
+/// again). Returns the entries it changed, to be stored.
+pub fn supersede(entries: &mut [OutboxEntry]) -> Vec<OutboxEntry> {
     let Some(newest) = entries.iter().map(|e| e.payload().sequence).max() else {
-        return false;
+        return Vec::new();
     };
-    let mut changed = false;
+    let mut changed = Vec::new();
     for e in entries.iter_mut() {
         if e.payload().sequence < newest
             && matches!(e.status, Status::Signed | Status::Retrying { .. })
         {
             e.status = Status::Superseded { by: newest };
-            changed = true;
+            changed.push(e.clone());
         }
     }
     changed
@@ -929,13 +929,13 @@ mod tests {
             entry(3),
             entry(4),
         ];
-        assert!(supersede(&mut entries));
+        assert_eq!(supersede(&mut entries).len(), 1);
         assert!(matches!(entries[0].status, Status::Delivered { .. }));
         // An attempt under way is left to finish: its answer still counts.
         assert!(matches!(entries[1].status, Status::Sending { .. }));
         assert_eq!(entries[2].status, Status::Superseded { by: 4 });
         assert_eq!(entries[3].status, Status::Signed);
-        assert!(!supersede(&mut entries));
+        assert!(supersede(&mut entries).is_empty());
     }
 
     #[test]
