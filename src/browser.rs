@@ -168,11 +168,13 @@ pub fn mono_now() -> f64 {
 
 /// A trusted clock from the browser: anchored by [`measure_anchor`] or, in a preview, at
 /// the preview's moment.
-pub fn trusted_clock(anchor: crate::clock::Anchor) -> crate::clock::TrustedClock {
+/// Instants read in the reader's time zone, written in `locale`.
+pub fn trusted_clock(anchor: crate::clock::Anchor, locale: &str) -> crate::clock::TrustedClock {
+    let locale = locale.to_owned();
     crate::clock::TrustedClock::new(
         anchor,
         std::rc::Rc::new(mono_now),
-        std::rc::Rc::new(local_date_time),
+        std::rc::Rc::new(move |ms| crate::intl::local_date_time(&locale, ms)),
     )
 }
 
@@ -275,32 +277,6 @@ fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
         .as_f64()
         .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
         .filter(|ms| ms.is_finite() && *ms > 0.0)
-}
-
-thread_local! {
-    /// One Intl formatter for the page: building one loads locale data and is far too
-    /// slow to do on every countdown tick.
-    static LOCAL_FORMAT: js_sys::Intl::DateTimeFormat = {
-        let options = js_sys::Object::new();
-        for (k, v) in [("dateStyle", "full"), ("timeStyle", "long")] {
-            let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-        }
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options)
-    };
-}
-
-/// The instant `epoch_ms` in the reader's own time zone and language, through the
-/// browser's Intl: "Thursday, September 27, 2001 at 8:59:00 PM PDT".
-pub fn local_date_time(epoch_ms: f64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
-    LOCAL_FORMAT.with(|format| {
-        format
-            .format()
-            .call1(format, &date)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    })
 }
 
 /// Calls `f` whenever the page becomes visible again; the listener lives as long as the

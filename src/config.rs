@@ -32,6 +32,9 @@ pub struct WidgetConfig {
     pub problems: Vec<String>,
     /// Where signed elections go (`config.delivery`); by default a file to download.
     pub delivery: crate::delivery::DeliveryConfig,
+    /// The reader's locale (BCP 47) for figures: numbers, money and dates. `None` is the
+    /// browser's language.
+    pub locale: Option<String>,
 }
 
 /// The moment of a preview, as given (checked when the widget starts).
@@ -50,6 +53,7 @@ impl WidgetConfig {
             holder_json: None,
             problems: Vec::new(),
             delivery: crate::delivery::DeliveryConfig::default(),
+            locale: None,
         }
     }
 }
@@ -89,6 +93,7 @@ impl WidgetConfig {
             preview_at: setting("at", "data-preview-at")
                 .filter(|v| v != "live")
                 .map(PreviewAt),
+            locale: setting("locale", "data-locale").filter(|l| crate::format::plausible_locale(l)),
             ..WidgetConfig::defaults()
         }
     }
@@ -218,7 +223,13 @@ impl WidgetConfig {
                             ("theme", _) => c.problems.push(format!(
                                 "config.theme must be \"light\" or \"dark\", not {value}"
                             )),
-                            ("locale", Some(v)) => settings.locale = Some(v.to_owned()),
+                            ("locale", Some(v)) if crate::format::plausible_locale(v) => {
+                                settings.locale = Some(v.to_owned());
+                                c.locale = Some(v.to_owned());
+                            }
+                            ("locale", Some(v)) => c.problems.push(format!(
+                                "config.locale must be a BCP 47 language tag such as \"en-US\" or \"fr-CA\", not {v:?}"
+                            )),
                             (known, None) if ELEMENT_SETTINGS.contains(&known) => c.problems.push(
                                 format!("config.{known} must be a non-empty string, not {value}"),
                             ),
@@ -366,6 +377,24 @@ mod element_tests {
         );
         assert_eq!(s.theme.as_deref(), Some("dark"));
         assert_eq!(s.locale.as_deref(), Some("fr-CA"));
+        assert_eq!(c.locale.as_deref(), Some("fr-CA"));
+        let (c, _) = WidgetConfig::from_element(
+            Input::Url("o".into()),
+            Input::Url("h".into()),
+            Some(r#"{"locale": "fr_CA"}"#),
+        );
+        assert!(c.problems[0].contains("config.locale must be a BCP 47 language tag"));
+        let de = |n: &str| (n == "data-locale").then(|| "de-DE".to_owned());
+        let page = WidgetConfig::resolve(de, &[("locale".to_owned(), "<b>".to_owned())]);
+        assert_eq!(
+            page.locale.as_deref(),
+            None,
+            "a malformed locale falls back to the browser's"
+        );
+        assert_eq!(
+            WidgetConfig::resolve(de, &[]).locale.as_deref(),
+            Some("de-DE")
+        );
         let bad = r#"{"time_url": 5, "theme": "purple", "colour": "red"}"#;
         let (c, _) =
             WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some(bad));

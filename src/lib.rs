@@ -6,7 +6,8 @@
 //! - [`loading`]: turns fetched text into checked data or a report of what is wrong (pure).
 //! - [`election_state`]: the employee's picks, as a reducer (pure).
 //! - [`drafts`]: where drafts are kept, behind a small trait (memory in tests).
-//! - [`format`]: how money, counts and dates read on screen (pure).
+//! - [`format`]: how money, counts and dates read on screen, per locale; [`intl`]: the
+//!   browser's Intl for locales other than US English.
 //! - [`delivery`]: transports, the outbox's states, retries and receipts, as rules (pure).
 //! - [`vault`]: WebCrypto keys, IndexedDB, Web Locks, fetch and postMessage for delivery.
 //! - [`courier`]: signs elections and delivers each exactly once, through [`vault`].
@@ -29,6 +30,7 @@ pub mod embed;
 pub mod format;
 pub mod frame;
 pub mod host;
+pub mod intl;
 pub mod loading;
 pub mod vault;
 

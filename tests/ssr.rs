@@ -238,7 +238,7 @@ async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
     let total: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let foot = visible_text(element(table, "<tfoot", "tfoot"));
     assert!(
-        foot.starts_with(&format!("Total {}", election_widget::format::count(total))),
+        foot.starts_with(&format!("Total {}", election_core::display::count(total))),
         "{foot}"
     );
     assert!(foot.ends_with("0 grants to exchange"), "{foot}");
@@ -847,6 +847,7 @@ mod signing_and_delivery {
             &props.view,
             &props.offer,
             &Callback::from(|_: EntryAction| {}),
+            &election_widget::format::Formats::us(),
         )
     }
 
@@ -1029,5 +1030,86 @@ mod signing_and_delivery {
         // A typed name is text, never markup.
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!html.contains("<img"));
+    }
+}
+
+mod locale {
+    use super::*;
+    use election_core::display::Style;
+    use election_core::Decimal;
+    use election_widget::format::Formats;
+    use yew::prelude::*;
+
+    /// A stand-in for a locale's Intl (the page's is the browser's): recognisable marks
+    /// on every figure, so a figure written the US way is a figure that skipped the style.
+    struct Marked;
+
+    impl Style for Marked {
+        fn count(&self, n: u64) -> String {
+            format!("#{n}")
+        }
+        fn money(&self, a: Decimal) -> String {
+            format!("{a} USD")
+        }
+        fn date(&self, d: chrono::NaiveDate) -> String {
+            format!("{d}")
+        }
+        fn short_date(&self, d: chrono::NaiveDate) -> String {
+            format!("{d}")
+        }
+        fn separators(&self) -> (char, char) {
+            (',', '.')
+        }
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct InLocaleProps {
+        inner: WidgetProps,
+    }
+
+    #[component]
+    fn InLocale(props: &InLocaleProps) -> Html {
+        let formats = Formats::new("x-test", Rc::new(Marked));
+        html! {
+            <ContextProvider<Formats> context={formats}>
+                <Widget ..props.inner.clone() />
+            </ContextProvider<Formats>>
+        }
+    }
+
+    #[tokio::test]
+    async fn figures_follow_the_locale_and_the_legal_text_does_not() {
+        let html = render::<InLocale>(InLocaleProps {
+            inner: WidgetProps {
+                data: loaded(OFFER, SINGLE),
+                drafts: store_with_draft(SINGLE, &["H-2000-0417"], "1,50"),
+                clock: while_open(),
+                delivery: Default::default(),
+            },
+        })
+        .await;
+        let text = visible_text(&html);
+        let row = visible_text(element(&html, "H-2000-0417", "tr"));
+        // The grant's figures: dates, price and counts, all through the locale's style.
+        assert!(
+            row.contains("2000-03-10") && row.contains("2010-03-10"),
+            "{row}"
+        );
+        assert!(row.contains("USD"), "{row}");
+        assert!(row.contains("#12000"), "{row}");
+        // The totals sentence and the price typed the locale's way ("1,50").
+        assert!(
+            text.contains("Exchange #1 grant, #12000 options, for #"),
+            "{text}"
+        );
+        assert!(!text.contains("is not a price"), "{text}");
+        assert!(html.contains("value=\"1,50\""), "the price as typed");
+        assert!(text.contains("$#200000"), "{text}");
+        // The legal texts and the deadline's wording are as filed.
+        assert!(text.contains("11:59 p.m., Eastern Daylight Time, on September 27, 2001"));
+        assert!(
+            !text.contains("12,000"),
+            "a figure skipped the locale: {text}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::components::disclosure::notice_anchor;
 use crate::components::legal_paragraphs;
-use crate::format;
+use crate::format::Formats;
 
 /// Every notice of amendment. Plain functions rather than components: no state, and each
 /// component type costs the bundle its own copy of Yew's lifecycle code.
@@ -19,10 +19,11 @@ pub fn amendments(
     offer: &Offer,
     disclosure: &Disclosure,
     acknowledged: &BTreeMap<String, Acknowledgment>,
+    f: &Formats,
 ) -> Html {
     offer
         .notices()
-        .map(|n| notice(offer, n, disclosure, acknowledged))
+        .map(|n| notice(offer, n, disclosure, acknowledged, f))
         .collect()
 }
 
@@ -31,15 +32,16 @@ fn notice(
     notice: &Document,
     disclosure: &Disclosure,
     acknowledged: &BTreeMap<String, Acknowledgment>,
+    f: &Formats,
 ) -> Html {
     let amended_title = notice
         .amends
         .as_deref()
         .and_then(|id| offer.document(id))
         .map_or_else(String::new, |d| {
-            format!("{} dated {}", d.title, format::date(d.date))
+            format!("{} dated {}", d.title, f.date(d.date))
         });
-    let heading = format!("Amendments of {}", format::date(notice.date));
+    let heading = format!("Amendments of {}", f.date(notice.date));
     let new_since_ack: Vec<u64> = match disclosure.status(&notice.id, acknowledged.get(&notice.id))
     {
         AckStatus::Changed { new_amendments } => new_amendments,
@@ -56,7 +58,7 @@ fn notice(
     html! {
         <section key={notice.id.clone()} id={notice_anchor(&notice.id)} class="ew-section ew-amendments" aria-label={heading.clone()}>
             <h2>{ heading }</h2>
-            <p class="ew-doc-meta">{ describe_notice(notice, &amended_title) }</p>
+            <p class="ew-doc-meta">{ describe_notice(notice, &amended_title, f) }</p>
             if let Some(preamble) = &notice.preamble {
                 <blockquote class="ew-legal">{ legal_paragraphs(preamble) }</blockquote>
             }
@@ -70,7 +72,7 @@ fn notice(
     }
 }
 
-fn describe_notice(notice: &Document, amended_title: &str) -> String {
+fn describe_notice(notice: &Document, amended_title: &str, f: &Formats) -> String {
     let exhibit = notice
         .exhibit
         .as_deref()
@@ -84,7 +86,7 @@ fn describe_notice(notice: &Document, amended_title: &str) -> String {
     format!(
         "{}, {}{exhibit}{amends}.",
         notice.title,
-        format::date(notice.date)
+        f.date(notice.date)
     )
 }
 

@@ -11,6 +11,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::config::WidgetConfig;
 use crate::drafts::Drafts;
+use crate::format::Formats;
 use crate::host::{self, HostEvents};
 use crate::loading::{self, FileReport, Loaded};
 
@@ -41,9 +42,14 @@ const REANCHOR_MS: u32 = 5 * 60 * 1000;
 pub fn App(props: &AppProps) -> Html {
     let state = use_state(|| LoadState::Loading);
     let drafts = use_memo((), |_| Drafts(Rc::new(browser::LocalStorageStore)));
+    // Figures in the reader's locale (the configured one, else the browser's).
+    let formats = use_memo(props.config.locale.clone(), |locale| {
+        crate::intl::formats(&crate::intl::reader_locale(locale.as_deref()))
+    });
 
     {
         let state = state.clone();
+        let locale = formats.tag().to_owned();
         use_effect_with(
             (props.config.clone(), props.parked),
             move |(config, parked)| {
@@ -106,7 +112,9 @@ pub fn App(props: &AppProps) -> Html {
                     }
                     browser::mark(browser::DATA_MARK);
                     state.set(match loading::check(&config, offer, holder) {
-                        Ok(loaded) => LoadState::Ready(loaded, browser::trusted_clock(anchor)),
+                        Ok(loaded) => {
+                            LoadState::Ready(loaded, browser::trusted_clock(anchor, &locale))
+                        }
                         Err(reports) => LoadState::Failed(Rc::new(reports)),
                     });
                 });
@@ -175,7 +183,7 @@ pub fn App(props: &AppProps) -> Html {
     if props.parked {
         return html! {};
     }
-    match &*state {
+    let view = match &*state {
         LoadState::Loading => html! {
             <div class="ew ew-loading" data-state="loading" role="status">
                 <p>{ "Loading the offer…" }</p>
@@ -187,5 +195,8 @@ pub fn App(props: &AppProps) -> Html {
             </ContextProvider<HostEvents>>
         },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
+    };
+    html! {
+        <ContextProvider<Formats> context={(*formats).clone()}>{ view }</ContextProvider<Formats>>
     }
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::clock::{next_tick_ms, phase, ClockSource, Phase, Remaining, TrustedClock};
-use crate::format;
+use crate::format::Formats;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct CountdownProps {
@@ -105,7 +105,7 @@ pub fn Countdown(props: &CountdownProps) -> Html {
 
 /// The Rule 13e-4 timing checks, for HR previewing an offer: each check passed or failed,
 /// with its dates, and a warning when any fails.
-pub fn timing_checks(offer: &Offer) -> Html {
+pub fn timing_checks(offer: &Offer, f: &Formats) -> Html {
     let checks = election_core::timing::timing_checks(offer);
     let failed = checks.iter().filter(|c| !c.passed).count();
     html! {
@@ -115,7 +115,7 @@ pub fn timing_checks(offer: &Offer) -> Html {
             if failed > 0 {
                 <p class="ew-note ew-warning" role="status">
                     { format!("Warning: {} failed. Check the offer's dates before it goes to employees.",
-                        format::plural(failed as u64, "timing check", "timing checks")) }
+                        f.plural(failed as u64, "timing check", "timing checks")) }
                 </p>
             }
             <ul class="ew-checks">

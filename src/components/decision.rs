@@ -7,7 +7,7 @@ use election_core::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use yew::prelude::*;
 
-use crate::format;
+use crate::format::Formats;
 
 /// The comparison section. `comparison` is None until a grant is chosen and the price
 /// assumption (`new_price`, as typed) reads; `price_error` says why it does not.
@@ -16,6 +16,7 @@ pub fn decision_support(
     new_price: &str,
     price_error: Option<&str>,
     on_price: &Callback<String>,
+    f: &Formats,
 ) -> Html {
     let oninput = {
         let on_price = on_price.clone();
@@ -51,14 +52,14 @@ pub fn decision_support(
                         <p class="ew-muted">{ "Choose at least one grant to exchange to compare what you give up with what you get." }</p>
                     },
                     None => Html::default(),
-                    Some(c) => comparison_view(c),
+                    Some(c) => comparison_view(c, f),
                 }
             }
         </section>
     }
 }
 
-fn break_even_sentence(c: &Comparison) -> String {
+fn break_even_sentence(c: &Comparison, f: &Formats) -> String {
     match c.break_even() {
         BreakEven::At { price, better_above } => {
             let (below, above) = match better_above {
@@ -67,7 +68,7 @@ fn break_even_sentence(c: &Comparison) -> String {
             };
             format!(
                 "Break-even stock price: {}. Below it, {below}; above it, {above}.",
-                format::money(price)
+                f.money(price)
             )
         }
         BreakEven::Never { better: Some(Better::Keep) } => {
@@ -80,14 +81,14 @@ fn break_even_sentence(c: &Comparison) -> String {
     }
 }
 
-fn comparison_view(c: &Comparison) -> Html {
+fn comparison_view(c: &Comparison, f: &Formats) -> Html {
     let grid = c.price_grid(10);
     let points: Vec<ValuePoint> = grid.iter().map(|&p| c.at(p)).collect();
-    let sentence = break_even_sentence(c);
+    let sentence = break_even_sentence(c, f);
     html! {
         <>
             <p class="ew-break-even"><strong>{ sentence.clone() }</strong></p>
-            { chart(c, &grid, &sentence) }
+            { chart(c, &grid, &sentence, f) }
             <div class="ew-table-scroll" role="region" aria-label="Value at exercise by stock price" tabindex="0">
                 <table class="ew-table ew-value-table">
                     <caption>{ "Value at exercise by stock price" }</caption>
@@ -103,15 +104,15 @@ fn comparison_view(c: &Comparison) -> Html {
                         { for points.iter().map(|p| {
                             let diff = p.new - p.kept;
                             let diff_text = match diff.cmp(&Decimal::ZERO) {
-                                std::cmp::Ordering::Greater => format!("+{} for exchanging", format::money(diff)),
-                                std::cmp::Ordering::Less => format!("−{} for exchanging", format::money(-diff)),
+                                std::cmp::Ordering::Greater => format!("+{} for exchanging", f.money(diff)),
+                                std::cmp::Ordering::Less => format!("−{} for exchanging", f.money(-diff)),
                                 std::cmp::Ordering::Equal => "no difference".to_owned(),
                             };
                             html! {
                                 <tr>
-                                    <th scope="row" class="ew-num">{ format::money(p.stock_price) }</th>
-                                    <td class="ew-num">{ format::money(p.kept) }</td>
-                                    <td class="ew-num">{ format::money(p.new) }</td>
+                                    <th scope="row" class="ew-num">{ f.money(p.stock_price) }</th>
+                                    <td class="ew-num">{ f.money(p.kept) }</td>
+                                    <td class="ew-num">{ f.money(p.new) }</td>
                                     <td class="ew-num">{ diff_text }</td>
                                 </tr>
                             }
@@ -127,7 +128,7 @@ fn comparison_view(c: &Comparison) -> Html {
 /// dashed for the new options (told apart without colour), and the break-even marked.
 /// Coordinates are whole numbers computed in decimals: no floating point, which would
 /// also bring float formatting into the bundle.
-fn chart(c: &Comparison, grid: &[Decimal], summary: &str) -> Html {
+fn chart(c: &Comparison, grid: &[Decimal], summary: &str, f: &Formats) -> Html {
     const W: i64 = 640;
     const H: i64 = 300;
     const LEFT: i64 = 84;
@@ -173,17 +174,17 @@ fn chart(c: &Comparison, grid: &[Decimal], summary: &str) -> Html {
                     <line x1={n(LEFT)} y1={n(H - BOTTOM)} x2={n(W - RIGHT)} y2={n(H - BOTTOM)} />
                     <line x1={n(LEFT)} y1={n(TOP)} x2={n(LEFT)} y2={n(H - BOTTOM)} />
                     { for x_ticks.iter().map(|&p| html! {
-                        <text x={n(x(p))} y={n(H - BOTTOM + 18)} text-anchor="middle">{ format::money(p) }</text>
+                        <text x={n(x(p))} y={n(H - BOTTOM + 18)} text-anchor="middle">{ f.money(p) }</text>
                     }) }
                     { for y_ticks.iter().map(|&v| html! {
-                        <text x={n(LEFT - 6)} y={n(y(v) + 4)} text-anchor="end">{ format!("${}", format::count(whole(v).unsigned_abs())) }</text>
+                        <text x={n(LEFT - 6)} y={n(y(v) + 4)} text-anchor="end">{ f.whole_dollars(whole(v).unsigned_abs()) }</text>
                     }) }
                     <text x={n((LEFT + W - RIGHT) / 2)} y={n(H - 6)} text-anchor="middle">{ "Stock price" }</text>
                 </g>
                 if let Some(p) = break_even {
                     <g class="ew-break-even-mark" aria-hidden="true">
                         <line x1={n(x(p))} y1={n(TOP)} x2={n(x(p))} y2={n(H - BOTTOM)} />
-                        <text x={n(x(p) + 4)} y={n(TOP + 12)}>{ format!("break-even {}", format::money(p)) }</text>
+                        <text x={n(x(p) + 4)} y={n(TOP + 12)}>{ format!("break-even {}", f.money(p)) }</text>
                     </g>
                 }
                 <polyline class="ew-line-kept" points={line(|p| p.kept)} aria-hidden="true" />

@@ -7,7 +7,7 @@ use election_core::disclosure::{AckStatus, Acknowledgment, Disclosure};
 use election_core::{DocumentKind, Offer};
 use yew::prelude::*;
 
-use crate::format;
+use crate::format::Formats;
 
 /// The id of a notice's section, for links to it from the banner.
 pub fn notice_anchor(notice_id: &str) -> String {
@@ -19,25 +19,26 @@ pub fn amendment_banner(
     offer: &Offer,
     disclosure: &Disclosure,
     acknowledged: &BTreeMap<String, Acknowledgment>,
+    f: &Formats,
 ) -> Html {
     let lines: Vec<Html> = offer
         .notices()
         .filter_map(|notice| {
-            let when = format::date(notice.date);
+            let when = f.date(notice.date);
             let href = format!("#{}", notice_anchor(&notice.id));
             match disclosure.status(&notice.id, acknowledged.get(&notice.id)) {
                 AckStatus::Current => None,
                 AckStatus::Missing => Some(html! {
                     <p>
                         <strong>{ format!("The offer was amended on {when}: {}.",
-                            format::plural(notice.amendments.len() as u64, "change", "changes")) }</strong>
+                            f.plural(notice.amendments.len() as u64, "change", "changes")) }</strong>
                         { " " }<a {href}>{ "Review the amendments" }</a>
                     </p>
                 }),
                 AckStatus::Changed { new_amendments } => Some(html! {
                     <p>
                         <strong>{ format!("The notice of amendment of {when} changed after you acknowledged it: {}.",
-                            format::plural(new_amendments.len() as u64, "new or changed amendment", "new or changed amendments")) }</strong>
+                            f.plural(new_amendments.len() as u64, "new or changed amendment", "new or changed amendments")) }</strong>
                         { " " }<a {href}>{ "Review what is new" }</a>
                     </p>
                 }),
@@ -63,6 +64,7 @@ pub fn acknowledgments(
     acknowledged: &BTreeMap<String, Acknowledgment>,
     on_acknowledge: &Callback<(String, Option<Acknowledgment>)>,
     locked: bool,
+    f: &Formats,
 ) -> Html {
     let outstanding = offer
         .documents
@@ -86,10 +88,10 @@ pub fn acknowledgments(
                     let digest = digests.document;
                     let label = match doc.kind {
                         DocumentKind::OfferToExchange => format!(
-                            "I have read the {} dated {}.", doc.title, format::date(doc.date)),
+                            "I have read the {} dated {}.", doc.title, f.date(doc.date)),
                         DocumentKind::NoticeOfAmendment => format!(
-                            "I have read the {} dated {} ({}).", doc.title, format::date(doc.date),
-                            format::plural(doc.amendments.len() as u64, "amendment", "amendments")),
+                            "I have read the {} dated {} ({}).", doc.title, f.date(doc.date),
+                            f.plural(doc.amendments.len() as u64, "amendment", "amendments")),
                     };
                     let onchange = {
                         let on_ack = on_acknowledge.clone();
@@ -128,7 +130,7 @@ pub fn acknowledgments(
                         "All documents acknowledged.".to_owned()
                     } else {
                         format!("{} still to acknowledge before you can sign.",
-                            format::plural(outstanding as u64, "document", "documents"))
+                            f.plural(outstanding as u64, "document", "documents"))
                     }
                 }
             </p>

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::format;
+use crate::format::{use_formats, Formats};
 use crate::loading::{Failure, FileReport};
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -15,6 +15,7 @@ pub struct ErrorPanelProps {
 
 #[component]
 pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
+    let f = use_formats();
     html! {
         <div class="ew ew-error" data-state="error" role="alert" lang="en">
             <h1>{ "This offer can't be shown" }</h1>
@@ -22,16 +23,16 @@ pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
                 { "The widget could not use the data it was given, so nothing is shown and nothing has been submitted. \
                    If you are an employee, please tell your HR team. If you maintain this offer, the problems are listed below." }
             </p>
-            { for props.reports.iter().map(report) }
+            { for props.reports.iter().map(|r| report(r, &f)) }
         </div>
     }
 }
 
-fn report(r: &FileReport) -> Html {
+fn report(r: &FileReport, f: &Formats) -> Html {
     let summary = match &r.failure {
         Failure::Unreachable(_) => "could not be loaded".to_owned(),
         Failure::Setting(_) => "cannot be used".to_owned(),
-        Failure::Invalid(problems) => format::plural(problems.len() as u64, "problem", "problems"),
+        Failure::Invalid(problems) => f.plural(problems.len() as u64, "problem", "problems"),
     };
     html! {
         <section class="ew-error-file" aria-label={r.file.label()}>

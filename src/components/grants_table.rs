@@ -7,7 +7,7 @@ use std::rc::Rc;
 use election_core::{Requirement, Resolution};
 use yew::prelude::*;
 
-use crate::format;
+use crate::format::use_formats;
 use crate::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -29,6 +29,7 @@ pub const MORE_ROWS: usize = 150;
 
 #[component]
 pub fn GrantsTable(props: &GrantsTableProps) -> Html {
+    let f = use_formats();
     let holder = &props.data.holder;
     let total_rows = holder.grants.len();
     // A long table is built in steps so that the first screen shows at once; the totals
@@ -51,7 +52,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     let summary = &props.resolution.summary;
     let caption = format!(
         "{} held by {}",
-        format::plural(holder.grants.len() as u64, "option grant", "option grants"),
+        f.plural(holder.grants.len() as u64, "option grant", "option grants"),
         holder.employee.name
     );
     html! {
@@ -104,17 +105,17 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     <tr>
                         <td></td>
                         <th scope="row" colspan="4">{ "Total" }</th>
-                        <td class="ew-num">{ format::count(outstanding) }</td>
-                        <td class="ew-num">{ format::count(vested) }</td>
+                        <td class="ew-num">{ f.count(outstanding) }</td>
+                        <td class="ew-num">{ f.count(vested) }</td>
                         <td></td>
-                        <td class="ew-num">{ format::count(summary.new_options) }</td>
-                        <td>{ format!("{} to exchange", format::plural(summary.grants, "grant", "grants")) }</td>
+                        <td class="ew-num">{ f.count(summary.new_options) }</td>
+                        <td>{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>
                     </tr>
                 </tfoot>
             </table>
             if *shown < total_rows {
                 <p class="ew-muted ew-small ew-table-progress">
-                    { format!("Listing grants: {} of {}…", format::count(*shown as u64), format::count(total_rows as u64)) }
+                    { format!("Listing grants: {} of {}…", f.count(*shown as u64), f.count(total_rows as u64)) }
                 </p>
             }
         </div>
@@ -138,6 +139,7 @@ struct GrantRowProps {
 /// status changed (props compare by value; the data by identity).
 #[component]
 fn GrantRow(props: &GrantRowProps) -> Html {
+    let f = use_formats();
     let Some(g) = props.data.holder.grants.get(props.index) else {
         return Html::default();
     };
@@ -188,12 +190,12 @@ fn GrantRow(props: &GrantRowProps) -> Html {
                 }
             </th>
             <td>{ plan }</td>
-            <td><time datetime={g.grant_date.to_string()}>{ format::short_date(g.grant_date) }</time></td>
-            <td class="ew-num">{ format::money(g.exercise_price) }</td>
-            <td class="ew-num">{ format::count(g.outstanding) }</td>
-            <td class="ew-num">{ format::count(g.vested) }</td>
-            <td><time datetime={g.expiration_date.to_string()}>{ format::short_date(g.expiration_date) }</time></td>
-            <td class="ew-num">{ if eligible { format::count(props.new_options) } else { "—".to_owned() } }</td>
+            <td><time datetime={g.grant_date.to_string()}>{ f.short_date(g.grant_date) }</time></td>
+            <td class="ew-num">{ f.money(g.exercise_price) }</td>
+            <td class="ew-num">{ f.count(g.outstanding) }</td>
+            <td class="ew-num">{ f.count(g.vested) }</td>
+            <td><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
+            <td class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
             <td class="ew-status">{ status }</td>
         </tr>
     }

@@ -3,17 +3,17 @@
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::format;
+use crate::format::Formats;
 
 /// The header. A plain function rather than a component: it has no state, and each
 /// component type costs the bundle its own copy of Yew's lifecycle code.
-pub fn offer_header(offer: &Offer) -> Html {
+pub fn offer_header(offer: &Offer, f: &Formats) -> Html {
     let dated = offer
         .documents
         .iter()
         .find(|d| d.kind == election_core::DocumentKind::OfferToExchange)
-        .map(|d| format!("{} dated {}", d.title, format::date(d.date)));
-    let amended: Vec<String> = offer.notices().map(|n| format::date(n.date)).collect();
+        .map(|d| format!("{} dated {}", d.title, f.date(d.date)));
+    let amended: Vec<String> = offer.notices().map(|n| f.date(n.date)).collect();
     let subtitle = match (dated, amended.is_empty()) {
         (Some(d), true) => d,
         (Some(d), false) => format!("{d}, as amended on {}", amended.join(" and ")),

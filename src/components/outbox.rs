@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::courier::OutboxView;
 use crate::delivery::{self, OutboxEntry, Status, Verification};
-use crate::format;
+use crate::format::Formats;
 
 /// What the employee can do with an entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,7 @@ fn offer_time(offer: &Offer, ms: f64) -> String {
 }
 
 /// What an election does, in a phrase.
-fn what(entry: &OutboxEntry) -> String {
+fn what(entry: &OutboxEntry, f: &Formats) -> String {
     let p = entry.payload();
     if p.is_withdrawal() {
         return "withdrawal: keep all options".to_owned();
@@ -41,8 +41,8 @@ fn what(entry: &OutboxEntry) -> String {
     let options: u64 = exchanged.iter().map(|d| d.options).sum();
     format!(
         "exchange {}, {}",
-        format::plural(exchanged.len() as u64, "grant", "grants"),
-        format::plural(options, "option", "options")
+        f.plural(exchanged.len() as u64, "grant", "grants"),
+        f.plural(options, "option", "options")
     )
 }
 
@@ -108,7 +108,12 @@ fn state_class(status: &Status) -> &'static str {
 }
 
 /// The outbox panel. `issuer` names who receives elections.
-pub fn outbox_panel(view: &OutboxView, offer: &Offer, on_action: &Callback<EntryAction>) -> Html {
+pub fn outbox_panel(
+    view: &OutboxView,
+    offer: &Offer,
+    on_action: &Callback<EntryAction>,
+    f: &Formats,
+) -> Html {
     if !view.loaded && view.entries.is_empty() {
         return Html::default();
     }
@@ -136,7 +141,7 @@ pub fn outbox_panel(view: &OutboxView, offer: &Offer, on_action: &Callback<Entry
             let is_newest = Some(p.sequence) == newest;
             html! {
                 <li key={key.clone()} class={classes!("ew-outbox-entry", state_class(&entry.status))} data-sequence={p.sequence.to_string()}>
-                    <h3>{ format!("Election {}: {}", p.sequence, what(entry)) }</h3>
+                    <h3>{ format!("Election {}: {}", p.sequence, what(entry, f)) }</h3>
                     <p class="ew-muted ew-small">
                         { format!("{kind} signed by {} at {}", p.signed_name, offer_time(offer, entry.signed_at_ms as f64)) }
                         if entry.from_backend { { " (from the company's record; signed on another device)" } }
@@ -193,7 +198,7 @@ pub fn outbox_panel(view: &OutboxView, offer: &Offer, on_action: &Callback<Entry
             }
             <p class="ew-governing">
                 { match governing {
-                    Some(g) => format!("In effect: election {} ({}).", g.payload().sequence, what(g)),
+                    Some(g) => format!("In effect: election {} ({}).", g.payload().sequence, what(g, f)),
                     None if view.entries.is_empty() => "You have not signed an election.".to_owned(),
                     None => "No election of yours has been confirmed as received before the deadline yet.".to_owned(),
                 } }

@@ -7,7 +7,7 @@ use election_core::Summary;
 use yew::prelude::*;
 
 use crate::delivery::name_matches;
-use crate::format;
+use crate::format::use_formats;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct SignProps {
@@ -35,6 +35,7 @@ pub struct SignProps {
 
 #[component]
 pub fn SignElection(props: &SignProps) -> Html {
+    let f = use_formats();
     let name = use_state(String::new);
     let oninput = {
         let name = name.clone();
@@ -64,11 +65,11 @@ pub fn SignElection(props: &SignProps) -> Html {
             <dl class="ew-review">
                 <dt>{ "Exchanging" }</dt>
                 <dd>{ if s.grants == 0 { "Nothing: you keep all your options".to_owned() } else {
-                    format!("{}, {}", format::plural(s.grants, "grant", "grants"), format::plural(s.options, "option", "options")) } }</dd>
+                    format!("{}, {}", f.plural(s.grants, "grant", "grants"), f.plural(s.options, "option", "options")) } }</dd>
                 <dt>{ "Keeping" }</dt>
-                <dd>{ format::plural(props.kept, "eligible grant", "eligible grants") }</dd>
+                <dd>{ f.plural(props.kept, "eligible grant", "eligible grants") }</dd>
                 <dt>{ "New options" }</dt>
-                <dd>{ format::count(s.new_options) }</dd>
+                <dd>{ f.count(s.new_options) }</dd>
                 <dt>{ "Offer documents" }</dt>
                 <dd>{ "fingerprint " }<code>{ props.fingerprint.clone() }</code></dd>
                 <dt>{ "Deadline" }</dt>

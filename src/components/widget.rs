@@ -23,7 +23,7 @@ use crate::courier::{Courier, OutboxView};
 use crate::delivery::{self, DeliveryConfig};
 use crate::drafts::{self, Drafts};
 use crate::election_state::{Action, ElectionState};
-use crate::format;
+use crate::format::use_formats;
 use crate::host::HostEvents;
 use crate::loading::Loaded;
 
@@ -42,6 +42,7 @@ pub struct WidgetProps {
 #[component]
 pub fn Widget(props: &WidgetProps) -> Html {
     let Loaded { offer, holder } = &props.data;
+    let f = use_formats();
     let key = drafts::key(&offer.id, &holder.employee.id);
     let state = {
         let (store, key) = (props.drafts.clone(), key.clone());
@@ -152,7 +153,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let disclosure = use_memo(props.data.clone(), |data| {
         election_core::disclosure::Disclosure::of(&data.offer)
     });
-    let reasons = use_memo(props.data.clone(), |data| {
+    let reasons = use_memo((props.data.clone(), f.clone()), |(data, f)| {
         data.holder
             .grants
             .iter()
@@ -160,7 +161,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 rules::eligibility(&data.offer, g).err().map(|rs| {
                     AttrValue::from(
                         rs.iter()
-                            .map(|r| r.describe(&data.offer))
+                            .map(|r| r.describe_in(&data.offer, f.style()))
                             .collect::<Vec<_>>()
                             .join("; "),
                     )
@@ -328,7 +329,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         ));
     }
     for violation in resolution.election.check(offer, holder) {
-        blockers.push(violation.describe(offer));
+        blockers.push(violation.describe_in(offer, f.style()));
     }
     let kept = resolution
         .statuses
@@ -337,7 +338,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         .count() as u64;
     let can_withdraw = governing.is_some_and(|g| !g.payload().is_withdrawal());
 
-    let price = format::parse_money(&state.new_price);
+    let price = f.parse_money(&state.new_price);
     let comparison = price
         .as_ref()
         .ok()
@@ -352,7 +353,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     { " The clock runs from that moment. This is a preview: nothing can be submitted from it." }
                 </div>
             }
-            { offer_header(offer) }
+            { offer_header(offer, &f) }
             <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}
                 clock={props.clock.clone()} {on_phase} />
             if let Some(later) = *moved {
@@ -361,7 +362,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                         offer.expiration.legal_wording) }
                 </p>
             }
-            { amendment_banner(offer, &disclosure, &state.acknowledged) }
+            { amendment_banner(offer, &disclosure, &state.acknowledged, &f) }
             <section class="ew-section ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
                 <p class="ew-employee">
@@ -389,7 +390,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 if !ignored.is_empty() {
                     <p class="ew-note" role="status">
                         { format!("Your saved draft included {} that cannot be exchanged now, so {} left out: {}.",
-                            format::plural(ignored.len() as u64, "grant", "grants"),
+                            f.plural(ignored.len() as u64, "grant", "grants"),
                             if ignored.len() == 1 { "it was" } else { "they were" },
                             ignored.join(", ")) }
                     </p>
@@ -411,7 +412,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     <GrantsTable data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()} {on_toggle} {locked} />
                     if any_eligible {
                         <p class="ew-summary" role="status" aria-live="polite" aria-atomic="true">
-                            { resolution.summary.sentence() }
+                            { resolution.summary.sentence_in(f.style()) }
                         </p>
                         <div class="ew-actions">
                             <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged || locked}>
@@ -428,14 +429,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 }
             </section>
             if any_eligible {
-                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price) }
+                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
             }
             if preview {
-                { crate::components::countdown::timing_checks(offer) }
+                { crate::components::countdown::timing_checks(offer, &f) }
             }
             { terms(offer) }
-            { amendments(offer, &disclosure, &state.acknowledged) }
-            { acknowledgments(offer, &disclosure, &state.acknowledged, &on_acknowledge, locked) }
+            { amendments(offer, &disclosure, &state.acknowledged, &f) }
+            { acknowledgments(offer, &disclosure, &state.acknowledged, &on_acknowledge, locked, &f) }
             if any_eligible {
                 <SignElection summary={resolution.summary} {kept}
                     fingerprint={AttrValue::from(disclosure.offer.fingerprint())}
@@ -445,7 +446,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     blockers={std::rc::Rc::new(blockers)} signing={outbox.signing}
                     changing={governing.is_some()} {can_withdraw} {on_sign} {on_withdraw} />
             }
-            { outbox_panel(&outbox, offer, &on_entry) }
+            { outbox_panel(&outbox, offer, &on_entry, &f) }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| browser::print())}>
                     { "Print or save as PDF" }

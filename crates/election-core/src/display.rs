@@ -1,5 +1,7 @@
-//! How numbers, money and dates read (US English, as the offer documents are). In the
-//! core so that reasons it words and the widget's screens read alike.
+//! How numbers, money and dates read. In the core so that reasons it words and the
+//! widget's screens read alike. The free functions are US English, as the offer documents
+//! are; [`Style`] lets a reader's locale write numbers, money and dates its own way (the
+//! widget's is the browser's Intl) while the words stay as they are.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -19,6 +21,96 @@ pub const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// How numbers, money and dates are written for one reader. Only the figures change
+/// with the locale: sentences, the legal texts and the deadline's wording do not.
+pub trait Style {
+    /// `12,500`.
+    fn count(&self, n: u64) -> String;
+    /// `$26.0625`: the currency is US dollars, with cents always shown and finer fractions
+    /// kept exactly.
+    fn money(&self, amount: Decimal) -> String;
+    /// `September 27, 2001`.
+    fn date(&self, d: NaiveDate) -> String;
+    /// `Sep 27, 2001`.
+    fn short_date(&self, d: NaiveDate) -> String;
+    /// The decimal and grouping separators, for reading what a person types.
+    fn separators(&self) -> (char, char) {
+        ('.', ',')
+    }
+    /// `$200,000`: whole dollars, for a chart's axis.
+    fn whole_dollars(&self, n: u64) -> String {
+        format!("${}", self.count(n))
+    }
+    /// `1 grant`, `3 grants`.
+    fn plural(&self, n: u64, one: &str, many: &str) -> String {
+        format!("{} {}", self.count(n), if n == 1 { one } else { many })
+    }
+    /// A price a person typed, in this style or the plain `1.25` form.
+    fn parse_money(&self, input: &str) -> Result<Decimal, String> {
+        let (decimal, group) = self.separators();
+        parse_money(&normalize_number(input, decimal, group))
+    }
+}
+
+/// US English: the offer documents' own style, and the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UsEnglish;
+
+impl Style for UsEnglish {
+    fn count(&self, n: u64) -> String {
+        count(n)
+    }
+    fn money(&self, amount: Decimal) -> String {
+        money(amount)
+    }
+    fn date(&self, d: NaiveDate) -> String {
+        date(d)
+    }
+    fn short_date(&self, d: NaiveDate) -> String {
+        short_date(d)
+    }
+}
+
+/// A number typed in a locale's style, rewritten in the plain form `1234.5`: spaces and
+/// the group separator where they group thousands go, the locale's decimal separator
+/// becomes `.`; a lone `.` or `,` before one to four digits is a decimal point whatever
+/// the locale (so `1.25` reads everywhere). Anything else is left for the parser to refuse.
+pub fn normalize_number(input: &str, decimal: char, group: char) -> String {
+    let s: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’'))
+        .collect();
+    // The currency, wherever the locale puts it: `$1.25`, `1,25 $ US`, `US$1.25`.
+    let s = s.replace("USD", "").replace("US", "").replace('$', "");
+    let s = s.as_str();
+    if decimal != '.' && s.contains(decimal) {
+        return s.replace(group, "").replace(decimal, ".");
+    }
+    let grouped = |sep: char| {
+        let mut parts = s.split(sep);
+        let first = parts.next().unwrap_or_default();
+        let rest: Vec<&str> = parts.collect();
+        !rest.is_empty()
+            && (1..=3).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_digit())
+            && rest[..rest.len() - 1]
+                .iter()
+                .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+            && rest.last().is_some_and(|last| {
+                let int = last.split('.').next().unwrap_or_default();
+                int.len() == 3 && int.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    if (group == ',' || group == '.') && grouped(group) && (group != '.' || !s.contains(',')) {
+        return s.replace(group, "");
+    }
+    match (s.matches('.').count(), s.matches(',').count()) {
+        (0, 1) => s.replace(',', "."),
+        _ => s.to_owned(),
+    }
+}
 
 /// `12,500`.
 pub fn count(n: u64) -> String {
@@ -138,6 +230,52 @@ mod tests {
         ] {
             assert!(parse_money(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_numbers_in_each_style() {
+        let us = |s: &str| normalize_number(s, '.', ',');
+        let fr = |s: &str| normalize_number(s, ',', '\u{202f}');
+        let de = |s: &str| normalize_number(s, ',', '.');
+        assert_eq!(us(" $1,250.50 "), "1250.50");
+        assert_eq!(us("1.25"), "1.25");
+        assert_eq!(us("1,25"), "1.25");
+        assert_eq!(fr("1\u{202f}250,5 $ US"), "1250.5");
+        assert_eq!(fr("1,25"), "1.25");
+        assert_eq!(fr("1.25"), "1.25");
+        assert_eq!(de("1.250,50"), "1250.50");
+        assert_eq!(de("1,25"), "1.25");
+        assert_eq!(de("1.00"), "1.00");
+        assert_eq!(de("1.000"), "1000");
+        assert_eq!(us("1,2,3"), "1,2,3");
+        assert!(parse_money(&us("1,2,3")).is_err());
+        struct German;
+        impl Style for German {
+            fn count(&self, n: u64) -> String {
+                n.to_string()
+            }
+            fn money(&self, a: Decimal) -> String {
+                a.to_string()
+            }
+            fn date(&self, d: NaiveDate) -> String {
+                d.to_string()
+            }
+            fn short_date(&self, d: NaiveDate) -> String {
+                d.to_string()
+            }
+            fn separators(&self) -> (char, char) {
+                (',', '.')
+            }
+        }
+        assert_eq!(
+            German.parse_money("2,50 $").map(|d| d.to_string()),
+            Ok("2.50".into())
+        );
+        assert_eq!(German.plural(1, "grant", "grants"), "1 grant");
+        assert_eq!(
+            UsEnglish.parse_money("$1,250.5").map(|d| d.to_string()),
+            Ok("1250.5".into())
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::display::{count, date, money, plural};
+use crate::display::{Style, UsEnglish};
 use crate::holder::{Grant, Holder};
 use crate::offer::Offer;
 use crate::rules::{self, Ineligibility};
@@ -162,6 +162,11 @@ pub enum RuleViolation {
 
 impl RuleViolation {
     pub fn describe(&self, offer: &Offer) -> String {
+        self.describe_in(offer, &UsEnglish)
+    }
+
+    /// [`RuleViolation::describe`] with the reader's figures.
+    pub fn describe_in(&self, offer: &Offer, style: &dyn Style) -> String {
         match self {
             RuleViolation::WrongOffer { offer_id, offer_version } => format!(
                 "the election is for offer {offer_id} version {offer_version}, not {} version {}",
@@ -177,7 +182,7 @@ impl RuleViolation {
                 "grant {grant} cannot be exchanged: {}",
                 reasons
                     .iter()
-                    .map(|r| r.describe(offer))
+                    .map(|r| r.describe_in(offer, style))
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
@@ -186,13 +191,13 @@ impl RuleViolation {
             }
             RuleViolation::MoreThanOutstanding { grant, tendered, outstanding } => format!(
                 "grant {grant}: {} options tendered, but only {} are outstanding",
-                count(*tendered),
-                count(*outstanding)
+                style.count(*tendered),
+                style.count(*outstanding)
             ),
             RuleViolation::PartOfGrant { grant, tendered, outstanding } => format!(
                 "grant {grant}: a grant is tendered in full or not at all ({} of {} options)",
-                count(*tendered),
-                count(*outstanding)
+                style.count(*tendered),
+                style.count(*outstanding)
             ),
             RuleViolation::LookbackNotTendered { grant } => format!(
                 "grant {grant} was granted in the {} months before the offer opened, so it must be tendered along with any other grant",
@@ -200,7 +205,7 @@ impl RuleViolation {
             ),
             RuleViolation::SamePriceNotTendered { grant, price } => format!(
                 "grant {grant} has the same exercise price ({}) as a tendered grant, so it must be tendered too",
-                money(*price)
+                style.money(*price)
             ),
         }
     }
@@ -262,18 +267,23 @@ impl Summary {
     /// "Exchange 3 grants, 12,500 options, for 6,250 new options; new grant expected on or
     /// about March 29, 2002."
     pub fn sentence(&self) -> String {
+        self.sentence_in(&UsEnglish)
+    }
+
+    /// [`Summary::sentence`] with the reader's figures.
+    pub fn sentence_in(&self, style: &dyn Style) -> String {
         if self.grants == 0 {
             return "You are keeping all your options: no grant is chosen for exchange.".to_owned();
         }
         let when = self
             .new_grant_date
-            .map(|d| format!("; new grant expected on or about {}", date(d)))
+            .map(|d| format!("; new grant expected on or about {}", style.date(d)))
             .unwrap_or_default();
         format!(
             "Exchange {}, {}, for {}{when}.",
-            plural(self.grants, "grant", "grants"),
-            plural(self.options, "option", "options"),
-            plural(self.new_options, "new option", "new options"),
+            style.plural(self.grants, "grant", "grants"),
+            style.plural(self.options, "option", "options"),
+            style.plural(self.new_options, "new option", "new options"),
         )
     }
 }

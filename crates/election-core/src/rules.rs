@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::calendar;
-use crate::display::{date, money};
+use crate::display::{Style, UsEnglish};
 use crate::holder::Grant;
 use crate::offer::{Offer, RatioTier, Rounding};
 
@@ -33,6 +33,11 @@ pub enum Ineligibility {
 impl Ineligibility {
     /// The reason in words, for the employee.
     pub fn describe(&self, offer: &Offer) -> String {
+        self.describe_in(offer, &UsEnglish)
+    }
+
+    /// [`Ineligibility::describe`] with the reader's figures.
+    pub fn describe_in(&self, offer: &Offer, style: &dyn Style) -> String {
         match self {
             Ineligibility::PlanNotCovered { plan } => {
                 let name = offer
@@ -43,13 +48,13 @@ impl Ineligibility {
             Ineligibility::PriceBelowMinimum { minimum } => {
                 format!(
                     "the exercise price is below {}, the lowest this offer takes",
-                    money(*minimum)
+                    style.money(*minimum)
                 )
             }
             Ineligibility::GrantedTooLate { granted_before } => {
                 format!(
                     "only grants made before {} may be exchanged",
-                    date(*granted_before)
+                    style.date(*granted_before)
                 )
             }
             Ineligibility::ExpiresFirst {
@@ -57,8 +62,8 @@ impl Ineligibility {
                 offer_expires,
             } => format!(
                 "the grant expires on {}, before the offer expires on {}",
-                date(*expires),
-                date(*offer_expires)
+                style.date(*expires),
+                style.date(*offer_expires)
             ),
             Ineligibility::NoRatioTier => {
                 "no exchange ratio in the offer covers this exercise price".to_owned()
