@@ -1,18 +1,45 @@
 // The iframe embed (embed.html) inside a portal of another origin. The widget is served
-// on the test server (127.0.0.1:8091); the portal page is served on another loopback
-// origin by route, and embed.html's deployment allowlist is set per test.
+// on the test server (127.0.0.1:8091); the portal page is served by two servers of its own
+// on other loopback ports (the portal's origin, and a stranger's), and embed.html's
+// deployment allowlist is set per test.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 
 const WIDGET = 'http://127.0.0.1:8091';
-const PORTAL = 'http://127.0.0.1:8094';
-const STRANGER = 'http://127.0.0.1:8095';
 const example = readFileSync(new URL('../../examples/portal-iframe.html', import.meta.url), 'utf8')
   .replace('src="../embed.html"', `src="${WIDGET}/embed.html"`);
 
-/** Serves the example portal at `origin`, and embed.html allowing only `allowed`. */
+/** A server on a free loopback port answering /portal.html with the example portal. */
+async function portalServer() {
+  const server = createServer((req, res) => {
+    if (req.url === '/portal.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(example);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+let PORTAL;
+let STRANGER;
+const servers = [];
+test.beforeAll(async () => {
+  const [portal, stranger] = [await portalServer(), await portalServer()];
+  servers.push(portal.server, stranger.server);
+  PORTAL = portal.origin;
+  STRANGER = stranger.origin;
+});
+test.afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** Opens the portal at `origin`, with embed.html allowing only `allowed`. */
 async function setUp(page, origin, allowed) {
-  await page.route(`${origin}/portal.html`, (route) => route.fulfill({ contentType: 'text/html', body: example }));
   await page.route(`${WIDGET}/embed.html*`, async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace(

@@ -43,8 +43,13 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_state(|| LoadState::Loading);
     let drafts = use_memo((), |_| Drafts(Rc::new(browser::LocalStorageStore)));
     // Figures in the reader's locale (the configured one, else the browser's).
+    // (Intl is the browser's: a server render writes US English.)
     let formats = use_memo(props.config.locale.clone(), |locale| {
-        crate::intl::formats(&crate::intl::reader_locale(locale.as_deref()))
+        if cfg!(target_arch = "wasm32") {
+            crate::intl::formats(&crate::intl::reader_locale(locale.as_deref()))
+        } else {
+            Formats::us()
+        }
     });
 
     {
