@@ -71,6 +71,16 @@ pub fn mark(name: &str) {
 
 /// Fetches a text file. The error is a sentence saying what went wrong, for a person.
 pub async fn fetch_text(url: &str) -> Result<String, String> {
+    fetch_data(url).await.map(|(text, _)| text)
+}
+
+/// The header the service worker puts on data it answers from its copy (the network
+/// failed): when that copy was loaded, in ms since the epoch.
+pub const STORED_AT_HEADER: &str = "x-election-widget-stored-at";
+
+/// [`fetch_text`], and when the answer is the service worker's stored copy (offline), the
+/// time that copy was loaded.
+pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), String> {
     let window = web_sys::window().ok_or("there is no browser window")?;
     let init = RequestInit::new();
     // Offer data changes when an offer is amended or extended: always revalidate.
@@ -91,6 +101,12 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
             format!("the server answered HTTP {status} {text}")
         });
     }
+    let stored_at = response
+        .headers()
+        .get(STORED_AT_HEADER)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<f64>().ok());
     let body = response
         .text()
         .map_err(|_| "the response body could not be read".to_owned())?;
@@ -98,6 +114,7 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .await
         .map_err(|e| describe_fetch_error(&e))?;
     body.as_string()
+        .map(|text| (text, stored_at))
         .ok_or_else(|| "the response is not text".to_owned())
 }
 

@@ -13,6 +13,7 @@
 //! - [`courier`]: signs elections and delivers each exactly once, through [`vault`].
 //! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
+//! - [`offline`]: the service worker's registration and the update offer.
 //! - [`embed`]: the `<election-widget>` custom element; [`frame`]: the iframe embed.
 //! - [`components`]: function components that render state and nothing else.
 //!
@@ -32,6 +33,7 @@ pub mod frame;
 pub mod host;
 pub mod intl;
 pub mod loading;
+pub mod offline;
 pub mod vault;
 
 pub use components::app::{App, AppProps};

@@ -3,11 +3,12 @@
 //! (`#election-widget`) when there is one, reading the page URL for overrides
 //! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed.
 
-use election_widget::{browser, embed, frame, mount_with_events, WidgetConfig};
+use election_widget::{browser, embed, frame, mount_with_events, offline, WidgetConfig};
 
 fn main() {
     embed::define();
     if let Some(root) = browser::element_by_id(frame::FRAME_ROOT_ID) {
+        offline::register("sw.js");
         frame::run(root);
         return;
     }
@@ -15,6 +16,8 @@ fn main() {
         // A portal page with only <election-widget> elements: nothing more to do.
         return;
     };
+    // The standalone page works offline once opened (portals keep their own caching).
+    offline::register("sw.js");
     let config = WidgetConfig::from_host(&root, &browser::query_params());
     let events = embed::events_on(&root);
     // The page lives as long as the widget, so the handle is kept for good.

@@ -44,6 +44,7 @@ async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
         drafts,
         clock: while_open(),
         delivery: Default::default(),
+        offline_as_of: None,
     })
     .await
 }
@@ -292,6 +293,7 @@ async fn offer_text_is_rendered_as_text_never_as_markup() {
         drafts: Drafts::memory(),
         clock: while_open(),
         delivery: Default::default(),
+        offline_as_of: None,
     })
     .await;
     assert!(!html.contains("<script>"));
@@ -486,6 +488,7 @@ async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {
         drafts,
         clock: while_open(),
         delivery: Default::default(),
+        offline_as_of: None,
     })
     .await
 }
@@ -638,6 +641,7 @@ async fn widget_at(epoch_ms: f64, source: ClockSource, holder: &str) -> String {
         drafts: store_with_draft(holder, &["H-2000-0417"], "1.00"),
         clock: TrustedClock::fixed(epoch_ms, source),
         delivery: Default::default(),
+        offline_as_of: None,
     })
     .await
 }
@@ -801,6 +805,7 @@ async fn an_extended_deadline_is_said() {
             drafts: store_with(SINGLE, d),
             clock: while_open(),
             delivery: Default::default(),
+            offline_as_of: None,
         })
         .await
     };
@@ -1085,6 +1090,7 @@ mod locale {
                 drafts: store_with_draft(SINGLE, &["H-2000-0417"], "1,50"),
                 clock: while_open(),
                 delivery: Default::default(),
+                offline_as_of: None,
             },
         })
         .await;
@@ -1112,4 +1118,22 @@ mod locale {
             "a figure skipped the locale: {text}"
         );
     }
+}
+
+#[tokio::test]
+async fn data_from_the_devices_copy_is_said_to_be_offline() {
+    let html = render::<Widget>(WidgetProps {
+        data: loaded(OFFER, SINGLE),
+        drafts: Drafts::memory(),
+        clock: while_open(),
+        delivery: Default::default(),
+        offline_as_of: Some(1_000_994_000_000.0),
+    })
+    .await;
+    let note = visible_text(element(&html, "ew-offline", "p"));
+    assert!(
+        note.starts_with("Offline: showing the offer as loaded on "),
+        "{note}"
+    );
+    assert!(!visible_text(&widget_html(SINGLE).await).contains("Offline:"));
 }

@@ -52,8 +52,24 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
+    // When the data shown is the copy stored on this device (loaded at this instant).
+    let offline = use_state_eq(|| None::<f64>);
+    // A new build is installed and waiting for the employee's agreement to reload.
+    let update_ready = use_state_eq(|| false);
+    {
+        let update_ready = update_ready.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, crate::offline::UPDATE_READY_EVENT, move |_| {
+                    update_ready.set(true)
+                })
+            });
+            move || drop(listener)
+        });
+    }
     {
         let state = state.clone();
+        let offline = offline.clone();
         let locale = formats.tag().to_owned();
         use_effect_with(
             (props.config.clone(), props.parked),
@@ -102,8 +118,8 @@ pub fn App(props: &AppProps) -> Html {
                         let (inline, url) = (inline.clone(), url.to_owned());
                         async move {
                             match inline {
-                                Some(text) => Ok(text.to_string()),
-                                None => browser::fetch_text(&url).await,
+                                Some(text) => Ok((text.to_string(), None)),
+                                None => browser::fetch_data(&url).await,
                             }
                         }
                     };
@@ -116,6 +132,15 @@ pub fn App(props: &AppProps) -> Html {
                         return;
                     }
                     browser::mark(browser::DATA_MARK);
+                    // Data the service worker answered from its copy: the network is down.
+                    let stored_at = [&offer, &holder]
+                        .into_iter()
+                        .filter_map(|r| r.as_ref().ok().and_then(|(_, at)| *at))
+                        .fold(None, |min: Option<f64>, at| {
+                            Some(min.map_or(at, |m| m.min(at)))
+                        });
+                    offline.set(stored_at);
+                    let (offer, holder) = (offer.map(|(t, _)| t), holder.map(|(t, _)| t));
                     state.set(match loading::check(&config, offer, holder) {
                         Ok(loaded) => {
                             LoadState::Ready(loaded, browser::trusted_clock(anchor, &locale))
@@ -196,12 +221,24 @@ pub fn App(props: &AppProps) -> Html {
         },
         LoadState::Ready(loaded, clock) => html! {
             <ContextProvider<HostEvents> context={props.events.clone()}>
-                <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} delivery={props.config.delivery.clone()} />
+                <Widget data={loaded.clone()} drafts={(*drafts).clone()} clock={clock.clone()} delivery={props.config.delivery.clone()} offline_as_of={*offline} />
             </ContextProvider<HostEvents>>
         },
         LoadState::Failed(reports) => html! { <ErrorPanel reports={reports.clone()} /> },
     };
+    let on_update = Callback::from(|_: MouseEvent| crate::offline::apply_update());
     html! {
-        <ContextProvider<Formats> context={(*formats).clone()}>{ view }</ContextProvider<Formats>>
+        <ContextProvider<Formats> context={(*formats).clone()}>
+            if *update_ready {
+                <div class="ew-update" role="status">
+                    <p>
+                        { "A new version of this page is ready. Your choices are saved on this device; reload when it suits you." }
+                        { " " }
+                        <button type="button" class="ew-button ew-button-secondary" onclick={on_update}>{ "Reload now" }</button>
+                    </p>
+                </div>
+            }
+            { view }
+        </ContextProvider<Formats>>
     }
 }

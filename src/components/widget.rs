@@ -37,6 +37,10 @@ pub struct WidgetProps {
     /// Where signed elections go.
     #[prop_or_default]
     pub delivery: DeliveryConfig,
+    /// Set when the offer and grants shown are the copy stored on this device (the
+    /// network is down): when that copy was loaded, in ms since the epoch.
+    #[prop_or_default]
+    pub offline_as_of: Option<f64>,
 }
 
 #[component]
@@ -352,6 +356,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     <strong>{ format!("Preview as of {}.", props.clock.local(props.clock.anchor.epoch_ms)) }</strong>
                     { " The clock runs from that moment. This is a preview: nothing can be submitted from it." }
                 </div>
+            }
+            if let Some(at) = props.offline_as_of {
+                <p class="ew-note ew-warning ew-offline" role="status">
+                    { format!("Offline: showing the offer as loaded on {}. You can review the offer and your grants and make and sign your choices; a signed election is sent when the connection returns.",
+                        props.clock.local(at)) }
+                </p>
             }
             { offer_header(offer, &f) }
             <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}

@@ -1,0 +1,67 @@
+//! Working offline: registers the service worker (`service-worker.js`, written to
+//! `dist/sw.js` by the build) for the standalone page and the iframe embed, and tells the
+//! widget when a new build is waiting, so that it can offer to reload (never reloading on
+//! its own). Portals that embed the custom element keep their own pages and caching; the
+//! worker's scope is the widget's directory.
+
+use wasm_bindgen::prelude::*;
+
+/// The window event fired when a new build is installed and waiting.
+pub const UPDATE_READY_EVENT: &str = "election-widget:update-ready";
+
+#[wasm_bindgen(inline_js = r#"
+export function ewRegisterWorker(url, eventName) {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  const announce = () => window.dispatchEvent(new Event(eventName));
+  navigator.serviceWorker.register(url).then((registration) => {
+    // A build already waiting (installed while an older page was open).
+    if (registration.waiting && navigator.serviceWorker.controller) announce();
+    registration.addEventListener('updatefound', () => {
+      const worker = registration.installing;
+      if (!worker) return;
+      worker.addEventListener('statechange', () => {
+        // Installed beside a running build: an update, not the first install.
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) announce();
+      });
+    });
+    // The data this page loaded before the worker controlled it (a first visit): stored
+    // now, so the next visit works offline too.
+    navigator.serviceWorker.ready.then((ready) => {
+      const urls = performance.getEntriesByType('resource').map((e) => e.name)
+        .filter((u) => { const p = new URL(u); return p.origin === location.origin && p.pathname.endsWith('.json'); });
+      if (ready.active && urls.length) ready.active.postMessage({ type: 'election-widget:store', urls });
+    });
+    // Look for a new build when the page is shown again.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') registration.update().catch(() => {});
+    });
+  }).catch((e) => console.error('election widget: the service worker was not registered:', e));
+}
+export function ewApplyUpdate() {
+  if (!('serviceWorker' in navigator)) return;
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!reloading) { reloading = true; location.reload(); }
+  });
+  navigator.serviceWorker.getRegistration().then((registration) => {
+    if (registration && registration.waiting) registration.waiting.postMessage({ type: 'election-widget:skip-waiting' });
+    else location.reload();
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = ewRegisterWorker)]
+    fn js_register_worker(url: &str, event_name: &str);
+    #[wasm_bindgen(js_name = ewApplyUpdate)]
+    fn js_apply_update();
+}
+
+/// Registers the service worker at `url` (relative to the page).
+pub fn register(url: &str) {
+    js_register_worker(url, UPDATE_READY_EVENT);
+}
+
+/// Switches to the waiting build and reloads (the employee agreed; drafts are saved).
+pub fn apply_update() {
+    js_apply_update();
+}
