@@ -15,6 +15,10 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
+    // The widget's service worker answers the page's requests itself, out of reach of
+    // `page.route`, which most tests use to serve their data; tests of the worker opt in
+    // (offline.spec.js).
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: [

@@ -18,9 +18,11 @@ JS
 css=$(cd "$dir" && ls widget-*.css | head -n 1)
 src="${TRUNK_SOURCE_DIR:-.}"
 sed "s|href=\"widget.css\"|href=\"$css\"|" "$src/embed.html" > "$dir/embed.html"
+# The HR preview desk's page, likewise.
+sed "s|href=\"widget.css\"|href=\"$css\"|" "$src/preview.html" > "$dir/preview.html"
 
 # The service worker (service-worker.js): this build's id and its shell files.
 build=$(echo "$js $wasm $css" | sha256sum | cut -c1-16)
-shell=$(cd "$dir" && { echo "./"; echo "index.html"; echo "embed.html"; echo "election-widget.js"; ls election-widget-*.js election-widget-*_bg.wasm widget-*.css; find snippets -name '*.js'; } \
+shell=$(cd "$dir" && { echo "./"; echo "index.html"; echo "embed.html"; echo "preview.html"; echo "election-widget.js"; ls election-widget-*.js election-widget-*_bg.wasm widget-*.css; find snippets -name '*.js'; } \
   | awk 'BEGIN { printf "[" } { printf "%s\"%s\"", (NR > 1 ? ", " : ""), $0 } END { printf "]" }')
 sed -e "s|__BUILD__|$build|" -e "s|__SHELL__|$shell|" "$src/service-worker.js" > "$dir/sw.js"

@@ -13,6 +13,7 @@
 //! - [`courier`]: signs elections and delivers each exactly once, through [`vault`].
 //! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
 //! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
+//! - [`desk`]: the HR preview desk's rules (pure); its page is `components::desk`.
 //! - [`offline`]: the service worker's registration and the update offer.
 //! - [`embed`]: the `<election-widget>` custom element; [`frame`]: the iframe embed.
 //! - [`components`]: function components that render state and nothing else.
@@ -25,6 +26,7 @@ pub mod components;
 pub mod config;
 pub mod courier;
 pub mod delivery;
+pub mod desk;
 pub mod drafts;
 pub mod election_state;
 pub mod embed;

@@ -5,8 +5,16 @@
 
 use election_widget::{browser, embed, frame, mount_with_events, offline, WidgetConfig};
 
+/// The HR preview desk's page (`preview.html`) mounts the desk here.
+const DESK_ROOT_ID: &str = "election-widget-desk";
+
 fn main() {
     embed::define();
+    if let Some(root) = browser::element_by_id(DESK_ROOT_ID) {
+        offline::register("sw.js");
+        election_widget::components::desk::mount(root);
+        return;
+    }
     if let Some(root) = browser::element_by_id(frame::FRAME_ROOT_ID) {
         offline::register("sw.js");
         frame::run(root);

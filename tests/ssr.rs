@@ -45,6 +45,7 @@ async fn widget_with_drafts(holder: &str, drafts: Drafts) -> String {
         clock: while_open(),
         delivery: Default::default(),
         offline_as_of: None,
+        timing_checks: true,
     })
     .await
 }
@@ -294,6 +295,7 @@ async fn offer_text_is_rendered_as_text_never_as_markup() {
         clock: while_open(),
         delivery: Default::default(),
         offline_as_of: None,
+        timing_checks: true,
     })
     .await;
     assert!(!html.contains("<script>"));
@@ -489,6 +491,7 @@ async fn widget_for_offer(offer: &str, drafts: Drafts) -> String {
         clock: while_open(),
         delivery: Default::default(),
         offline_as_of: None,
+        timing_checks: true,
     })
     .await
 }
@@ -642,6 +645,7 @@ async fn widget_at(epoch_ms: f64, source: ClockSource, holder: &str) -> String {
         clock: TrustedClock::fixed(epoch_ms, source),
         delivery: Default::default(),
         offline_as_of: None,
+        timing_checks: true,
     })
     .await
 }
@@ -806,6 +810,7 @@ async fn an_extended_deadline_is_said() {
             clock: while_open(),
             delivery: Default::default(),
             offline_as_of: None,
+            timing_checks: true,
         })
         .await
     };
@@ -1091,6 +1096,7 @@ mod locale {
                 clock: while_open(),
                 delivery: Default::default(),
                 offline_as_of: None,
+                timing_checks: true,
             },
         })
         .await;
@@ -1128,6 +1134,7 @@ async fn data_from_the_devices_copy_is_said_to_be_offline() {
         clock: while_open(),
         delivery: Default::default(),
         offline_as_of: Some(1_000_994_000_000.0),
+        timing_checks: true,
     })
     .await;
     let note = visible_text(element(&html, "ew-offline", "p"));

@@ -2,6 +2,8 @@
 // widget opens again with no network (saying so); a new build is offered, never forced.
 import { test, expect } from '@playwright/test';
 
+test.use({ serviceWorkers: 'allow' });
+
 const AVERY = '/?holder=holders/e1001-avery-lindqvist.json';
 const grant = (page) => page.getByRole('checkbox', { name: /H-2000-0417/ });
 const shellCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('election-widget-shell-')));

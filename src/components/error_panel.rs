@@ -28,7 +28,8 @@ pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
     }
 }
 
-fn report(r: &FileReport, f: &Formats) -> Html {
+/// One file's problems, under a heading naming the file (the HR preview desk uses it too).
+pub fn report(r: &FileReport, f: &Formats) -> Html {
     let summary = match &r.failure {
         Failure::Unreachable(_) => "could not be loaded".to_owned(),
         Failure::Setting(_) => "cannot be used".to_owned(),

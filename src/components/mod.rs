@@ -5,6 +5,7 @@ pub mod amendments;
 pub mod app;
 pub mod countdown;
 pub mod decision;
+pub mod desk;
 pub mod disclosure;
 pub mod error_panel;
 pub mod grants_table;

@@ -41,6 +41,10 @@ pub struct WidgetProps {
     /// network is down): when that copy was loaded, in ms since the epoch.
     #[prop_or_default]
     pub offline_as_of: Option<f64>,
+    /// Whether a preview shows the offer's timing checks (the preview desk shows them in
+    /// its own report instead).
+    #[prop_or(true)]
+    pub timing_checks: bool,
 }
 
 #[component]
@@ -441,7 +445,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             if any_eligible {
                 { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
             }
-            if preview {
+            if preview && props.timing_checks {
                 { crate::components::countdown::timing_checks(offer, &f) }
             }
             { terms(offer) }

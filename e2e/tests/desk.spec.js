@@ -1,0 +1,61 @@
+// The HR preview desk (preview.html): files opened from disk, the validation report, the
+// timing checks, the sample employees, and the widget at chosen moments; never a
+// submission.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { axeViolations } from './helpers.js';
+
+const root = new URL('../../', import.meta.url);
+const file = (path, change = (t) => t) => ({
+  name: path.split('/').pop(),
+  mimeType: 'application/json',
+  buffer: Buffer.from(change(readFileSync(new URL(path, root), 'utf8'))),
+});
+const OFFER = 'static/offers/mpower-2001.json';
+const EMPLOYEES = ['e1001-avery-lindqvist', 'e1002-jordan-okafor', 'e1003-priya-raman'].map((n) => `static/holders/${n}.json`);
+
+test('the Mpower offer checks out, and each employee is shown as they would see it, when chosen', async ({ page }) => {
+  await page.goto('/preview.html');
+  await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();
+  await expect(page.getByText('Preview only: nothing can be submitted from this page.')).toBeVisible();
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER));
+  await expect(page.getByText('No problems found in mpower-2001.json: mpower-2001-option-exchange version 2.')).toBeVisible();
+  await expect(page.getByText(/^Pass: Offer period: 23 business days/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(EMPLOYEES.map((p) => file(p)));
+  await expect(page.getByRole('button', { name: 'Avery Lindqvist (E-1001): 1 grant, 1 eligible' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Jordan Okafor \(E-1002\)/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Priya Raman \(E-1003\)/ })).toBeVisible();
+
+  // By default: the first employee, a day before the deadline.
+  await expect(page.getByText('The widget as Avery Lindqvist would see it at 2001-09-26T23:59:00-04:00, while the offer is open.')).toBeVisible();
+  await expect(page.getByText('This is a preview: nothing can be signed or submitted from it.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+
+  await page.getByRole('button', { name: /^Jordan Okafor/ }).click();
+  await page.getByRole('button', { name: 'Final hour' }).click();
+  await expect(page.getByText(/as Jordan Okafor would see it at 2001-09-27T23:29:00-04:00, while the offer is open/)).toBeVisible();
+  await expect(page.getByText('Less than one hour left to make or change your election.')).toBeVisible();
+  await page.getByRole('button', { name: 'One minute after expiry' }).click();
+  await expect(page.getByText(/after the offer expired: elections are locked\.$/)).toBeVisible();
+  await expect(page.getByText('The offer has expired.', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Opening' }).click();
+  await expect(page.getByText(/at 2001-08-27T09:00:00-04:00, while the offer is open/)).toBeVisible();
+  // A moment outside the offer's life is accepted and labelled.
+  const moment = page.getByLabel(/Moment to preview/);
+  await moment.fill('2001-08-01T12:00');
+  await moment.dispatchEvent('change');
+  await expect(page.getByText(/at 2001-08-01T12:00:00-04:00, before the offer opened/)).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test('a broken offer, a file that is not JSON and an employee of another offer are each reported', async ({ page }) => {
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles({ name: 'notes.txt', mimeType: 'application/json', buffer: Buffer.from('These are my notes, not JSON.') });
+  await expect(page.getByRole('alert')).toContainText('Offer file notes.txt');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER, (t) => t.replace('"opened_on": "2001-08-27"', '"opened_on": "2001-02-30"')));
+  await expect(page.getByRole('alert')).toContainText('$.opened_on');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER));
+  await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0], (t) => t.replace('mpower-2001-option-exchange', 'acme-2024-exchange')));
+  await expect(page.getByText('$.offer_id')).toBeVisible();
+  await expect(page.getByText('Open one or more employee files to see the widget as each would.')).toBeVisible();
+});
