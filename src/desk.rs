@@ -148,6 +148,98 @@ pub fn local_value(at: DateTime<FixedOffset>) -> String {
     at.format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// The preview report, as plain text: the offer, the timing checks, every legal text
+/// verbatim with its SHA-256 digest, and how many sample employees have eligible grants.
+/// Generated in the browser; downloaded as a file and printed from the desk.
+pub fn report_text(offer: &Offer, employees: &[Loaded], generated_at: &str) -> String {
+    use std::fmt::Write as _;
+    let disclosure = election_core::disclosure::Disclosure::of(offer);
+    let mut out = String::new();
+    let rule = "=".repeat(72);
+    let _ = writeln!(
+        out,
+        "OFFER PREVIEW REPORT (a preview: nothing was submitted)\n{rule}"
+    );
+    let _ = writeln!(
+        out,
+        "Offer: {} ({} version {})",
+        offer.issuer.name, offer.id, offer.version
+    );
+    let _ = writeln!(
+        out,
+        "Deadline: {} ({})",
+        offer.expiration.legal_wording,
+        offer.expiration.instant.to_rfc3339()
+    );
+    let _ = writeln!(out, "Generated: {generated_at}");
+    let _ = writeln!(
+        out,
+        "Disclosure digest (SHA-256 of all legal texts): {}\n",
+        disclosure.offer.hex()
+    );
+    let _ = writeln!(out, "TIMING CHECKS (Rule 13e-4, US business days)\n{rule}");
+    for check in election_core::timing::timing_checks(offer) {
+        let _ = writeln!(
+            out,
+            "[{}] {}: {}",
+            if check.passed { "PASS" } else { "FAIL" },
+            check.name,
+            check.detail
+        );
+    }
+    let _ = writeln!(out, "\nSAMPLE EMPLOYEES\n{rule}");
+    let with_eligible = employees
+        .iter()
+        .filter(|l| eligible_count(offer, &l.holder) > 0)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} of {} sample employees have eligible grants.",
+        with_eligible,
+        employees.len()
+    );
+    for l in employees {
+        let _ = writeln!(
+            out,
+            "- {} ({}): {} grants, {} eligible",
+            l.holder.employee.name,
+            l.holder.employee.id,
+            l.holder.grants.len(),
+            eligible_count(offer, &l.holder)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nLEGAL TEXTS (verbatim, with their SHA-256 digests)\n{rule}"
+    );
+    for doc in &offer.documents {
+        let digests = disclosure.document(&doc.id);
+        let _ = writeln!(out, "\n{} dated {}", doc.title, doc.date);
+        if let Some(d) = digests {
+            let _ = writeln!(out, "Document digest: {}", d.document.hex());
+        }
+        if let Some(preamble) = &doc.preamble {
+            let _ = writeln!(out, "\n{preamble}");
+        }
+        for a in &doc.amendments {
+            let digest = digests
+                .and_then(|d| d.amendments.iter().find(|(n, _)| *n == a.number))
+                .map(|(_, d)| d.hex())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\nAmendment {} ({}), {}: {}\nDigest: {digest}\n\n{}",
+                a.number,
+                a.change.label(),
+                a.section.heading(),
+                a.location,
+                a.text
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +277,28 @@ mod tests {
         let big = DeskFile::too_large("huge.json", 6.0 * 1024.0 * 1024.0).expect("refused");
         assert!(check_offer(&big).is_err());
         assert!(DeskFile::too_large("ok.json", 1000.0).is_none());
+    }
+
+    #[test]
+    fn the_report_has_the_checks_the_texts_and_the_employees() {
+        let offer = check_offer(&file("offer.json", OFFER)).expect("offer");
+        let avery = check_holder(&offer, &file("avery.json", AVERY)).expect("Avery");
+        let text = report_text(&offer, &[avery], "2026-11-24T21:00:00Z");
+        for expected in [
+            "Disclosure digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2",
+            "[PASS] Offer period",
+            "1 of 1 sample employees have eligible grants.",
+            "Avery Lindqvist (E-1001): 1 grants, 1 eligible",
+            "Document digest: ca7f149594b95c9ccaabac5ca72f3e316489de959a12ae6800232057d0d6ccf6",
+            "The conditions to this offer are for our benefit.",
+            "Amendment 3 (Paragraph inserted)",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+        // The texts are verbatim: each amendment's text appears whole.
+        for a in &offer.documents[1].amendments {
+            assert!(text.contains(&a.text));
+        }
     }
 
     #[test]

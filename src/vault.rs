@@ -127,8 +127,8 @@ export async function ewFetch(method, url, headers, body, credentials, timeoutMs
   try { text = await response.text(); } catch (e) { /* an unreadable body is an empty one */ }
   return { status: response.status, retryAfter: response.headers.get('Retry-After'), body: text };
 }
-export function ewDownload(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+export function ewDownload(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url; a.download = name; a.rel = 'noopener'; a.style.display = 'none';
   document.body.appendChild(a); a.click(); a.remove();
@@ -189,7 +189,7 @@ extern "C" {
         timeout_ms: u32,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = ewDownload)]
-    fn js_download(name: &str, text: &str);
+    fn js_download(name: &str, text: &str, mime: &str);
     #[wasm_bindgen(js_name = ewOnline)]
     fn js_online() -> bool;
     #[wasm_bindgen(catch, js_name = ewPostToHost)]
@@ -403,9 +403,14 @@ pub async fn http(
     })
 }
 
-/// Offers `text` to the employee as a file named `name`.
+/// Offers `text` (JSON) to the employee as a file named `name`.
 pub fn download(name: &str, text: &str) {
-    js_download(name, text);
+    js_download(name, text, "application/json");
+}
+
+/// Offers plain `text` as a file named `name`.
+pub fn download_text(name: &str, text: &str) {
+    js_download(name, text, "text/plain;charset=utf-8");
 }
 
 /// Whether the browser believes it is online.

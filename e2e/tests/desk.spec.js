@@ -46,6 +46,19 @@ test('the Mpower offer checks out, and each employee is shown as they would see 
   await moment.dispatchEvent('change');
   await expect(page.getByText(/at 2001-08-01T12:00:00-04:00, before the offer opened/)).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
+
+  // The report: downloaded as text, and printed on its own.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report' }).click()]);
+  expect(download.suggestedFilename()).toBe('preview-report-mpower-2001-option-exchange-v2.txt');
+  const report = Buffer.concat(await (await download.createReadStream()).toArray()).toString();
+  expect(report).toContain('Disclosure digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2');
+  expect(report).toContain('2 of 3 sample employees have eligible grants.');
+  expect(report).toContain('The conditions to this offer are for our benefit.');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { name: 'Preview report' })).toBeVisible();
+  await expect(page.getByLabel('Offer file (JSON)')).toBeHidden();
+  await expect(page.locator('.ew-desk-preview')).toBeHidden();
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test('a broken offer, a file that is not JSON and an employee of another offer are each reported', async ({ page }) => {

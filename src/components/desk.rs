@@ -234,8 +234,42 @@ pub fn Desk() -> Html {
                     </div>
                 </section>
             }
+            if let Some(Ok(offer)) = &checked_offer {
+                { report_section(offer, &employees) }
+            }
             { preview }
         </div>
+    }
+}
+
+/// The preview report: shown, downloadable as text, printable.
+fn report_section(
+    offer: &Rc<election_core::Offer>,
+    employees: &[(String, Result<crate::loading::Loaded, crate::loading::FileReport>)],
+) -> Html {
+    let loaded: Vec<crate::loading::Loaded> = employees
+        .iter()
+        .filter_map(|(_, e)| e.as_ref().ok().cloned())
+        .collect();
+    let generated = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+    let text = desk::report_text(offer, &loaded, &generated);
+    let name = format!("preview-report-{}-v{}.txt", offer.id, offer.version);
+    let download = {
+        let text = text.clone();
+        Callback::from(move |_: MouseEvent| crate::vault::download_text(&name, &text))
+    };
+    html! {
+        <section class="ew-section ew-desk-report" aria-labelledby="ew-desk-report-heading">
+            <h2 id="ew-desk-report-heading">{ "Preview report" }</h2>
+            <p>{ "The timing checks, every legal text verbatim with its SHA-256 digest, and how many sample employees have eligible grants." }</p>
+            <div class="ew-actions">
+                <button type="button" class="ew-button" onclick={download}>{ "Download report" }</button>
+                <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| crate::browser::print())}>
+                    { "Print report" }
+                </button>
+            </div>
+            <pre class="ew-report-text" tabindex="0" aria-label="The preview report's text">{ text }</pre>
+        </section>
     }
 }
 
