@@ -87,9 +87,20 @@ async function waitForServer(url) {
 }
 
 /** Repeat visits: one context, reloaded; the HTTP cache and V8's code cache are warm. */
-async function repeatRender(browser, url) {
-  const context = await browser.newContext();
+/** Repeat visits in one context: with the HTTP cache only (the service worker blocked),
+ *  served by the service worker, and served by it offline. */
+async function repeatRender(browser, url, { worker = false, offline = false } = {}) {
+  const context = await browser.newContext({ serviceWorkers: worker ? 'allow' : 'block' });
   const page = await context.newPage();
+  if (worker) {
+    await page.goto(url);
+    await ready(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+    await page.reload();
+    await ready(page);
+    if (offline) await context.setOffline(true);
+  }
   const times = [];
   for (let i = 0; i < RUNS + 2; i++) {
     await page.goto(url);
@@ -121,7 +132,7 @@ async function firstRender(browser, url) {
   const total = [];
   const own = [];
   for (let i = 0; i < RUNS + 2; i++) {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     await withBigHolder(context);
     const page = await context.newPage();
     await page.goto(url);
@@ -146,7 +157,7 @@ async function firstRender(browser, url) {
 async function portalRender(browser, url) {
   const times = [];
   for (let i = 0; i < RUNS + 2; i++) {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     await context.addInitScript(() => {
       const heard = () => { if (window.__readyAt === undefined) window.__readyAt = performance.now(); };
       document.addEventListener('election-widget:ready', heard);
@@ -172,7 +183,7 @@ async function portalRender(browser, url) {
 /** Toggling one grant in the 1,000-grant table: from the click to the DOM update (the
  *  summary changes, observed by a MutationObserver) and to the next frame. */
 async function toggleTimes(browser, url) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   await withBigHolder(context);
   const page = await context.newPage();
   await page.goto(url);
@@ -208,7 +219,7 @@ async function toggleTimes(browser, url) {
  *  its render (the widget's `election-widget:tick` measures), and how many DOM nodes
  *  outside the countdown a tick changes (should be none). Real time, not a fake clock. */
 async function tickCosts(browser, url) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.goto(url);
   await ready(page);
@@ -238,7 +249,7 @@ async function deliveryCosts(browser, base) {
   const { startReceiver } = await import('./tests/receiver.js');
   const receiver = await startReceiver({ origin: new URL(base).origin });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     await context.grantPermissions(['local-network-access']);
     const html = readFileSync(new URL('examples/portal-delivery.html', root), 'utf8')
       .replaceAll('http://127.0.0.1:8787', receiver.url)
@@ -282,6 +293,8 @@ try {
     single: await firstRender(browser, `${base}?holder=holders/e1001-avery-lindqvist.json`),
     big: await firstRender(browser, `${base}?holder=bench/holder-1000.json`),
     repeat: await repeatRender(browser, base),
+    repeatWorker: await repeatRender(browser, base, { worker: true }),
+    repeatOffline: await repeatRender(browser, base, { worker: true, offline: true }),
     toggle: await toggleTimes(browser, `${base}?holder=bench/holder-1000.json`),
     tick: await tickCosts(browser, `${base}?at=2001-09-27T20:00:00-04:00`),
     portalElement: await portalRender(browser, `${base}examples/portal-element.html`),
@@ -325,7 +338,9 @@ const lines = [
     'first visit, default (Mpower, 36 grants)': render.default.total,
     'first visit, single grant': render.single.total,
     'first visit, 1,000 grants': render.big.total,
-    'repeat visit, default': render.repeat,
+    'repeat visit, default (HTTP cache, service worker off)': render.repeat,
+    'repeat visit, served by the service worker': render.repeatWorker,
+    'repeat visit, offline (service worker)': render.repeatOffline,
   }).map(([name, s]) => `| ${name} | ${ms(s.median)} | ${ms(s.p10)} | ${ms(s.p90)} | ${ms(s.min)} | ${ms(s.max)} |`),
   '',
   `Target: ≤ ${TARGET_FIRST_RENDER_MS} ms — first visit ${ok(render.default.total.median, TARGET_FIRST_RENDER_MS)}, repeat visit ${ok(render.repeat.median, TARGET_FIRST_RENDER_MS)} (medians, default page).`,

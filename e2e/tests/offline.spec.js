@@ -83,3 +83,13 @@ test('a new build is offered as an update and applied only when the employee agr
     dist.server.close();
   }
 });
+
+test('the preview desk opens offline too', async ({ page, context }) => {
+  await page.goto('/preview.html');
+  await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();
+  await controlled(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();
+  await expect(page.getByText('Preview only: nothing can be submitted from this page.')).toBeVisible();
+});
