@@ -45,6 +45,12 @@ fn read_files(files: web_sys::FileList, done: Callback<Vec<DeskFile>>) {
     });
 }
 
+/// An employee file's name, and the employee checked against the offer or the report.
+type CheckedEmployee = (
+    String,
+    Result<crate::loading::Loaded, crate::loading::FileReport>,
+);
+
 #[component]
 pub fn Desk() -> Html {
     let f = use_formats();
@@ -243,15 +249,15 @@ pub fn Desk() -> Html {
 }
 
 /// The preview report: shown, downloadable as text, printable.
-fn report_section(
-    offer: &Rc<election_core::Offer>,
-    employees: &[(String, Result<crate::loading::Loaded, crate::loading::FileReport>)],
-) -> Html {
+fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee]) -> Html {
     let loaded: Vec<crate::loading::Loaded> = employees
         .iter()
         .filter_map(|(_, e)| e.as_ref().ok().cloned())
         .collect();
-    let generated = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+    let generated = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default();
     let text = desk::report_text(offer, &loaded, &generated);
     let name = format!("preview-report-{}-v{}.txt", offer.id, offer.version);
     let download = {
