@@ -72,3 +72,17 @@ test('a broken offer, a file that is not JSON and an employee of another offer a
   await expect(page.getByText('$.offer_id')).toBeVisible();
   await expect(page.getByText('Open one or more employee files to see the widget as each would.')).toBeVisible();
 });
+
+test('files can be dropped on the desk, and one over 5 MB is refused unread', async ({ page }) => {
+  await page.goto('/preview.html');
+  const offerText = readFileSync(new URL(OFFER, root), 'utf8');
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped-offer.json', { type: 'application/json' }));
+    return dt;
+  }, offerText);
+  await page.locator('.ew-drop').first().dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByText('No problems found in dropped-offer.json: mpower-2001-option-exchange version 2.')).toBeVisible();
+  await page.getByLabel('Offer file (JSON)').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(6 * 1024 * 1024, 32) });
+  await expect(page.getByRole('alert')).toContainText('it is 6.0 MB; an offer or employee file may be at most 5 MB');
+});
