@@ -70,6 +70,7 @@ test('a broken offer, a file that is not JSON and an employee of another offer a
   await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER));
   await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0], (t) => t.replace('mpower-2001-option-exchange', 'acme-2024-exchange')));
   await expect(page.getByText('$.offer_id')).toBeVisible();
+  await expect(page.getByText('this holder file is for the offer `acme-2024-exchange`, not for `mpower-2001-option-exchange`')).toBeVisible();
   await expect(page.getByText('Open one or more employee files to see the widget as each would.')).toBeVisible();
 });
 
