@@ -135,17 +135,45 @@ pub fn read_moment(offer: &Offer, text: &str) -> Result<DateTime<FixedOffset>, S
         return Ok(at);
     }
     let offset = *offer.expiration.instant.offset();
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|t| t.and_local_timezone(offset).single())
-        .ok_or_else(|| {
-            format!("“{text}” is not a moment: use a date and time such as 2001-09-27T23:30")
-        })
+    // Read by hand: chrono's format-string parser costs the bundle several KB.
+    let local = || -> Option<DateTime<FixedOffset>> {
+        let (date, time) = text.split_once('T')?;
+        let mut d = date.splitn(3, '-').map(|n| n.parse::<u32>().ok());
+        let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+        let (h, min) = time.split_once(':')?;
+        let (h, min) = (h.parse::<u32>().ok()?, min.parse::<u32>().ok()?);
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, day)?
+            .and_hms_opt(h, min, 0)?
+            .and_local_timezone(offset)
+            .single()
+    };
+    local().ok_or_else(|| {
+        format!("“{text}” is not a moment: use a date and time such as 2001-09-27T23:30")
+    })
+}
+
+/// The deadline's UTC offset, as the moment control is read in: `UTC−04:00`.
+pub fn offset_label(offer: &Offer) -> String {
+    let seconds = offer.expiration.instant.offset().local_minus_utc();
+    let (sign, abs) = if seconds < 0 {
+        ('−', -seconds)
+    } else {
+        ('+', seconds)
+    };
+    format!("UTC{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
 }
 
 /// The `datetime-local` value for `at` (in its own offset).
 pub fn local_value(at: DateTime<FixedOffset>) -> String {
-    at.format("%Y-%m-%dT%H:%M").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// The preview report, as plain text: the offer, the timing checks, every legal text
@@ -325,6 +353,9 @@ mod tests {
         );
         assert_eq!(Life::of(&offer, at("2001-09-27T23:59")), Life::Expired);
         assert_eq!(local_value(at("2001-09-27T23:30")), "2001-09-27T23:30");
+        assert_eq!(offset_label(&offer), "UTC−04:00");
         assert!(read_moment(&offer, "next Tuesday").is_err());
+        assert!(read_moment(&offer, "2001-02-30T10:00").is_err());
+        assert!(read_moment(&offer, "2001-09-27T25:00").is_err());
     }
 }

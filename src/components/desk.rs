@@ -223,7 +223,7 @@ pub fn Desk() -> Html {
                     </ul>
                     <div class="ew-field">
                         <label for="ew-desk-moment" class="ew-field-label">
-                            { format!("Moment to preview (date and time at UTC{})", offer.expiration.instant.format("%:z")) }
+                            { format!("Moment to preview (date and time at {})", desk::offset_label(offer)) }
                         </label>
                         <input id="ew-desk-moment" class="ew-input" type="datetime-local" step="60"
                             value={if moment.is_empty() { desk::local_value(desk::quick_jumps(offer)[1].1) } else { (*moment).clone() }}
