@@ -628,7 +628,13 @@ impl Courier {
                 timeout_ms,
                 ..
             } => {
-                let target = vault::host_origin();
+                let Some(target) = vault::host_origin() else {
+                    return Outcome::Rejected {
+                        code: "host_not_allowed".to_owned(),
+                        message: "the page around this frame is not among the origins this widget is allowed to hand elections to".to_owned(),
+                        details: Vec::new(),
+                    };
+                };
                 let accepted = if origins.is_empty() {
                     vec![target.clone()]
                 } else {

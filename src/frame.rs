@@ -59,6 +59,27 @@ fn parent_origin() -> Option<String> {
     web_sys::Url::new(&referrer).ok().map(|url| url.origin())
 }
 
+/// The embedding page's origin when this page is framed by an allowed parent; `None` when
+/// it is not framed, or framed by a page that is not allowed (which is then told nothing
+/// and handed nothing, signed elections included).
+pub fn allowed_parent() -> Option<String> {
+    parent_origin().filter(|o| origin_allowed(o, &allowed_origins()))
+}
+
+/// The `type` of a host's answer to a post-message delivery.
+pub const DELIVERY_RESULT: &str = "election-widget:delivery-result";
+
+/// Whether this page is in a frame.
+pub fn framed() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            js_sys::Reflect::get(&w, &"top".into())
+                .ok()
+                .map(|top| !js_sys::Object::is(&top, w.as_ref()))
+        })
+        .unwrap_or(false)
+}
+
 /// Whether `origin` is one of `allowed`; pure.
 pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     allowed.iter().any(|a| a == origin)
@@ -194,6 +215,14 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
     };
     let handler =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let kind = js_sys::Reflect::get(&event.data(), &"type".into())
+                .ok()
+                .and_then(|t| t.as_string());
+            // Answers to a post-message delivery are the courier's (`vault`), which checks
+            // and counts them itself.
+            if kind.as_deref() == Some(DELIVERY_RESULT) {
+                return;
+            }
             let accepted = origin_allowed(&event.origin(), &allowed)
                 .then(|| {
                     js_sys::JSON::stringify(&event.data())

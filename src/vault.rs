@@ -445,20 +445,13 @@ pub fn own_origin() -> String {
         .unwrap_or_default()
 }
 
-/// The embedding page's origin when framed (from the referrer), else the page's own.
-pub fn host_origin() -> String {
-    let framed = web_sys::window()
-        .and_then(|w| w.parent().ok().flatten().map(|p| p != w))
-        .unwrap_or(false);
-    if framed {
-        if let Some(origin) = browser_referrer_origin() {
-            return origin;
-        }
+/// The host page a `post-message` delivery goes to: the embedding page when framed by an
+/// allowed parent (`frame::allowed_parent`), the page itself when not framed, and `None`
+/// when framed by a page that is not allowed.
+pub fn host_origin() -> Option<String> {
+    if crate::frame::framed() {
+        crate::frame::allowed_parent()
+    } else {
+        Some(own_origin())
     }
-    own_origin()
-}
-
-fn browser_referrer_origin() -> Option<String> {
-    let referrer = crate::browser::document()?.referrer();
-    web_sys::Url::new(&referrer).ok().map(|u| u.origin())
 }

@@ -10,12 +10,15 @@ const WIDGET = 'http://127.0.0.1:8091';
 const example = readFileSync(new URL('../../examples/portal-iframe.html', import.meta.url), 'utf8')
   .replace('src="../embed.html"', `src="${WIDGET}/embed.html"`);
 
+/** What the portal servers answer for /portal.html (a test may change it, and resets it). */
+let served = example;
+
 /** A server on a free loopback port answering /portal.html with the example portal. */
 async function portalServer() {
   const server = createServer((req, res) => {
     if (req.url === '/portal.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(example);
+      res.end(served);
     } else {
       res.writeHead(404);
       res.end();
@@ -96,4 +99,28 @@ test('a frame page with no theme follows the reader', async ({ page }) => {
   await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1003-priya-raman.json`);
   await expect(page.getByText(/Priya Raman/).first()).toBeVisible();
   expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(22, 25, 29)');
+});
+
+test('a post-message delivery from the frame goes to its allowed parent', async ({ page }) => {
+  served = example.replace(
+    "config: { preview_at: '2001-09-20T10:00:00-04:00' }",
+    `config: { time_url: 'data:application/json,{"now_ms":1000994400000}', delivery: { transport: 'post-message' } }`,
+  );
+  try {
+    const frame = await setUp(page, PORTAL, PORTAL);
+    await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+    for (const box of await frame.getByRole('checkbox', { name: /I have read/ }).all()) await box.check();
+    await frame.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+    await frame.getByRole('button', { name: 'Sign election' }).click();
+    await expect.poll(() => page.evaluate(() => window.portalEvents.some((e) => e.type === 'election-widget:deliver'))).toBe(true);
+    const message = await page.evaluate(() => window.portalEvents.find((e) => e.type === 'election-widget:deliver'));
+    expect(message.signed_election.payload.employee_id).toBe('E-1001');
+    expect(message.public_jwk.crv).toBe('P-256');
+    // Until the portal answers, the election waits; the frame counted nothing as foreign.
+    await expect(frame.locator('li[data-sequence="1"] .ew-outbox-status')).toHaveText('Sending…');
+    const inner = page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
+    expect(await inner.evaluate(() => document.getElementById('election-widget-frame').dataset.ignoredMessages)).toBeUndefined();
+  } finally {
+    served = example;
+  }
 });
