@@ -304,41 +304,17 @@ pub fn Widget(props: &WidgetProps) -> Html {
         })
     };
     let governing = delivery::governing(&outbox.entries);
-    let mut blockers: Vec<String> = Vec::new();
-    if preview {
-        blockers.push("This is a preview: nothing can be signed or submitted from it.".to_owned());
-    }
-    if locked {
-        blockers.push(format!(
-            "The offer expired at {}.",
-            offer.expiration.legal_wording
-        ));
-    }
-    if !preview && !outbox.loaded {
-        // The next sequence number depends on what the backend already holds.
-        blockers.push(format!(
-            "Checking your signed elections with {}…",
-            offer.issuer.name
-        ));
-    }
-    let unacknowledged: Vec<String> = offer
-        .documents
-        .iter()
-        .filter(|d| {
-            disclosure.status(&d.id, state.acknowledged.get(&d.id))
-                != election_core::disclosure::AckStatus::Current
-        })
-        .map(|d| d.title.clone())
-        .collect();
-    if !unacknowledged.is_empty() {
-        blockers.push(format!(
-            "Acknowledge that you have read {} (under “Acknowledgments” above).",
-            unacknowledged.join("; ")
-        ));
-    }
-    for violation in resolution.election.check(offer, holder) {
-        blockers.push(violation.describe_in(offer, f.style()));
-    }
+    let blockers = delivery::sign_blockers(&delivery::Readiness {
+        offer,
+        holder,
+        disclosure: &disclosure,
+        acknowledged: &state.acknowledged,
+        election: &resolution.election,
+        preview,
+        locked,
+        outbox_loaded: outbox.loaded,
+        style: f.style(),
+    });
     let kept = resolution
         .statuses
         .iter()
