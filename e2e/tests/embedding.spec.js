@@ -178,6 +178,8 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
     window.clearTimeout = (id) => { live.delete(`t${id}`); return ct(id); };
     window.liveTimers = () => live.size;
   });
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
   await portal(page);
   const cdp = await page.context().newCDPSession(page);
   const counters = async () => {
@@ -196,8 +198,11 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
         el.config = { preview_at: '2001-09-27T23:58:00-04:00' }; // the countdown ticks every second
         main.append(el);
         await new Promise((resolve, reject) => {
-          el.addEventListener('election-widget:ready', resolve, { once: true });
-          el.addEventListener('election-widget:load-error', (e) => reject(new Error(JSON.stringify(e.detail))), { once: true });
+          // A widget that never reports is a failure with what it shows, not a silent hang.
+          const timer = setTimeout(() => reject(new Error(`cycle ${i}: no ready event in 20 s; the element shows ${JSON.stringify(el.shadowRoot?.textContent?.slice(0, 300))}`)), 20_000);
+          const settle = (f) => (x) => { clearTimeout(timer); f(x); };
+          el.addEventListener('election-widget:ready', settle(resolve), { once: true });
+          el.addEventListener('election-widget:load-error', settle((e) => reject(new Error(JSON.stringify(e.detail)))), { once: true });
         });
         el.remove();
         await new Promise((resolve) => setTimeout(resolve, 0));
