@@ -249,67 +249,25 @@ impl Courier {
         else {
             return;
         };
+        let get = |path: &'static str| async move {
+            let url = format!("{url}{path}");
+            vault::http("GET", &url, headers, None, credentials, *timeout_ms).await
+        };
         if self.receiver_key.borrow().is_none() {
-            match vault::http(
-                "GET",
-                &format!("{url}/v1/offer"),
-                headers,
-                None,
-                credentials,
-                *timeout_ms,
-            )
-            .await
-            {
-                Ok(a) if a.status == 200 => {
-                    match serde_json::from_slice::<OfferInfo>(a.body.as_bytes()) {
-                        Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
-                        Err(e) => self.update(|v| {
-                            v.backend_problem = Some(format!(
-                                "the backend's description (/v1/offer) could not be read: {e}"
-                            ))
-                        }),
-                    }
-                }
-                Ok(a) => self.update(|v| {
-                    v.backend_problem = Some(format!(
-                        "the backend's description (/v1/offer) answered HTTP {}",
-                        a.status
-                    ))
-                }),
+            let info = read_json::<OfferInfo>(
+                get("/v1/offer").await,
+                "the backend's description (/v1/offer)",
+            );
+            match info {
+                Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
                 Err(why) => self.update(|v| v.backend_problem = Some(why)),
             }
         }
-        let history = match vault::http(
-            "GET",
-            &format!("{url}/v1/elections"),
-            headers,
-            None,
-            credentials,
-            *timeout_ms,
-        )
-        .await
-        {
-            Ok(a) if a.status == 200 => {
-                match serde_json::from_slice::<ElectionHistory>(a.body.as_bytes()) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        self.update(|v| {
-                            v.backend_problem =
-                                Some(format!("your record at the backend could not be read: {e}"))
-                        });
-                        return;
-                    }
-                }
-            }
-            Ok(a) => {
-                self.update(|v| {
-                    v.backend_problem = Some(format!(
-                        "your record at the backend could not be read (HTTP {})",
-                        a.status
-                    ))
-                });
-                return;
-            }
+        let history = match read_json::<ElectionHistory>(
+            get("/v1/elections").await,
+            "your record at the backend",
+        ) {
+            Ok(history) => history,
             Err(why) => {
                 self.update(|v| v.backend_problem = Some(why));
                 return;
@@ -796,6 +754,19 @@ impl Courier {
     }
 }
 
+/// A backend's JSON answer to a GET, or a sentence naming `what` could not be read.
+fn read_json<T: serde::de::DeserializeOwned>(
+    answer: Result<vault::HttpAnswer, String>,
+    what: &str,
+) -> Result<T, String> {
+    let answer = answer?;
+    if answer.status != 200 {
+        return Err(format!("{what} could not be read (HTTP {})", answer.status));
+    }
+    serde_json::from_slice(answer.body.as_bytes())
+        .map_err(|e| format!("{what} could not be read: {e}"))
+}
+
 /// A host's `delivery-result` message (other members, such as `type`, are ignored).
 #[derive(serde::Deserialize)]
 struct Reply {
@@ -853,6 +824,34 @@ pub fn reply_outcome(text: &str) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backends_answers_to_gets() {
+        let answer = |status, body: &str| {
+            Ok(vault::HttpAnswer {
+                status,
+                retry_after: None,
+                body: body.to_owned(),
+            })
+        };
+        assert_eq!(
+            read_json::<election_core::contract::ServerTime>(
+                answer(200, r#"{"now_ms": 5}"#),
+                "the time"
+            ),
+            Ok(election_core::contract::ServerTime { now_ms: 5 })
+        );
+        assert_eq!(
+            read_json::<OfferInfo>(answer(503, ""), "the backend's description"),
+            Err("the backend's description could not be read (HTTP 503)".to_owned())
+        );
+        let garbage = read_json::<ElectionHistory>(answer(200, "<html>"), "your record");
+        assert!(garbage.is_err_and(|e| e.starts_with("your record could not be read: ")));
+        assert_eq!(
+            read_json::<OfferInfo>(Err("no connection".into()), "x"),
+            Err("no connection".to_owned())
+        );
+    }
 
     #[test]
     fn a_portals_answers() {
