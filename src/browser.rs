@@ -46,6 +46,52 @@ pub fn query_params() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The id of the page's deployment block
+/// (`<script type="application/json" id="election-widget-deployment">`).
+pub const DEPLOYMENT_ID: &str = "election-widget-deployment";
+
+/// The page's deployment settings (its deployment block; none is an empty deployment).
+pub fn deployment() -> crate::config::Deployment {
+    let text = element_by_id(DEPLOYMENT_ID).and_then(|e| e.text_content());
+    crate::config::Deployment::parse(text.as_deref())
+}
+
+/// The page's own origin.
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The origin `url` has when the page resolves it; `None` for an opaque origin (`data:`,
+/// `blob:` of another page, `javascript:`) or what is not a URL.
+pub fn url_origin(url: &str) -> Option<String> {
+    let parsed = web_sys::Url::new_with_base(url, &page_url()).ok()?;
+    if !matches!(parsed.protocol().as_str(), "http:" | "https:") {
+        return None;
+    }
+    Some(parsed.origin()).filter(|o| o != "null")
+}
+
+/// The standalone page's configuration: its deployment, its host element's attributes,
+/// and what its link may set ([`crate::config::WidgetConfig::standalone`]).
+pub fn standalone_config(root: &web_sys::Element) -> crate::config::WidgetConfig {
+    let deployment = deployment();
+    let page_origin = page_origin();
+    let policy = crate::config::LinkPolicy {
+        data_origins: &deployment.data_origins,
+        page_origin: &page_origin,
+        link_preview: deployment.link_preview,
+        origin_of: &url_origin,
+    };
+    crate::config::WidgetConfig::standalone(
+        &deployment,
+        |name| root.get_attribute(name),
+        &query_params(),
+        &policy,
+    )
+}
+
 /// The performance mark set when both data files have arrived, before they are checked:
 /// from here to [`READY_MARK`] is the widget's own work (parse, check, rules, render).
 pub const DATA_MARK: &str = "election-widget:data";

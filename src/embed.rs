@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use crate::config::{Input, WidgetConfig};
+use crate::config::{Deployment, Input, LinkPolicy, Refusal, Source, WidgetConfig};
 use crate::host::HostEvents;
 use crate::{browser, App, AppProps};
 
@@ -168,6 +168,8 @@ impl ElementHandle {
         };
         style.set_text_content(Some(STYLES));
         mount.set_class_name("ew-root");
+        // The widget's words are English, left to right, whatever the portal's `dir`.
+        let _ = mount.set_attribute("dir", "ltr");
         let _ = mount.set_attribute("part", "root");
         let _ = shadow.append_child(&style);
         let _ = shadow.append_child(&mount);
@@ -242,25 +244,61 @@ fn read_input(host: &HtmlElement, name: &str) -> Input {
 }
 
 /// The configuration from an embedding's three inputs (the element's or the frame's),
-/// fetching `config` first when it is a URL.
+/// fetching `config` first when it is a URL. `source` says who gave them: the portal
+/// ([`Source::Host`]) or a link ([`Source::Link`], the frame's URL), checked against the
+/// page's `deployment`, whose settings are the base (the frame's page has one; the
+/// element, on a portal's page, starts from nothing).
 pub async fn resolve_inputs(
     offer: Input,
     holder: Input,
     config: Input,
+    source: Source,
+    deployment: Option<Rc<Deployment>>,
 ) -> (WidgetConfig, crate::config::ElementSettings) {
+    let base = match &deployment {
+        Some(d) => WidgetConfig::deployed(d),
+        None => (WidgetConfig::embedded(), Default::default()),
+    };
+    let empty = Deployment::default();
+    let d = deployment.as_deref().unwrap_or(&empty);
+    let page_origin = browser::page_origin();
+    let policy = LinkPolicy {
+        data_origins: &d.data_origins,
+        page_origin: &page_origin,
+        link_preview: d.link_preview,
+        origin_of: &browser::url_origin,
+    };
+    let mut refused = None;
     let (text, problem) = match config {
         Input::Missing => (None, None),
         Input::Inline(text) => (Some(text), None),
-        Input::Url(url) => match browser::fetch_text(&url).await {
-            Ok(text) => (Some(text), None),
-            Err(why) => (
-                None,
-                Some(format!("config could not be loaded from {url}: {why}")),
-            ),
+        Input::Url(url) => match (source, policy.data_url(&url)) {
+            (Source::Link, Err(why)) => {
+                refused = Some(Refusal {
+                    input: format!("?config={url}"),
+                    why,
+                });
+                (None, None)
+            }
+            _ => match browser::fetch_text(&url).await {
+                Ok(text) => (Some(text), None),
+                Err(why) => (
+                    None,
+                    Some(format!("config could not be loaded from {url}: {why}")),
+                ),
+            },
         },
     };
-    let (mut widget, settings) = WidgetConfig::from_element(offer, holder, text.as_deref());
+    let (mut widget, settings) = WidgetConfig::from_inputs(
+        base,
+        offer,
+        holder,
+        text.as_deref(),
+        source,
+        Some(&policy),
+    );
     widget.problems.extend(problem);
+    widget.refused.extend(refused);
     (widget, settings)
 }
 
@@ -279,7 +317,7 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
     let config = read_input(&host, "config");
     let inner = Rc::clone(inner);
     wasm_bindgen_futures::spawn_local(async move {
-        let (mut config, settings) = resolve_inputs(offer, holder, config).await;
+        let (mut config, settings) = resolve_inputs(offer, holder, config, Source::Host, None).await;
         config.problems.extend(attribute_problems);
         let mut i = inner.borrow_mut();
         if i.generation != generation {

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::config::{ElementSettings, Input, WidgetConfig};
+use crate::config::{Deployment, ElementSettings, Input, Source, WidgetConfig};
 use crate::host::{HostEvents, EVENT_SCHEMA};
 use crate::{browser, App, AppProps};
 
@@ -108,6 +108,8 @@ struct Frame {
     app: Option<yew::AppHandle<App>>,
     events: HostEvents,
     ignored: Cell<u32>,
+    /// The frame page's own deployment settings.
+    deployment: Rc<Deployment>,
 }
 
 /// Runs the frame page: mounts from the URL's settings, listens for the parent's
@@ -121,6 +123,7 @@ pub fn run(root: Element) {
         app: None,
         events,
         ignored: Cell::new(0),
+        deployment: Rc::new(browser::deployment()),
     }));
     let query = browser::query_params();
     let param = |name: &str| {
@@ -133,7 +136,7 @@ pub fn run(root: Element) {
     if param("offer").is_some() || param("holder").is_some() {
         let input = |name: &str| param(name).map_or(Input::Missing, Input::Url);
         let inputs = (input("offer"), input("holder"), input("config"));
-        configure(Rc::clone(&frame), inputs);
+        configure(Rc::clone(&frame), inputs, Source::Link);
     }
     if parent.is_none() {
         browser::console_error(&format!(
@@ -154,10 +157,19 @@ pub fn run(root: Element) {
     report_height(&root, parent);
 }
 
-/// Resolves the inputs (fetching a config URL) and shows the widget with them.
-fn configure(frame: Rc<RefCell<Frame>>, (offer, holder, config): (Input, Input, Input)) {
+/// Resolves the inputs (fetching a config URL) and shows the widget with them: the
+/// frame's URL is a link ([`Source::Link`]: it may not choose where elections go, the
+/// clock or a preview), an allowed parent's `configure` message is the portal
+/// ([`Source::Host`]); both over the page's deployment settings.
+fn configure(
+    frame: Rc<RefCell<Frame>>,
+    (offer, holder, config): (Input, Input, Input),
+    source: Source,
+) {
+    let deployment = Rc::clone(&frame.borrow().deployment);
     wasm_bindgen_futures::spawn_local(async move {
-        let (config, settings) = crate::embed::resolve_inputs(offer, holder, config).await;
+        let (config, settings) =
+            crate::embed::resolve_inputs(offer, holder, config, source, Some(deployment)).await;
         apply_settings(&settings);
         apply(&frame, config);
     });
@@ -172,6 +184,7 @@ fn apply_settings(settings: &ElementSettings) {
     let scheme = settings.theme.as_deref().unwrap_or("light dark");
     let _ = root.set_attribute("style", &format!("color-scheme: {scheme}"));
     let _ = root.set_attribute("lang", settings.locale.as_deref().unwrap_or("en"));
+    let _ = root.set_attribute("dir", "ltr");
 }
 
 fn apply(frame: &Rc<RefCell<Frame>>, config: WidgetConfig) {
@@ -233,7 +246,7 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
                 })
                 .flatten();
             match accepted {
-                Some(inputs) => configure(Rc::clone(&frame), inputs),
+                Some(inputs) => configure(Rc::clone(&frame), inputs, Source::Host),
                 None => {
                     let f = frame.borrow();
                     f.ignored.set(f.ignored.get() + 1);

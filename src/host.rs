@@ -70,6 +70,19 @@ pub fn ready_fields(loaded: &Loaded) -> Value {
 }
 
 /// The fields of `load-error`: each input's problems, as the error panel lists them.
+/// The `load-error` event's fields for what a link asked for and was refused (the widget
+/// still loads, with the deployment's settings): the same shape as a failed load's, each
+/// problem of kind `refused`, and `recoverable: true`.
+pub fn refused_fields(refused: &[crate::config::Refusal]) -> Value {
+    let problems: Vec<Value> = refused
+        .iter()
+        .map(|r| {
+            json!({ "file": "settings", "location": r.input, "kind": "refused", "problems": [{ "message": r.why }] })
+        })
+        .collect();
+    json!({ "problems": problems, "recoverable": true })
+}
+
 pub fn load_error_fields(reports: &[FileReport]) -> Value {
     let problems: Vec<Value> = reports
         .iter()

@@ -67,7 +67,19 @@ pub fn preview_instant(config: &WidgetConfig) -> Result<Option<DateTime<FixedOff
     let Some(PreviewAt(text)) = &config.preview_at else {
         return Ok(None);
     };
-    DateTime::parse_from_rfc3339(text).map(Some).map_err(|_| FileReport {
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|e| {
+            // A `+` typed in a link reads as a space (`?at=…T13:59:00+09:00` arrives as
+            // `…T13:59:00 09:00`): an offset after a space is a `+` offset.
+            match text.rsplit_once(' ') {
+                Some((moment, offset)) if offset.len() == 5 && offset.as_bytes()[2] == b':' => {
+                    DateTime::parse_from_rfc3339(&format!("{moment}+{offset}"))
+                }
+                _ => Err(e),
+            }
+        })
+        .map(Some)
+        .map_err(|_| FileReport {
         file: DataFile::Settings,
         location: format!("at={text}"),
         failure: Failure::Setting(format!(
@@ -176,6 +188,14 @@ mod tests {
             preview_instant(&config).map(|t| t.map(|t| t.timestamp())),
             Ok(Some(1_000_994_400))
         );
+        // A `+` offset typed in a link arrives as a space.
+        config.preview_at = Some(PreviewAt("2025-11-19T13:59:00 09:00".into()));
+        assert_eq!(
+            preview_instant(&config).map(|t| t.map(|t| t.to_rfc3339())),
+            Ok(Some("2025-11-19T13:59:00+09:00".to_owned()))
+        );
+        config.preview_at = Some(PreviewAt("2025-11-19T13:59:00 9:00".into()));
+        assert!(preview_instant(&config).is_err());
         config.preview_at = Some(PreviewAt("tomorrow".into()));
         let report = preview_instant(&config).expect_err("unreadable");
         assert_eq!(report.file, DataFile::Settings);

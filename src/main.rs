@@ -3,7 +3,7 @@
 //! (`#election-widget`) when there is one, reading the page URL for overrides
 //! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed.
 
-use election_widget::{browser, embed, frame, mount_with_events, offline, WidgetConfig};
+use election_widget::{browser, embed, frame, mount_with_events, offline};
 
 /// The HR preview desk's page (`preview.html`) mounts the desk here.
 const DESK_ROOT_ID: &str = "election-widget-desk";
@@ -26,7 +26,7 @@ fn main() {
     };
     // The standalone page works offline once opened (portals keep their own caching).
     offline::register("sw.js");
-    let config = WidgetConfig::from_host(&root, &browser::query_params());
+    let config = browser::standalone_config(&root);
     let events = embed::events_on(&root);
     // The page lives as long as the widget, so the handle is kept for good.
     std::mem::forget(mount_with_events(root, config, events));

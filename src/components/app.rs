@@ -203,6 +203,16 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // What a link asked for and may not set: said once per configuration, before `ready`.
+    {
+        let events = props.events.clone();
+        use_effect_with(props.config.refused.clone(), move |refused| {
+            if !refused.is_empty() {
+                events.emit("load-error", host::refused_fields(refused));
+            }
+        });
+    }
+
     let settled = !matches!(*state, LoadState::Loading);
     use_effect_with(settled, |settled| {
         if *settled {
@@ -215,7 +225,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     let view = match &*state {
         LoadState::Loading => html! {
-            <div class="ew ew-loading" data-state="loading" role="status">
+            <div class="ew ew-loading" data-state="loading" role="status" dir="ltr">
                 <p>{ "Loading the offer…" }</p>
             </div>
         },
@@ -230,7 +240,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<Formats> context={(*formats).clone()}>
             if *update_ready {
-                <div class="ew-update" role="status">
+                <div class="ew-update" role="status" lang="en" dir="ltr">
                     <p>
                         { "A new version of this page is ready. Your choices are saved on this device; reload when it suits you." }
                         { " " }
@@ -238,7 +248,26 @@ pub fn App(props: &AppProps) -> Html {
                     </p>
                 </div>
             }
+            { refused_notice(&props.config.refused) }
             { view }
         </ContextProvider<Formats>>
+    }
+}
+
+/// What the page's link asked for and the widget did not do, each with the reason; the
+/// widget goes on with the deployment's own settings.
+fn refused_notice(refused: &[crate::config::Refusal]) -> Html {
+    if refused.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="ew-refused" role="status" data-state="refused" lang="en" dir="ltr">
+            <p>{ "This page ignored settings its link asked for, and uses its own:" }</p>
+            <ul>
+                { for refused.iter().map(|r| html! {
+                    <li><code>{ r.input.clone() }</code>{ ": " }{ r.why.clone() }{ "." }</li>
+                }) }
+            </ul>
+        </div>
     }
 }
