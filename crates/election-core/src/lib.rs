@@ -14,6 +14,7 @@ pub mod disclosure;
 pub mod display;
 mod election;
 mod holder;
+mod json;
 mod offer;
 mod problem;
 mod read;
@@ -42,11 +43,11 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 
 /// Reads and checks an offer file.
 pub fn parse_offer(json: &str) -> Result<Offer, Vec<Problem>> {
-    let value = parse_json(json)?;
+    let (value, duplicates) = parse_json(json)?;
     if has_members(&value, &["employee", "grants"], &["issuer", "documents"]) {
         return Err(wrong_file("an employee (holder) file", "an offer file"));
     }
-    let pr = Problems::default();
+    let pr = Problems::from(duplicates);
     let offer = Offer::read(&value, &pr);
     pr.finish(offer)
 }
@@ -54,11 +55,11 @@ pub fn parse_offer(json: &str) -> Result<Offer, Vec<Problem>> {
 /// Reads and checks a holder file; given the offer, also that the holder's grants fit it
 /// (the offer id matches, every plan is one of the offer's).
 pub fn parse_holder(json: &str, offer: Option<&Offer>) -> Result<Holder, Vec<Problem>> {
-    let value = parse_json(json)?;
+    let (value, duplicates) = parse_json(json)?;
     if has_members(&value, &["issuer", "documents"], &["employee", "grants"]) {
         return Err(wrong_file("an offer file", "an employee (holder) file"));
     }
-    let pr = Problems::default();
+    let pr = Problems::from(duplicates);
     let holder = Holder::read(&value, offer, &pr);
     pr.finish(holder)
 }
@@ -78,7 +79,9 @@ fn wrong_file(is: &str, expected: &str) -> Vec<Problem> {
     }]
 }
 
-fn parse_json(json: &str) -> Result<serde_json::Value, Vec<Problem>> {
+/// The file's JSON, with a problem for each key written twice in one object (reported
+/// with the file's other problems, so that HR sees them all in one pass).
+fn parse_json(json: &str) -> Result<(serde_json::Value, Vec<Problem>), Vec<Problem>> {
     let root = JsonPath::root();
     if json.len() > MAX_FILE_BYTES {
         return Err(vec![Problem {
@@ -91,9 +94,10 @@ fn parse_json(json: &str) -> Result<serde_json::Value, Vec<Problem>> {
         }]);
     }
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    // `from_slice`, not `from_str`: the canonicaliser parses with the slice reader too, and
-    // one copy of serde_json's parser in the wasm bundle is about 10 KB smaller than two.
-    serde_json::from_slice(json.as_bytes()).map_err(|e| {
+    // The slice reader, not the str reader: the canonicaliser parses with the slice reader
+    // too, and one copy of serde_json's parser in the wasm bundle is about 10 KB smaller
+    // than two.
+    json::parse(json.as_bytes()).map_err(|e| {
         vec![Problem {
             path: root,
             message: format!("not valid JSON: {e}"),

@@ -70,6 +70,13 @@ impl fmt::Display for Problem {
 #[derive(Debug, Default)]
 pub(crate) struct Problems(RefCell<Vec<Problem>>);
 
+/// Starts the list with problems already found (the duplicated keys met while parsing).
+impl From<Vec<Problem>> for Problems {
+    fn from(problems: Vec<Problem>) -> Self {
+        Problems(RefCell::new(problems))
+    }
+}
+
 impl Problems {
     pub(crate) fn add(&self, path: &JsonPath, message: impl Into<String>) {
         self.0.borrow_mut().push(Problem {

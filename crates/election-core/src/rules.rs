@@ -21,7 +21,8 @@ pub enum Ineligibility {
     PriceBelowMinimum { minimum: Decimal },
     /// The grant was made on or after the offer's cut-off date.
     GrantedTooLate { granted_before: NaiveDate },
-    /// The grant expires before the offer does, so nothing would be left to tender.
+    /// The grant expires on or before the day the offer expires, so it would have lapsed
+    /// by the time tendered options are accepted and cancelled (see [`eligibility`]).
     ExpiresFirst {
         expires: NaiveDate,
         offer_expires: NaiveDate,
@@ -57,6 +58,15 @@ impl Ineligibility {
                     style.date(*granted_before)
                 )
             }
+            Ineligibility::ExpiresFirst {
+                expires,
+                offer_expires,
+            } if expires == offer_expires => format!(
+                "the grant expires on {}, the day the offer expires, so it would have lapsed \
+                 before tendered options are accepted and cancelled (expected on {})",
+                style.date(*expires),
+                style.date(calendar::next_business_day(*offer_expires))
+            ),
             Ineligibility::ExpiresFirst {
                 expires,
                 offer_expires,
@@ -96,6 +106,14 @@ pub fn eligibility(offer: &Offer, grant: &Grant) -> Result<(), Vec<Ineligibility
             reasons.push(Ineligibility::GrantedTooLate { granted_before });
         }
     }
+    // A tendered grant is exchanged only when the company accepts and cancels it, after
+    // the offer expires (`cancellation_date`: the first business day after; Mpower's
+    // amended Section 7 speaks of the time "before the acceptance and cancellation of
+    // eligible options tendered", which follows expiration). So a grant must outlive the offer's
+    // expiration day, not merely be exercisable at 11:59 p.m. on it. A holder's
+    // `expiration_date` is a date without a time of day, and no time is needed: whatever
+    // hour on the offer's expiration day a grant expires, it has lapsed by the next day.
+    // The offer's day is its local date in the offset the deadline is stated in.
     let offer_expires = offer_expiration_date(offer);
     if grant.expiration_date <= offer_expires {
         reasons.push(Ineligibility::ExpiresFirst {

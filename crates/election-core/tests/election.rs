@@ -110,6 +110,38 @@ fn eligibility_names_every_reason() {
     assert!(rules::eligibility(&offer, &pnh).is_ok());
 }
 
+/// A grant must outlive the offer's expiration day (September 27, 2001, in the deadline's
+/// own offset): the tendered options are accepted and cancelled after the offer closes.
+#[test]
+fn a_grant_must_outlive_the_day_the_offer_expires() {
+    let offer = mpower();
+    let expiring = |day: &str| {
+        let mut g = grant("X", "holding", "1999-01-01", "20.00", 100);
+        g.expiration_date = d(day);
+        rules::eligibility(&offer, &g)
+    };
+    let reasons = expiring("2001-09-26").expect_err("expires the day before");
+    assert_eq!(
+        reasons,
+        [Ineligibility::ExpiresFirst {
+            expires: d("2001-09-26"),
+            offer_expires: d("2001-09-27")
+        }]
+    );
+    assert_eq!(
+        reasons[0].describe(&offer),
+        "the grant expires on September 26, 2001, before the offer expires on September 27, 2001"
+    );
+    let reasons = expiring("2001-09-27").expect_err("expires the same day");
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(
+        reasons[0].describe(&offer),
+        "the grant expires on September 27, 2001, the day the offer expires, so it would have \
+         lapsed before tendered options are accepted and cancelled (expected on September 28, 2001)"
+    );
+    assert_eq!(expiring("2001-09-28"), Ok(()), "expires the day after");
+}
+
 #[test]
 fn ratios_follow_the_price_tiers() {
     let offer = mpower();

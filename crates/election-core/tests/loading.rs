@@ -167,6 +167,97 @@ fn syntax_errors_say_where() {
     assert_eq!(problems[0].message, "expected an object, found an array");
 }
 
+/// `text` with `line` (a member as the shipped files write it, with its comma) written
+/// `times` times where it is written once.
+fn repeat_member(text: &str, line: &str, times: usize) -> String {
+    assert!(text.contains(line), "not in the file: {line}");
+    let indent = "\n      ";
+    text.replacen(line, &vec![line; times].join(indent), 1)
+}
+
+#[test]
+fn a_key_written_twice_at_the_top_level_is_a_problem() {
+    let text = OFFER.replacen(
+        "\"title\": \"Option Exchange Program\",",
+        "\"title\": \"Option Exchange Program\",\n  \"title\": \"Stock Option Exchange\",",
+        1,
+    );
+    let problems = parse_offer(&text).expect_err("ambiguous title");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].path.as_str(), "$.title");
+    assert_eq!(
+        problems[0].message,
+        "`title` is given 2 times in this object: keep exactly one, since legal data must \
+         not be ambiguous (JSON readers differ on which one they take)"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_reported_with_the_other_problems() {
+    let text = repeat_member(
+        OFFER,
+        "\"legal_wording\": \"11:59 p.m., Eastern Daylight Time, on September 27, 2001\",",
+        2,
+    )
+    .replacen("\"62473L101\"", "\"62473L109\"", 1);
+    let problems = parse_offer(&text).expect_err("two problems");
+    assert_problem(&problems, "$.expiration.legal_wording", "given 2 times");
+    assert_problem(&problems, "$.issuer.cusip", "check digit");
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+}
+
+#[test]
+fn a_key_written_twice_in_an_array_element_names_the_element() {
+    let text = repeat_member(OFFER, "\"id\": \"pnh\",", 2);
+    let problems = parse_offer(&text).expect_err("ambiguous plan id");
+    assert_problem(&problems, "$.plans[1].id", "`id` is given 2 times");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+}
+
+#[test]
+fn a_key_written_twice_in_a_holder_file_is_a_problem() {
+    let text = repeat_member(HOLDERS[1], "\"exercise_price\": \"22.875\",", 2);
+    let problems = parse_holder(&text, Some(&mpower())).expect_err("ambiguous price");
+    assert_problem(
+        &problems,
+        "$.grants[1].exercise_price",
+        "`exercise_price` is given 2 times",
+    );
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    // Without the offer too: the check is of the file, not of the holder against an offer.
+    assert!(parse_holder(&text, None).is_err());
+}
+
+#[test]
+fn a_key_written_three_times_is_one_problem_that_says_so() {
+    let text = repeat_member(HOLDERS[1], "\"vested\": 500,", 3);
+    let problems = parse_holder(&text, None).expect_err("ambiguous vested");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].path.as_str(), "$.grants[0].vested");
+    assert!(
+        problems[0].message.starts_with("`vested` is given 3 times"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn files_without_duplicate_keys_read_as_before() {
+    // Equal keys in different objects (`id` in every plan and document) are not duplicates,
+    // and the value read is the one serde_json reads.
+    assert_eq!(
+        parse_offer(OFFER).expect("valid"),
+        parse_offer(&offer_value().to_string()).expect("valid")
+    );
+    for h in HOLDERS {
+        let v: Value = serde_json::from_str(h).expect("JSON");
+        assert_eq!(
+            parse_holder(h, None).expect("valid"),
+            parse_holder(&v.to_string(), None).expect("valid")
+        );
+    }
+}
+
 #[test]
 fn an_employee_file_given_as_the_offer_is_named_as_such() {
     let problems = parse_offer(HOLDERS[0]).expect_err("not an offer");
