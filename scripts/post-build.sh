@@ -14,12 +14,17 @@ import init from './$js';
 await init({ module_or_path: new URL('./$wasm', import.meta.url) });
 JS
 
+# The bundle's preloads, where each page marks them (Trunk injects no script: the pages'
+# Content-Security-Policy allows no inline script, so the loader is the file above).
+preload="<link rel=\"modulepreload\" href=\"$js\" /><link rel=\"preload\" href=\"$wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" />"
+sed -i "s|<!-- election-widget:preload -->|$preload|" "$dir/index.html"
+
 # The iframe embed page: embed.html with the content-hashed stylesheet's name.
 css=$(cd "$dir" && ls widget-*.css | head -n 1)
 src="${TRUNK_SOURCE_DIR:-.}"
-sed "s|href=\"widget.css\"|href=\"$css\"|" "$src/embed.html" > "$dir/embed.html"
+sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload|" "$src/embed.html" > "$dir/embed.html"
 # The HR preview desk's page, likewise.
-sed "s|href=\"widget.css\"|href=\"$css\"|" "$src/preview.html" > "$dir/preview.html"
+sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload|" "$src/preview.html" > "$dir/preview.html"
 
 # The service worker (service-worker.js): this build's id and its shell files.
 build=$(echo "$js $wasm $css" | sha256sum | cut -c1-16)

@@ -10,10 +10,29 @@ use wasm_bindgen::prelude::*;
 pub const UPDATE_READY_EVENT: &str = "election-widget:update-ready";
 
 #[wasm_bindgen(inline_js = r#"
+// The page's Trusted Types policy (its CSP says `require-trusted-types-for 'script';
+// trusted-types election-widget`): the one script URL the widget sets itself is its own
+// service worker, on its own origin.
+let policy;
+function workerUrl(url) {
+  if (!window.trustedTypes) return url;
+  policy ??= window.trustedTypes.createPolicy('election-widget', {
+    createScriptURL(text) {
+      const u = new URL(text, location.href);
+      if (u.origin !== location.origin || !u.pathname.endsWith('/sw.js')) {
+        throw new TypeError(`election widget: ${text} is not this page's service worker`);
+      }
+      return u.href;
+    },
+  });
+  return policy.createScriptURL(url);
+}
 export function ewRegisterWorker(url, eventName) {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
   const announce = () => window.dispatchEvent(new Event(eventName));
-  navigator.serviceWorker.register(url).then((registration) => {
+  let trusted;
+  try { trusted = workerUrl(url); } catch (e) { console.error('election widget: the service worker was not registered:', e); return; }
+  navigator.serviceWorker.register(trusted).then((registration) => {
     // A build already waiting (installed while an older page was open).
     if (registration.waiting && navigator.serviceWorker.controller) announce();
     registration.addEventListener('updatefound', () => {

@@ -2,7 +2,7 @@
 // the election, the error panel, the expired state and delivery; desk.spec.js the desk and
 // its print view): the widget's print view, reflow at 400 % zoom, and a whole election
 // made and delivered by keyboard alone.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { axeViolations } from './helpers.js';
 import { startReceiver, portal, openPortal, httpConfig } from './receiver.js';
 

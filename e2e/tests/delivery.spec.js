@@ -3,7 +3,7 @@
 // answers, reloads mid-retry, postMessage delivery, a tampered receipt, the deadline
 // passing while an election waits, and a change and a withdrawal governing in turn. The
 // receiver's own record is checked every time: exactly one election per signing.
-import { test, expect } from '@playwright/test';
+import { test, expect, watchCsp } from './fixtures.js';
 import { axeViolations } from './helpers.js';
 import { startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
 
@@ -168,6 +168,7 @@ test('a new device learns the record from the receiver and continues the sequenc
   await pickAndSign(page);
   await expect(status(page, 1)).toHaveText(RECEIVED);
   const other = await browser.newContext();
+  const otherViolations = await watchCsp(other);
   const second = await other.newPage();
   await openPortal(second, portal(AVERY, httpConfig(receiver, 'E-1001')));
   await expect(second.getByText('In effect: election 1 (exchange 1 grant, 12,000 options).')).toBeVisible();
@@ -297,7 +298,8 @@ test('the example portal delivers to the receiver as shipped (make demo)', async
   const html = readFileSync(new URL('../../examples/portal-delivery.html', import.meta.url), 'utf8')
     .replaceAll('http://127.0.0.1:8787', receiver.url)
     .replace('demo-token-e1001-avery', 'e2e-token-avery-lindqvist')
-    .replaceAll('../', '/');
+    .replaceAll('../', '/')
+    .replace('src="portal-delivery.js"', 'src="/examples/portal-delivery.js"');
   await openPortal(page, html);
   await pickAndSign(page);
   await expect(status(page, 1)).toHaveText(RECEIVED);

@@ -1,7 +1,7 @@
 // The HR preview desk (preview.html): files opened from disk, the validation report, the
 // timing checks, the sample employees, and the widget at chosen moments; never a
 // submission.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 import { axeViolations } from './helpers.js';
 

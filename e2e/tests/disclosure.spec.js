@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { offerJson, serveJson, axeViolations } from './helpers.js';
 
 const banner = (page) => page.getByRole('region', { name: 'Amendments to review' });

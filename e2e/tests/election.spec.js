@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { holderJson, axeViolations } from './helpers.js';
 
 const jordan = holderJson('e1002-jordan-okafor.json');

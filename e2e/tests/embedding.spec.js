@@ -1,7 +1,7 @@
 // The <election-widget> custom element inside an example HR portal whose own stylesheet
 // is hostile (dist/examples/portal-element.html), found by role and visible text as a
 // person would; and the element's life cycle, events and errors.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { axeViolations } from './helpers.js';
 
 const PORTAL = '/examples/portal-element.html';

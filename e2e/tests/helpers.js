@@ -15,11 +15,27 @@ export async function serveJson(page, path, body) {
   );
 }
 
-/** Runs axe-core in the page and returns its violations. */
+/** Runs axe-core in the page and returns its violations. Evaluated by the test's own
+ *  channel (as DevTools would), not as a page script, which the pages' CSP refuses. */
 export async function axeViolations(page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** Serves a page of the widget (the standalone page by default) as a deployment would
+ *  that wrote `settings` in its deployment block (docs/EMBEDDING.md, "Who may set what"),
+ *  with no preview moment of its own, and `connect` added to its meta CSP's connect-src
+ *  (as a deployment that names a backend on another origin must). */
+export async function deploy(page, settings, { connect = [], path = ['/', '/index.html'] } = {}) {
+  await page.route((url) => path.includes(url.pathname), async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text())
+      .replace(/(<script type="application\/json" id="election-widget-deployment">)[^<]*(<\/script>)/, `$1${JSON.stringify(settings)}$2`)
+      .replace(/ data-preview-at="[^"]*"/, '')
+      .replace("connect-src 'self'", ["connect-src 'self'", ...connect].join(' '));
+    await route.fulfill({ response, body });
   });
 }

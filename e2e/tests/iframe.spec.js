@@ -2,16 +2,21 @@
 // on the test server (127.0.0.1:8091); the portal page is served by two servers of its own
 // on other loopback ports (the portal's origin, and a stranger's), and embed.html's
 // deployment allowlist is set per test.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const WIDGET = 'http://127.0.0.1:8091';
 const example = readFileSync(new URL('../../examples/portal-iframe.html', import.meta.url), 'utf8')
-  .replace('src="../embed.html"', `src="${WIDGET}/embed.html"`);
+  .replace('src="../embed.html"', `src="${WIDGET}/embed.html"`)
+  // The portal frames the widget from another origin: its policy says so.
+  .replace("default-src 'self';", `default-src 'self'; frame-src ${WIDGET};`);
 
-/** What the portal servers answer for /portal.html (a test may change it, and resets it). */
+/** What the portal servers answer for /portal.html and its script (a test may change
+ *  them, and resets them). */
 let served = example;
+const exampleScript = readFileSync(new URL('../../examples/portal-iframe.js', import.meta.url), 'utf8');
+let servedScript = exampleScript;
 
 /** A server on a free loopback port answering /portal.html with the example portal. */
 async function portalServer() {
@@ -19,6 +24,10 @@ async function portalServer() {
     if (req.url === '/portal.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(served);
+    } else if (req.url === '/portal-iframe.js') {
+      // The example portal's script, beside its page as in examples/.
+      res.writeHead(200, { 'Content-Type': 'text/javascript' });
+      res.end(servedScript);
     } else {
       res.writeHead(404);
       res.end();
@@ -87,7 +96,9 @@ test('from another origin: the handshake is ignored and counted, and nothing is 
 });
 
 test('configured by its URL alone, settings included', async ({ page }) => {
-  const config = encodeURIComponent(`data:application/json,${JSON.stringify({ theme: 'dark', locale: 'en-GB' })}`);
+  // A settings file on the widget's own origin, as a deployment would put one there.
+  await page.route(`${WIDGET}/frame-settings.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ theme: 'dark', locale: 'en-GB' }) }));
+  const config = encodeURIComponent('frame-settings.json');
   await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1003-priya-raman.json&config=${config}`);
   await expect(page.getByText(/Priya Raman/).first()).toBeVisible();
   expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(22, 25, 29)');
@@ -102,10 +113,12 @@ test('a frame page with no theme follows the reader', async ({ page }) => {
 });
 
 test('a post-message delivery from the frame goes to its allowed parent', async ({ page }) => {
-  served = example.replace(
+  servedScript = exampleScript.replace(
     "config: { preview_at: '2001-09-20T10:00:00-04:00' }",
-    `config: { time_url: 'data:application/json,{"now_ms":1000994400000}', delivery: { transport: 'post-message' } }`,
+    `config: { time_url: '${WIDGET}/frame-time', delivery: { transport: 'post-message' } }`,
   );
+  // The company's clock, on the widget's own origin (the frame's policy allows no other).
+  await page.route(`${WIDGET}/frame-time`, (route) => route.fulfill({ contentType: 'application/json', body: '{"now_ms":1000994400000}' }));
   try {
     const frame = await setUp(page, PORTAL, PORTAL);
     await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
@@ -121,6 +134,6 @@ test('a post-message delivery from the frame goes to its allowed parent', async 
     const inner = page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
     expect(await inner.evaluate(() => document.getElementById('election-widget-frame').dataset.ignoredMessages)).toBeUndefined();
   } finally {
-    served = example;
+    servedScript = exampleScript;
   }
 });

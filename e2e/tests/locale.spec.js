@@ -1,6 +1,6 @@
 // The employee's locale writes the figures (numbers, US-dollar amounts, dates) through
 // the browser's Intl; the words, the legal texts and the deadline's wording stay as filed.
-import { test, expect } from '@playwright/test';
+import { test, expect, watchCsp } from './fixtures.js';
 import { portal, openPortal } from './receiver.js';
 
 const AVERY = 'e1001-avery-lindqvist.json';
@@ -42,10 +42,12 @@ test('de-DE and en-GB write dates and numbers their way', async ({ page }) => {
 
 test('without a setting the browser language is used; a malformed one is reported', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'fr-FR' });
+  const violations = await watchCsp(context);
   const page = await context.newPage();
   await openPortal(page, portal(AVERY, { preview_at: PREVIEW }));
   await expect(row(page)).toContainText(new RegExp(nbsp('12 000')));
   await openPortal(page, portal(AVERY, { preview_at: PREVIEW, locale: 'English please' }));
   await expect(page.getByText(/config\.locale must be a BCP 47 language tag/)).toBeVisible();
   await context.close();
+  expect(violations).toEqual([]);
 });

@@ -1,6 +1,6 @@
 // Offline: the service worker keeps this build's shell and the data last loaded, so the
 // widget opens again with no network (saying so); a new build is offered, never forced.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -92,4 +92,28 @@ test('the preview desk opens offline too', async ({ page, context }) => {
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();
   await expect(page.getByText('Preview only: nothing can be submitted from this page.')).toBeVisible();
+});
+
+test('whenever the data shown is the stored copy, the widget says so (every reload, no race)', async ({ page, context }) => {
+  const dist = await distServer();
+  try {
+    await page.goto(`${dist.origin}${AVERY}`);
+    await expect(grant(page)).toBeVisible();
+    await controlled(page);
+    const stored = () => page.evaluate(async () => (await (await caches.open('election-widget-data-v1')).keys()).map((r) => new URL(r.url).pathname));
+    await expect.poll(stored).toEqual(expect.arrayContaining(['/offers/mpower-2001.json', '/holders/e1001-avery-lindqvist.json']));
+    // The network is really gone: the server is down (no answer can come from it,
+    // whatever the emulation reaches) and the browser is offline.
+    dist.server.closeAllConnections();
+    await new Promise((resolve) => dist.server.close(resolve));
+    await context.setOffline(true);
+    for (let i = 0; i < 8; i += 1) {
+      await page.reload();
+      await expect(grant(page), `reload ${i + 1}`).toBeVisible();
+      await expect(page.getByText(/^Offline: showing the offer as loaded on /), `reload ${i + 1}`).toBeVisible();
+    }
+  } finally {
+    dist.server.closeAllConnections();
+    dist.server.close();
+  }
 });

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { offerJson, holderJson, serveJson, axeViolations } from './helpers.js';
 
 const offer = offerJson();
