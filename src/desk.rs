@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime};
 use election_core::{parse_holder, parse_offer, Holder, Offer};
 
 use crate::loading::{DataFile, Failure, FileReport, Loaded};
@@ -79,22 +79,55 @@ pub fn eligible_count(offer: &Offer, holder: &Holder) -> usize {
         .count()
 }
 
-/// The moments HR most wants to see: the offer's opening (9:00 a.m. on its first day,
-/// in the deadline's offset), a day before the deadline, its final hour, and a minute
-/// after it expired.
-pub fn quick_jumps(offer: &Offer) -> Vec<(&'static str, DateTime<FixedOffset>)> {
+/// The UTC offset (seconds east) of the offer's time zone at an instant (ms since the
+/// epoch): in the page, the browser's Intl for the offer's IANA zone
+/// ([`crate::intl::zone_offset`]); in tests, a rule. An offer period may cross a
+/// daylight-saving change, so every moment is resolved at itself, never at the deadline.
+pub type ZoneOffset<'a> = &'a dyn Fn(i64) -> i32;
+
+/// `at` as the offer's zone reads it (its offset at that instant).
+pub fn in_zone(at: DateTime<FixedOffset>, zone: ZoneOffset) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(zone(at.timestamp_millis()))
+        .map_or(at, |offset| at.with_timezone(&offset))
+}
+
+/// The instant a wall-clock time in the offer's zone names. In the hour a spring change
+/// skips, the time is read with the offset before the change (as a clock that was not
+/// yet set forward reads it); in the hour an autumn change repeats, the first of the two.
+pub fn local_in_zone(local: NaiveDateTime, zone: ZoneOffset) -> Option<DateTime<FixedOffset>> {
+    let as_utc = local.and_utc().timestamp_millis();
+    // The offsets in force up to 14 hours either side (the widest UTC offsets) of the wall
+    // time read as UTC, earliest first: the instant is the wall time less the first of
+    // them that holds at that instant.
+    let candidates = [zone(as_utc - 3_600_000 * 14), zone(as_utc), zone(as_utc + 3_600_000 * 14)];
+    let mut found = None;
+    for offset in candidates {
+        let instant = as_utc - i64::from(offset) * 1000;
+        if zone(instant) == offset {
+            found = Some((instant, offset));
+            break;
+        }
+    }
+    let (instant, offset) = found.unwrap_or((as_utc - i64::from(candidates[0]) * 1000, candidates[0]));
+    let offset = FixedOffset::east_opt(offset)?;
+    DateTime::from_timestamp_millis(instant).map(|t| t.with_timezone(&offset))
+}
+
+/// The moments HR most wants to see: the offer's opening (9:00 a.m. on its first day in
+/// the offer's zone, at that day's offset), a day before the deadline, its final hour,
+/// and a minute after it expired.
+pub fn quick_jumps(offer: &Offer, zone: ZoneOffset) -> Vec<(&'static str, DateTime<FixedOffset>)> {
     let deadline = offer.expiration.instant;
-    let offset = *deadline.offset();
     let opening = offer
         .opened_on
         .and_hms_opt(9, 0, 0)
-        .and_then(|t| t.and_local_timezone(offset).single())
+        .and_then(|t| local_in_zone(t, zone))
         .unwrap_or(deadline);
     vec![
         ("Opening", opening),
-        ("One day before the deadline", deadline - Duration::days(1)),
-        ("Final hour", deadline - Duration::minutes(30)),
-        ("One minute after expiry", deadline + Duration::minutes(1)),
+        ("One day before the deadline", in_zone(deadline - Duration::days(1), zone)),
+        ("Final hour", in_zone(deadline - Duration::minutes(30), zone)),
+        ("One minute after expiry", in_zone(deadline + Duration::minutes(1), zone)),
     ]
 }
 
@@ -107,9 +140,9 @@ pub enum Life {
 }
 
 impl Life {
-    pub fn of(offer: &Offer, at: DateTime<FixedOffset>) -> Life {
-        let opening = quick_jumps(offer)[0].1;
-        if at.date_naive() < offer.opened_on && at < opening {
+    pub fn of(offer: &Offer, at: DateTime<FixedOffset>, zone: ZoneOffset) -> Life {
+        let opening = quick_jumps(offer, zone)[0].1;
+        if in_zone(at, zone).date_naive() < offer.opened_on && at < opening {
             Life::BeforeLaunch
         } else if at >= offer.expiration.instant {
             Life::Expired
@@ -128,13 +161,12 @@ impl Life {
 }
 
 /// A moment typed as RFC 3339, or as the `datetime-local` control gives it
-/// (`2001-09-27T23:30`, read in the deadline's offset).
-pub fn read_moment(offer: &Offer, text: &str) -> Result<DateTime<FixedOffset>, String> {
+/// (`2001-09-27T23:30`, a wall time in the offer's zone, at that moment's offset).
+pub fn read_moment(text: &str, zone: ZoneOffset) -> Result<DateTime<FixedOffset>, String> {
     let text = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at);
     }
-    let offset = *offer.expiration.instant.offset();
     // Read by hand: chrono's format-string parser costs the bundle several KB.
     let local = || -> Option<DateTime<FixedOffset>> {
         let (date, time) = text.split_once('T')?;
@@ -142,19 +174,18 @@ pub fn read_moment(offer: &Offer, text: &str) -> Result<DateTime<FixedOffset>, S
         let (y, m, day) = (d.next()??, d.next()??, d.next()??);
         let (h, min) = time.split_once(':')?;
         let (h, min) = (h.parse::<u32>().ok()?, min.parse::<u32>().ok()?);
-        chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, day)?
-            .and_hms_opt(h, min, 0)?
-            .and_local_timezone(offset)
-            .single()
+        let wall = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, day)?
+            .and_hms_opt(h, min, 0)?;
+        local_in_zone(wall, zone)
     };
     local().ok_or_else(|| {
         format!("“{text}” is not a moment: use a date and time such as 2001-09-27T23:30")
     })
 }
 
-/// The deadline's UTC offset, as the moment control is read in: `UTC−04:00`.
-pub fn offset_label(offer: &Offer) -> String {
-    let seconds = offer.expiration.instant.offset().local_minus_utc();
+/// A moment's UTC offset, as the desk says which one it used: `UTC−04:00`.
+pub fn offset_label(at: DateTime<FixedOffset>) -> String {
+    let seconds = at.offset().local_minus_utc();
     let (sign, abs) = if seconds < 0 {
         ('−', -seconds)
     } else {
@@ -332,7 +363,8 @@ mod tests {
     #[test]
     fn quick_jumps_and_the_offers_life() {
         let offer = check_offer(&file("offer.json", OFFER)).expect("offer");
-        let jumps: Vec<String> = quick_jumps(&offer)
+        let zone = eastern;
+        let jumps: Vec<String> = quick_jumps(&offer, &zone)
             .iter()
             .map(|(label, at)| format!("{label} {}", at.to_rfc3339()))
             .collect();
@@ -345,17 +377,75 @@ mod tests {
                 "One minute after expiry 2001-09-28T00:00:00-04:00",
             ]
         );
-        let at = |s: &str| read_moment(&offer, s).expect("moment");
-        assert_eq!(Life::of(&offer, at("2001-08-01T12:00")), Life::BeforeLaunch);
+        let at = |s: &str| read_moment(s, &zone).expect("moment");
+        assert_eq!(Life::of(&offer, at("2001-08-01T12:00"), &zone), Life::BeforeLaunch);
         assert_eq!(
-            Life::of(&offer, at("2001-09-27T23:58:59-04:00")),
+            Life::of(&offer, at("2001-09-27T23:58:59-04:00"), &zone),
             Life::Open
         );
-        assert_eq!(Life::of(&offer, at("2001-09-27T23:59")), Life::Expired);
+        assert_eq!(Life::of(&offer, at("2001-09-27T23:59"), &zone), Life::Expired);
         assert_eq!(local_value(at("2001-09-27T23:30")), "2001-09-27T23:30");
-        assert_eq!(offset_label(&offer), "UTC−04:00");
-        assert!(read_moment(&offer, "next Tuesday").is_err());
-        assert!(read_moment(&offer, "2001-02-30T10:00").is_err());
-        assert!(read_moment(&offer, "2001-09-27T25:00").is_err());
+        assert_eq!(offset_label(at("2001-09-27T23:30")), "UTC−04:00");
+        assert!(read_moment("next Tuesday", &zone).is_err());
+        assert!(read_moment("2001-02-30T10:00", &zone).is_err());
+        assert!(read_moment("2001-09-27T25:00", &zone).is_err());
+    }
+
+    /// US Pacific time by the rules since 2007 (second Sunday of March at 2 a.m. to the
+    /// first Sunday of November at 2 a.m.), as Intl gives it in the page.
+    fn pacific(ms: i64) -> i32 {
+        us_zone(ms, -8)
+    }
+    fn eastern(ms: i64) -> i32 {
+        us_zone(ms, -5)
+    }
+    fn us_zone(ms: i64, standard: i32) -> i32 {
+        use chrono::{Datelike, NaiveDate, Weekday};
+        let at = DateTime::from_timestamp_millis(ms).expect("instant");
+        let year = at.year();
+        let nth_sunday = |month: u32, n: u32| {
+            let first = NaiveDate::from_ymd_opt(year, month, 1).expect("date");
+            let offset = (7 - first.weekday().num_days_from_sunday()) % 7;
+            first + Duration::days(i64::from(offset + 7 * (n - 1)))
+        };
+        let (start_n, start_m, end_m) = if year >= 2007 { (2, 3, 11) } else { (1, 4, 10) };
+        let end = if year >= 2007 { nth_sunday(end_m, 1) } else {
+            // The last Sunday of October.
+            let mut d = NaiveDate::from_ymd_opt(year, 10, 31).expect("date");
+            while d.weekday() != Weekday::Sun {
+                d -= Duration::days(1);
+            }
+            d
+        };
+        let starts = nth_sunday(start_m, start_n).and_hms_opt(2, 0, 0).expect("t").and_utc().timestamp_millis() - i64::from(standard) * 3_600_000;
+        let ends = end.and_hms_opt(2, 0, 0).expect("t").and_utc().timestamp_millis() - i64::from(standard + 1) * 3_600_000;
+        let daylight = ms >= starts && ms < ends;
+        (standard + i32::from(daylight)) * 3600
+    }
+
+    #[test]
+    fn an_offer_period_across_a_daylight_saving_change_reads_each_moment_at_its_own_offset() {
+        // Opens in October under Pacific Daylight Time, expires in November under
+        // Pacific Standard Time.
+        let mut offer = (*check_offer(&file("offer.json", OFFER)).expect("offer")).clone();
+        offer.opened_on = chrono::NaiveDate::from_ymd_opt(2025, 10, 20).expect("date");
+        offer.expiration.instant =
+            DateTime::parse_from_rfc3339("2025-11-18T23:59:00-08:00").expect("instant");
+        let zone = pacific;
+        let jumps = quick_jumps(&offer, &zone);
+        assert_eq!(jumps[0].1.to_rfc3339(), "2025-10-20T09:00:00-07:00", "opening, 9:00 a.m. PDT");
+        assert_eq!(offset_label(jumps[0].1), "UTC−07:00");
+        assert_eq!(jumps[1].1.to_rfc3339(), "2025-11-17T23:59:00-08:00");
+        assert_eq!(offset_label(jumps[3].1), "UTC−08:00");
+        // Typed moments: each at its own offset.
+        let at = |s: &str| read_moment(s, &zone).expect("moment").to_rfc3339();
+        assert_eq!(at("2025-10-31T12:00"), "2025-10-31T12:00:00-07:00");
+        assert_eq!(at("2025-11-03T12:00"), "2025-11-03T12:00:00-08:00");
+        // The repeated hour of November 2: the first (daylight) one.
+        assert_eq!(at("2025-11-02T01:30"), "2025-11-02T01:30:00-07:00");
+        // The skipped hour of March 9, 2025: read at the offset before the change.
+        assert_eq!(at("2025-03-09T02:30"), "2025-03-09T02:30:00-08:00");
+        assert_eq!(Life::of(&offer, read_moment("2025-10-19T23:30", &zone).expect("m"), &zone), Life::BeforeLaunch);
+        assert_eq!(Life::of(&offer, read_moment("2025-10-20T09:00", &zone).expect("m"), &zone), Life::Open);
     }
 }

@@ -151,3 +151,35 @@ mod tests {
         );
     }
 }
+
+/// Reads Intl's `longOffset` zone name: `GMT` is 0, `GMT-07:00` is −25 200 seconds,
+/// `GMT+05:30` is 19 800; anything else is `None`.
+pub fn gmt_offset_seconds(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix("GMT")?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let (sign, hm) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        // Intl writes U+2212 in some locales; en-US writes '-'.
+        b'-' => (-1, &rest[1..]),
+        _ => (-1, rest.strip_prefix('\u{2212}')?),
+    };
+    let (h, m) = hm.split_once(':').unwrap_or((hm, "0"));
+    let (h, m) = (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?);
+    (h <= 18 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod gmt_tests {
+    #[test]
+    fn intl_long_offsets() {
+        use super::gmt_offset_seconds as g;
+        assert_eq!(g("GMT"), Some(0));
+        assert_eq!(g("GMT-07:00"), Some(-25_200));
+        assert_eq!(g("GMT+05:30"), Some(19_800));
+        assert_eq!(g("GMT\u{2212}08:00"), Some(-28_800));
+        assert_eq!(g("PDT"), None);
+        assert_eq!(g("GMT+25:00"), None);
+    }
+}

@@ -85,7 +85,9 @@ impl IntlStyle {
                 ("style", "currency"),
                 ("currency", "USD"),
                 ("minimumFractionDigits", "2"),
-                ("maximumFractionDigits", "4"),
+                // Every digit of the price (the most Intl allows, far beyond any price): a price
+                // on a tier boundary must not round onto it.
+                ("maximumFractionDigits", "20"),
             ]),
         );
         let whole_dollars = Intl::NumberFormat::new(
@@ -197,4 +199,54 @@ pub fn local_date_time(locale: &str, epoch_ms: f64) -> String {
         });
         call(&format.format(), format, &date)
     })
+}
+
+thread_local! {
+    /// One `longOffset` formatter per IANA zone, for the desk's moments.
+    static ZONE_FORMATS: RefCell<HashMap<String, Option<JsValue>>> = RefCell::new(HashMap::new());
+}
+
+/// The UTC offset (seconds east) of the IANA time zone `zone` at the instant `epoch_ms`,
+/// as the browser's Intl knows it; `None` where there is no Intl (a server render) or
+/// the zone is unknown to it.
+pub fn zone_offset(zone: &str, epoch_ms: i64) -> Option<i32> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    let format = ZONE_FORMATS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(zone.to_owned())
+            .or_insert_with(|| {
+                // Built by reflection: Intl throws a RangeError for a zone it does not
+                // know, which a direct binding would turn into a trap.
+                let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+                let ctor: Function = js_sys::Reflect::get(&intl, &"DateTimeFormat".into())
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+                let args = Array::of2(
+                    &JsValue::from_str("en-US"),
+                    &options(&[("timeZone", zone), ("timeZoneName", "longOffset")]),
+                );
+                js_sys::Reflect::construct(&ctor, &args).ok()
+            })
+            .clone()
+    })?;
+    let to_parts: Function = js_sys::Reflect::get(&format, &"formatToParts".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let parts: Array = to_parts
+        .call1(&format, &js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let name = parts.iter().find_map(|part| {
+        let kind = js_sys::Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+        (kind == "timeZoneName")
+            .then(|| js_sys::Reflect::get(&part, &"value".into()).ok()?.as_string())
+            .flatten()
+    })?;
+    crate::format::gmt_offset_seconds(&name)
 }

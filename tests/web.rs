@@ -331,3 +331,26 @@ async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
     let (input, sig) = check(&signed);
     assert_eq!(vault::verify(receiver.jwk(), &sig, &input).await, Ok(false));
 }
+
+/// Money is exact in every locale: a price just under a tier boundary never reads as the
+/// boundary (Intl would round at its default fraction digits).
+#[wasm_bindgen_test]
+fn money_is_exact_in_every_locale() {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let price = |s: &str| Decimal::from_str(s).expect("a decimal");
+    for (locale, near, boundary) in [
+        ("fr-CA", "19,99995", "20,00"),
+        ("en-GB", "19.99995", "20.00"),
+        ("de-DE", "19,99995", "20,00"),
+        ("en-US", "19.99995", "20.00"),
+    ] {
+        let f = election_widget::intl::formats(locale);
+        let a = f.money(price("19.99995"));
+        let b = f.money(price("20.00"));
+        assert!(a.contains(near), "{locale}: {a}");
+        assert!(b.contains(boundary), "{locale}: {b}");
+        assert_ne!(a, b, "{locale}");
+        assert!(f.money(price("0.0625")).contains("0625"), "{locale}");
+    }
+}

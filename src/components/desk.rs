@@ -101,6 +101,38 @@ pub fn Desk() -> Html {
     };
 
     let checked_offer = offer_file.as_ref().map(desk::check_offer);
+    // The moment control: a wall time in the offer's zone, and the offset it was read at.
+    let moment_field = match &checked_offer {
+        Some(Ok(offer)) => {
+            let zone = zone_of(offer);
+            let default = desk::quick_jumps(offer, &zone)[1].1;
+            let shown = desk::in_zone(desk::read_moment(&moment, &zone).unwrap_or(default), &zone);
+            html! {
+                <div class="ew-field">
+                    <label for="ew-desk-moment" class="ew-field-label">
+                        { format!("Moment to preview (date and time in {}, the offer's time zone)", offer.expiration.time_zone) }
+                    </label>
+                    <input id="ew-desk-moment" class="ew-input" type="datetime-local" step="60"
+                        aria-describedby="ew-desk-offset"
+                        value={desk::local_value(shown)}
+                        onchange={on_moment} />
+                    <p id="ew-desk-offset" class="ew-muted ew-small" data-offset={desk::offset_label(shown)}>
+                        { format!("Read at {}: the offset {} has at that moment.", desk::offset_label(shown), offer.expiration.time_zone) }
+                    </p>
+                    <div class="ew-actions">
+                        { for desk::quick_jumps(offer, &zone).into_iter().map(|(label, at)| {
+                            let moment = moment.clone();
+                            html! {
+                                <button type="button" class="ew-button ew-button-secondary"
+                                    onclick={Callback::from(move |_: MouseEvent| moment.set(at.to_rfc3339()))}>{ label }</button>
+                            }
+                        }) }
+                    </div>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
     let employees: Vec<(
         String,
         Result<crate::loading::Loaded, crate::loading::FileReport>,
@@ -129,14 +161,15 @@ pub fn Desk() -> Html {
 
     let preview = match (&checked_offer, employees.get(*chosen)) {
         (Some(Ok(offer)), Some((_, Ok(loaded)))) => {
+            let zone = zone_of(offer);
             let at = if moment.trim().is_empty() {
-                Ok(desk::quick_jumps(offer)[1].1)
+                Ok(desk::quick_jumps(offer, &zone)[1].1)
             } else {
-                desk::read_moment(offer, &moment)
+                desk::read_moment(&moment, &zone)
             };
             match at {
                 Ok(at) => {
-                    let life = Life::of(offer, at);
+                    let life = Life::of(offer, at, &zone);
                     let clock = crate::browser::trusted_clock(
                         Anchor {
                             epoch_ms: at.timestamp_millis() as f64,
@@ -166,7 +199,7 @@ pub fn Desk() -> Html {
     };
 
     html! {
-        <div class="ew ew-desk" lang="en">
+        <div class="ew ew-desk" lang="en" dir="ltr">
             <h1>{ "Offer preview desk" }</h1>
             <p class="ew-preview" role="note">
                 <strong>{ "Preview only: nothing can be submitted from this page." }</strong>
@@ -221,23 +254,7 @@ pub fn Desk() -> Html {
                             }
                         }) }
                     </ul>
-                    <div class="ew-field">
-                        <label for="ew-desk-moment" class="ew-field-label">
-                            { format!("Moment to preview (date and time at {})", desk::offset_label(offer)) }
-                        </label>
-                        <input id="ew-desk-moment" class="ew-input" type="datetime-local" step="60"
-                            value={if moment.is_empty() { desk::local_value(desk::quick_jumps(offer)[1].1) } else { (*moment).clone() }}
-                            onchange={on_moment} />
-                        <div class="ew-actions">
-                            { for desk::quick_jumps(offer).into_iter().map(|(label, at)| {
-                                let moment = moment.clone();
-                                html! {
-                                    <button type="button" class="ew-button ew-button-secondary"
-                                        onclick={Callback::from(move |_: MouseEvent| moment.set(at.to_rfc3339()))}>{ label }</button>
-                                }
-                            }) }
-                        </div>
-                    </div>
+                    { moment_field.clone() }
                 </section>
             }
             if let Some(Ok(offer)) = &checked_offer {
@@ -249,6 +266,14 @@ pub fn Desk() -> Html {
 }
 
 /// The preview report: shown, downloadable as text, printable.
+/// The offer's zone as the browser's Intl knows it (a server render, which has no Intl,
+/// uses the deadline's offset).
+fn zone_of(offer: &election_core::Offer) -> impl Fn(i64) -> i32 {
+    let zone = offer.expiration.time_zone.clone();
+    let fallback = offer.expiration.instant.offset().local_minus_utc();
+    move |ms| crate::intl::zone_offset(&zone, ms).unwrap_or(fallback)
+}
+
 fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee]) -> Html {
     let loaded: Vec<crate::loading::Loaded> = employees
         .iter()
