@@ -57,7 +57,10 @@ async function shellFirst(request) {
 async function networkFirst(request) {
   const cache = await caches.open(DATA_CACHE);
   try {
-    const response = await fetch(request);
+    // From the server itself, never the HTTP cache: an answer is either fresh from the
+    // network or the stored copy, marked, so the widget can always tell which it shows
+    // (a copy the HTTP cache kept would show old data with no offline notice).
+    const response = await fetch(new Request(request, { cache: 'no-store' }));
     if (response.ok) {
       const headers = new Headers(response.headers);
       headers.set(STORED_AT, String(Date.now()));

@@ -210,7 +210,15 @@ impl Courier {
     /// Stores one entry; a refusal (storage full, private mode) keeps it in memory and
     /// says so: the election is still sent while the page is open.
     async fn save(&self, entry: &OutboxEntry) {
-        let text = serde_json::to_string(entry).unwrap_or_default();
+        let text = match delivery::to_json("the outbox entry", entry) {
+            Ok(text) => text,
+            Err(problem) => {
+                // Kept in memory and said; never stored empty.
+                self.unsaved.borrow_mut().push(entry.key().to_owned());
+                self.update(|v| v.storage_problem = Some(problem));
+                return;
+            }
+        };
         let key = format!("{}{}", self.prefix, entry.key());
         match vault::outbox_put(&key, &text).await {
             Ok(()) => {
@@ -372,7 +380,7 @@ impl Courier {
         crate::browser::measure(SIGN_MEASURE, SIGN_MARK);
         let mut entry = OutboxEntry::new(signed, now as i64);
         if self.config.transport == Transport::Download {
-            let text = serde_json::to_string(&entry.signed).unwrap_or_default();
+            let text = delivery::to_json("the signed election", &entry.signed)?;
             vault::download(&delivery::file_name("election", entry.payload()), &text);
             entry.status = Status::Downloaded;
         }
@@ -563,7 +571,17 @@ impl Courier {
                 if let Err(outcome) = self.register(url, headers, credentials, *timeout_ms).await {
                     return outcome;
                 }
-                let body = serde_json::to_string(&entry.signed).unwrap_or_default();
+                let body = match delivery::to_json("the signed election", &entry.signed) {
+                    Ok(body) => body,
+                    // Nothing is sent empty: said as a refusal on this device.
+                    Err(problem) => {
+                        return Outcome::Rejected {
+                            code: "not_serializable".to_owned(),
+                            message: problem,
+                            details: Vec::new(),
+                        }
+                    }
+                };
                 match vault::http(
                     "POST",
                     &format!("{url}/v1/elections"),
@@ -608,12 +626,22 @@ impl Courier {
                         }
                     }
                 };
+                let signed = match serde_json::to_value(&entry.signed) {
+                    Ok(signed) => signed,
+                    Err(e) => {
+                        return Outcome::Rejected {
+                            code: "not_serializable".to_owned(),
+                            message: format!("the signed election could not be written as JSON ({e}); nothing was sent"),
+                            details: Vec::new(),
+                        }
+                    }
+                };
                 let message = json!({
                     "source": "election-widget",
                     "schema": crate::host::EVENT_SCHEMA,
                     "type": "election-widget:deliver",
                     "idempotency_key": entry.key(),
-                    "signed_election": entry.signed,
+                    "signed_election": signed,
                     "public_jwk": jwk,
                 });
                 let reply = vault::await_reply(entry.key(), &accepted, *timeout_ms);

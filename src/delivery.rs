@@ -23,6 +23,12 @@ pub const BACKOFF_CAP_MS: f64 = 5.0 * 60_000.0;
 /// A backend's `Retry-After` is honoured up to this long.
 pub const RETRY_AFTER_CAP_MS: f64 = 60.0 * 60_000.0;
 
+/// `value` as JSON text; a value that cannot be written is an error that names it (and
+/// the caller stores, sends or downloads nothing), never an empty string.
+pub fn to_json(what: &str, value: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string(value).map_err(|e| format!("{what} could not be written as JSON ({e}); nothing was stored or sent"))
+}
+
 /// How signed elections reach the company: the `delivery` setting of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {
@@ -852,6 +858,7 @@ mod tests {
         let ok = serde_json::to_string(&SubmitResponse {
             receipt: receipt.clone(),
             replayed: false,
+            checkpoint: None,
         })
         .expect("json");
         assert_eq!(

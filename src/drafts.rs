@@ -67,8 +67,10 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The draft as JSON; a draft that cannot be written is an error (the stored draft is
+    /// then left as it was, never replaced by an empty one).
+    pub fn to_json(&self) -> Result<String, StoreError> {
+        crate::delivery::to_json("this draft", self)
     }
 
     /// A stored draft; anything unreadable (another version, a hand edit) is `None`.
@@ -123,7 +125,7 @@ mod tests {
         };
         // Drafts saved before acknowledgments existed still read.
         assert!(Draft::from_json(r#"{"picks":["A"],"new_price":"2"}"#).is_some());
-        assert_eq!(Draft::from_json(&draft.to_json()), Some(draft));
+        assert_eq!(Draft::from_json(&draft.to_json().expect("json")), Some(draft));
         assert_eq!(Draft::from_json("{\"picks\": 3}"), None);
         assert_eq!(Draft::from_json("not json"), None);
         assert_eq!(key("o", "e"), "election-widget:draft:v1:o:e");

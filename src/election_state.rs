@@ -167,7 +167,7 @@ mod tests {
             acknowledged: BTreeMap::new(),
             seen_deadline: None,
         };
-        store.save("k", &draft.to_json()).unwrap();
+        store.save("k", &draft.to_json().expect("json")).unwrap();
         assert_eq!(ElectionState::restore(&store, "k").draft(), draft);
         store.save("k", "{broken").unwrap();
         let s = ElectionState::restore(&store, "k");

@@ -455,3 +455,11 @@ pub fn host_origin() -> Option<String> {
         Some(own_origin())
     }
 }
+
+/// Tells the employee something went wrong where the page has no place for it (a file
+/// that could not be written).
+pub fn alert(message: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.alert_with_message(message);
+    }
+}

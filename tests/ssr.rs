@@ -75,7 +75,7 @@ fn store_with(holder: &str, draft: Draft) -> Drafts {
     store
         .save(
             &drafts::key("mpower-2001-option-exchange", &h.employee.id),
-            &draft.to_json(),
+            &draft.to_json().expect("json"),
         )
         .expect("memory store");
     Drafts(Rc::new(store))
@@ -351,6 +351,33 @@ async fn before_data_arrives_the_app_says_it_is_loading() {
     .await;
     assert!(html.contains(r#"role="status""#));
     assert!(visible_text(&html).contains("Loading the offer…"));
+}
+
+#[tokio::test]
+async fn what_a_link_asked_for_and_did_not_get_is_named_as_text_above_the_widget() {
+    let config = WidgetConfig {
+        refused: vec![election_widget::config::Refusal {
+            input: "?time=https://evil.test/<b>time</b>".into(),
+            why: "a link cannot choose the clock that governs the deadline".into(),
+        }],
+        ..WidgetConfig::defaults()
+    };
+    let html = render::<App>(AppProps {
+        config,
+        events: Default::default(),
+        parked: false,
+    })
+    .await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("This page ignored settings its link asked for, and uses its own:"),
+        "{text}"
+    );
+    assert!(text.contains("?time=https://evil.test/<b>time</b>: a link cannot choose the clock"), "{text}");
+    assert!(!html.contains("<b>time</b>"), "the link's text is text, never markup");
+    // Still loading with the page's own settings: the notice never replaces the widget.
+    assert!(text.contains("Loading the offer…"));
+    assert!(html.contains(r#"dir="ltr""#));
 }
 
 #[tokio::test]

@@ -60,7 +60,7 @@ fn notice(
             <h2>{ heading }</h2>
             <p class="ew-doc-meta">{ describe_notice(notice, &amended_title, f) }</p>
             if let Some(preamble) = &notice.preamble {
-                <blockquote class="ew-legal">{ legal_paragraphs(preamble) }</blockquote>
+                <blockquote class="ew-legal" dir="ltr">{ legal_paragraphs(preamble) }</blockquote>
             }
             { for groups.into_iter().map(|group| html! {
                 <section class="ew-amended-section">
@@ -110,7 +110,7 @@ fn amendment(a: &Amendment, new_since_ack: bool) -> Html {
                 }
             </h4>
             <p class="ew-amendment-where">{ what }</p>
-            <blockquote class="ew-legal">{ legal_paragraphs(&a.text) }</blockquote>
+            <blockquote class="ew-legal" dir="ltr">{ legal_paragraphs(&a.text) }</blockquote>
             { what_changed(a) }
             if let Some(note) = &a.plain_language {
                 <aside class="ew-plain" aria-label={format!("Plain-language note on amendment {}, not legal text", a.number)}>

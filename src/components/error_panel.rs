@@ -17,7 +17,7 @@ pub struct ErrorPanelProps {
 pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
     let f = use_formats();
     html! {
-        <div class="ew ew-error" data-state="error" role="alert" lang="en">
+        <div class="ew ew-error" data-state="error" role="alert" lang="en" dir="ltr">
             <h1>{ "This offer can't be shown" }</h1>
             <p>
                 { "The widget could not use the data it was given, so nothing is shown and nothing has been submitted. \

@@ -29,7 +29,7 @@ pub fn offer_header(offer: &Offer, f: &Formats) -> Html {
             <dl class="ew-facts">
                 <div class="ew-fact ew-deadline">
                     <dt>{ "Election deadline" }</dt>
-                    <dd>{ offer.expiration.legal_wording.clone() }</dd>
+                    <dd dir="ltr">{ offer.expiration.legal_wording.clone() }</dd>
                 </div>
                 <div class="ew-fact">
                     <dt>{ "Securities" }</dt>

@@ -71,7 +71,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
             let result = if draft_state.is_pristine() {
                 store.0.remove(&key)
             } else {
-                store.0.save(&key, &draft_state.draft().to_json())
+                draft_state
+                    .draft()
+                    .to_json()
+                    .and_then(|json| store.0.save(&key, &json))
             };
             if let Err(problem) = result {
                 dispatcher.dispatch(Action::StorageFailed(problem));
@@ -285,18 +288,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 EntryAction::DownloadReceipt(key) => {
                     if let Some(e) = find(&key) {
                         if let Some(r) = e.receipt() {
-                            crate::vault::download(
-                                &delivery::file_name("receipt", e.payload()),
-                                &serde_json::to_string(r).unwrap_or_default(),
-                            );
+                            download_json(&delivery::file_name("receipt", e.payload()), "the receipt", r);
                         }
                     }
                 }
                 EntryAction::DownloadElection(key) => {
                     if let Some(e) = find(&key) {
-                        crate::vault::download(
+                        download_json(
                             &delivery::file_name("election", e.payload()),
-                            &serde_json::to_string(&e.signed).unwrap_or_default(),
+                            "the signed election",
+                            &e.signed,
                         );
                     }
                 }
@@ -330,7 +331,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let ignored: Vec<String> = resolution.ignored_picks.clone();
 
     html! {
-        <div class="ew" data-state="ready" lang="en">
+        <div class="ew" data-state="ready" lang="en" dir="ltr">
             if preview {
                 <div class="ew-preview" role="note" aria-label="Preview">
                     <strong>{ format!("Preview as of {}.", props.clock.local(props.clock.anchor.epoch_ms)) }</strong>
@@ -443,5 +444,13 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 </button>
             </div>
         </div>
+    }
+}
+
+/// Offers `value` as a JSON file; one that cannot be written is said, never an empty file.
+fn download_json(name: &str, what: &str, value: &impl serde::Serialize) {
+    match delivery::to_json(what, value) {
+        Ok(text) => crate::vault::download(name, &text),
+        Err(problem) => crate::vault::alert(&problem),
     }
 }
