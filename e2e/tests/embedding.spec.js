@@ -199,7 +199,7 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
         main.append(el);
         await new Promise((resolve, reject) => {
           // A widget that never reports is a failure with what it shows, not a silent hang.
-          const timer = setTimeout(() => reject(new Error(`cycle ${i}: no ready event in 20 s; the element shows ${JSON.stringify(el.shadowRoot?.textContent?.slice(0, 300))}`)), 20_000);
+          const timer = setTimeout(() => reject(new Error(`cycle ${i}: no ready event in 20 s; the element shows ${JSON.stringify(el.shadowRoot?.querySelector('.ew-root')?.innerHTML?.slice(0, 400))}`)), 20_000);
           const settle = (f) => (x) => { clearTimeout(timer); f(x); };
           el.addEventListener('election-widget:ready', settle(resolve), { once: true });
           el.addEventListener('election-widget:load-error', settle((e) => reject(new Error(JSON.stringify(e.detail)))), { once: true });

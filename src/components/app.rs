@@ -189,6 +189,8 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     // Tell the host once per load: ready with what was loaded, or every problem found.
+    // Keyed by the host too: a reused app (the element parks and reuses apps) whose new
+    // element asks for the same data keeps its state, and the new host must still hear.
     {
         let events = props.events.clone();
         let outcome = match &*state {
@@ -196,7 +198,7 @@ pub fn App(props: &AppProps) -> Html {
             LoadState::Ready(loaded, _) => Some(Ok(loaded.clone())),
             LoadState::Failed(reports) => Some(Err(reports.clone())),
         };
-        use_effect_with(outcome, move |outcome| match outcome {
+        use_effect_with((outcome, props.events.clone()), move |(outcome, _)| match outcome {
             Some(Ok(loaded)) => events.emit("ready", host::ready_fields(loaded)),
             Some(Err(reports)) => events.emit("load-error", host::load_error_fields(reports)),
             None => {}
@@ -206,7 +208,7 @@ pub fn App(props: &AppProps) -> Html {
     // What a link asked for and may not set: said once per configuration, before `ready`.
     {
         let events = props.events.clone();
-        use_effect_with(props.config.refused.clone(), move |refused| {
+        use_effect_with((props.config.refused.clone(), props.events.clone()), move |(refused, _)| {
             if !refused.is_empty() {
                 events.emit("load-error", host::refused_fields(refused));
             }
