@@ -77,3 +77,104 @@ test('a signature made by WebCrypto is the form the contract carries', async () 
   assert.equal(raw.length, 64, 'WebCrypto gives raw r||s, 64 bytes');
   assert.ok(await verifyDetached(`${header}..${b64url(raw)}`, vector.canonical_payload, jwk));
 });
+
+// ---- Every digest a client computes, from docs/PROTOCOL.md alone -------------------
+
+const digests = JSON.parse(
+  readFileSync(new URL('../../docs/vectors/digests-v1.json', import.meta.url), 'utf8'),
+);
+const checkpoints = JSON.parse(
+  readFileSync(new URL('../../docs/vectors/checkpoint-v1.json', import.meta.url), 'utf8'),
+);
+const offerFile = JSON.parse(
+  readFileSync(new URL(`../../${digests.offer_file}`, import.meta.url), 'utf8'),
+);
+
+// The legal text of an amendment and of a document, as PROTOCOL.md section 2 lists the
+// members: every member present, an absent optional one as null; notes are left out.
+const amendmentText = (a) => ({
+  number: a.number,
+  section: { number: a.section.number, title: a.section.title },
+  page: a.page ?? null,
+  change: a.change,
+  location: a.location,
+  text: a.text,
+  prior_text: a.prior_text ?? null,
+});
+const documentText = (d) => ({
+  id: d.id,
+  kind: d.kind,
+  title: d.title,
+  date: d.date,
+  exhibit: d.exhibit ?? null,
+  amends: d.amends ?? null,
+  preamble: d.preamble ?? null,
+  amendments: (d.amendments ?? []).map(amendmentText),
+});
+
+test('per-document and per-amendment digests and the acknowledgments, from the offer file', async () => {
+  assert.equal(offerFile.documents.length, digests.documents.length);
+  const acknowledgments = [];
+  for (const [i, doc] of offerFile.documents.entries()) {
+    const expected = digests.documents[i];
+    assert.equal(doc.id, expected.document_id);
+    const canonical = jcs(documentText(doc));
+    assert.equal(canonical, expected.canonical, doc.id);
+    const digest = await sha256hex(canonical);
+    assert.equal(digest, expected.digest, doc.id);
+    const amendments = {};
+    for (const [j, a] of (doc.amendments ?? []).entries()) {
+      const text = jcs(amendmentText(a));
+      assert.equal(text, expected.amendments[j].canonical);
+      amendments[String(a.number)] = await sha256hex(text);
+      assert.equal(amendments[String(a.number)], expected.amendments[j].digest);
+    }
+    const ack = { document_id: doc.id, digest, amendments };
+    assert.deepEqual(ack, expected.acknowledgment);
+    acknowledgments.push(ack);
+  }
+  // The election carries them sorted by document id (and its canonical bytes sort the
+  // amendment numbers as strings, as JCS sorts every object's keys).
+  acknowledgments.sort((a, b) => (a.document_id < b.document_id ? -1 : 1));
+  assert.deepEqual(acknowledgments, vector.signed_election.payload.acknowledgments);
+});
+
+test('the disclosure digest of the whole offer, from the offer file', async () => {
+  const text = jcs({
+    offer_id: offerFile.id,
+    deadline: offerFile.expiration.legal_wording,
+    documents: offerFile.documents.map(documentText),
+  });
+  assert.equal(text, digests.offer.canonical);
+  const digest = await sha256hex(text);
+  assert.equal(digest, digests.offer.disclosure_digest);
+  assert.equal(digest, vector.signed_election.payload.disclosure_digest);
+});
+
+test('the JWK thumbprint input and value', async () => {
+  const { jwk, canonical, key_id } = digests.thumbprint;
+  assert.equal(jcs({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }), canonical);
+  assert.equal(await thumbprint(jwk), key_id);
+  assert.equal(key_id, vector.employee_key.key_id);
+});
+
+test("the receiver's checkpoints verify with WebCrypto and name the receipt chain's head", async () => {
+  assert.deepEqual(checkpoints.receiver_key.jwk, vector.receiver_key.jwk);
+  assert.equal(checkpoints.receipt_hash, vector.receipt_hash);
+  const [empty, one] = checkpoints.checkpoints;
+  for (const c of [empty, one]) {
+    const { checkpoint, signature } = c.signed_checkpoint;
+    assert.equal(checkpoint.contract, 'checkpoint/v1');
+    assert.equal(jcs(checkpoint), c.canonical_checkpoint);
+    assert.equal(await sha256hex(c.canonical_checkpoint), c.checkpoint_hash);
+    const [header] = signature.split('.');
+    assert.equal(c.jws_signing_input, `${header}.${b64url(new TextEncoder().encode(c.canonical_checkpoint))}`);
+    assert.ok(await verifyDetached(signature, c.canonical_checkpoint, vector.receiver_key.jwk));
+    const shortened = c.canonical_checkpoint.replace(/"count":\d+/, '"count":7');
+    assert.equal(await verifyDetached(signature, shortened, vector.receiver_key.jwk), false);
+  }
+  assert.equal(empty.signed_checkpoint.checkpoint.count, 0);
+  assert.equal(empty.signed_checkpoint.checkpoint.head, '0'.repeat(64));
+  assert.equal(one.signed_checkpoint.checkpoint.count, vector.signed_receipt.receipt.chain_index);
+  assert.equal(one.signed_checkpoint.checkpoint.head, vector.receipt_hash);
+});

@@ -220,6 +220,170 @@ pub struct SubmitResponse {
     pub receipt: SignedReceipt,
     /// True when this is the answer to a retry of an election already stored.
     pub replayed: bool,
+    /// A signed checkpoint of the chain that includes this receipt (its `count` is at
+    /// least the receipt's `chain_index`). Sent only to a client that asks with the
+    /// request header `Election-Contract: 2` ([`CONTRACT_HEADER`]): clients of the first
+    /// contract parse this answer strictly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<SignedCheckpoint>,
+}
+
+/// The request header by which a client says it reads the second version of the
+/// contract's answers (`Election-Contract: 2`): the submit answer then carries a
+/// [`SignedCheckpoint`].
+pub const CONTRACT_HEADER: &str = "election-contract";
+/// The value of [`CONTRACT_HEADER`] that asks for checkpoints.
+pub const CONTRACT_VERSION_2: &str = "2";
+
+/// The `contract` value of a checkpoint.
+pub const CHECKPOINT_CONTRACT: &str = "checkpoint/v1";
+
+/// The receiver's signed statement of how long its receipt chain is and how it ends. A
+/// hash chain alone cannot show that its newest receipts were deleted; a checkpoint
+/// kept by anyone (an employee's device, an auditor) can: the database must still hold
+/// `count` receipts, the one at chain index `count` hashing to `head`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    /// Always `"checkpoint/v1"`.
+    pub contract: String,
+    /// Who keeps the chain: the offer's issuer, as receipts name it.
+    pub received_by: String,
+    pub offer_id: String,
+    /// The receiver's signing key (JWK thumbprint), as receipts name it.
+    pub key_id: String,
+    /// How many receipts the chain holds (the highest chain index).
+    pub count: u64,
+    /// [`receipt_hash`] of the receipt at chain index `count`; [`GENESIS_HASH`] when
+    /// `count` is 0. The next receipt names this as its `previous_receipt_hash`.
+    pub head: String,
+    /// When it was signed, in milliseconds since 1970 (UTC), by the receiver's clock.
+    pub at_ms: i64,
+    /// The same instant, RFC 3339 in UTC with milliseconds.
+    pub at: String,
+}
+
+/// A checkpoint and the receiver's detached JWS over its canonical bytes: the body of
+/// `GET /v1/checkpoint`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignedCheckpoint {
+    pub checkpoint: Checkpoint,
+    pub signature: String,
+}
+
+/// Why `newer` cannot be a later state of the chain `older` describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckpointProblem {
+    /// Another receiver, offer or key: the two are not about one chain.
+    OtherChain {
+        field: &'static str,
+        older: String,
+        newer: String,
+    },
+    /// The chain got shorter: receipts were deleted.
+    Shorter { older: u64, newer: u64 },
+    /// The same length, another head: the chain was rewritten.
+    OtherHead { count: u64 },
+    /// Signed earlier than the older checkpoint.
+    Earlier { older_ms: i64, newer_ms: i64 },
+}
+
+impl std::fmt::Display for CheckpointProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckpointProblem::OtherChain {
+                field,
+                older,
+                newer,
+            } => write!(
+                f,
+                "the checkpoints are of different chains: {field} is {older:?}, then {newer:?}"
+            ),
+            CheckpointProblem::Shorter { older, newer } => write!(
+                f,
+                "the chain had {older} receipts and now has {newer}: receipts were removed"
+            ),
+            CheckpointProblem::OtherHead { count } => write!(
+                f,
+                "both checkpoints count {count} receipts but end in different receipts: the chain was rewritten"
+            ),
+            CheckpointProblem::Earlier { older_ms, newer_ms } => write!(
+                f,
+                "the newer checkpoint is dated {newer_ms} ms, before the older one ({older_ms} ms)"
+            ),
+        }
+    }
+}
+
+/// Whether `newer` can be a later state of the chain `older` describes, as far as two
+/// checkpoints show: the same receiver, offer and key; a count no smaller; the same head
+/// when the count is equal; signed no earlier. (That a longer chain really extends the
+/// older head needs the receipts between them: [`check_covers`].)
+pub fn checkpoint_extends(older: &Checkpoint, newer: &Checkpoint) -> Result<(), CheckpointProblem> {
+    for (field, a, b) in [
+        ("contract", &older.contract, &newer.contract),
+        ("received_by", &older.received_by, &newer.received_by),
+        ("offer_id", &older.offer_id, &newer.offer_id),
+        ("key_id", &older.key_id, &newer.key_id),
+    ] {
+        if a != b {
+            return Err(CheckpointProblem::OtherChain {
+                field,
+                older: a.clone(),
+                newer: b.clone(),
+            });
+        }
+    }
+    if newer.count < older.count {
+        return Err(CheckpointProblem::Shorter {
+            older: older.count,
+            newer: newer.count,
+        });
+    }
+    if newer.count == older.count && newer.head != older.head {
+        return Err(CheckpointProblem::OtherHead { count: newer.count });
+    }
+    if newer.at_ms < older.at_ms {
+        return Err(CheckpointProblem::Earlier {
+            older_ms: older.at_ms,
+            newer_ms: newer.at_ms,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that `receipts` (a chain as stored, in chain order from index 1) still hold
+/// what `checkpoint` committed to: at least `count` receipts, one unbroken chain up to
+/// index `count`, and the receipt there hashing to `head`. Receipts after `count` are
+/// not looked at (check them with [`check_chain`]).
+pub fn check_covers(checkpoint: &Checkpoint, receipts: &[Receipt]) -> Result<(), String> {
+    let count = checkpoint.count;
+    let held = receipts.len() as u64;
+    if held < count {
+        return Err(format!(
+            "the checkpoint counts {count} receipts but the chain holds {held}: receipts after chain index {held} were removed"
+        ));
+    }
+    let upto = &receipts[..count as usize];
+    check_chain(upto).map_err(|b| {
+        format!(
+            "the chain up to the checkpoint's receipt {count} breaks at chain index {}: {}",
+            b.chain_index, b.why
+        )
+    })?;
+    let head = upto
+        .last()
+        .map_or_else(|| GENESIS_HASH.to_owned(), |r| receipt_hash(r).hex());
+    if head != checkpoint.head {
+        return Err(format!(
+            "the receipt at chain index {count} hashes to {head}, but the checkpoint names {}: the chain was rewritten",
+            checkpoint.head
+        ));
+    }
+    Ok(())
 }
 
 /// Every error the receiver returns: a stable code and a sentence for people.
@@ -320,6 +484,12 @@ pub fn payload_hash(payload: &ElectionPayload) -> Digest {
 /// SHA-256 of a receipt's canonical bytes: what the next receipt names as its predecessor.
 pub fn receipt_hash(receipt: &Receipt) -> Digest {
     Digest(Sha256::digest(canonical(receipt)).into())
+}
+
+/// SHA-256 of a checkpoint's canonical bytes (for logs and comparison; the signature is
+/// over the canonical bytes themselves, as for receipts).
+pub fn checkpoint_hash(checkpoint: &Checkpoint) -> Digest {
+    Digest(Sha256::digest(canonical(checkpoint)).into())
 }
 
 /// The protected header of every JWS in the contract.
@@ -662,6 +832,14 @@ pub enum Mismatch {
     Disclosure { sent: String, current: String },
     /// A document not acknowledged, or acknowledged as it stood before a change.
     NotAcknowledged(Vec<String>),
+    /// Decisions for grants of the employee's that are not eligible for the offer: a
+    /// payload has a decision for each eligible grant and for no other.
+    IneligibleGrantDecision {
+        /// The grant ids, in the payload's order.
+        grants: Vec<String>,
+        /// For each, why it is not eligible, in words.
+        reasons: Vec<String>,
+    },
     /// The decisions break the offer's rules or do not match the employee's grants.
     Rules(Vec<String>),
 }
@@ -708,6 +886,28 @@ pub fn check_against(
         .collect();
     if !missing.is_empty() {
         return Err(Mismatch::NotAcknowledged(missing));
+    }
+    let mut ineligible = Vec::new();
+    let mut reasons = Vec::new();
+    for d in &payload.decisions {
+        let Some(grant) = holder.grants.iter().find(|g| g.id == d.grant_id) else {
+            continue;
+        };
+        if let Err(why) = rules::eligibility(offer, grant) {
+            let words: Vec<String> = why.iter().map(|r| r.describe(offer)).collect();
+            reasons.push(format!(
+                "grant {} is not eligible ({}), so it takes no decision",
+                grant.id,
+                words.join("; ")
+            ));
+            ineligible.push(grant.id.clone());
+        }
+    }
+    if !ineligible.is_empty() {
+        return Err(Mismatch::IneligibleGrantDecision {
+            grants: ineligible,
+            reasons,
+        });
     }
     let mut problems: Vec<String> = payload
         .election()
@@ -833,6 +1033,20 @@ mod crypto {
         verify_detached(&signed.signature, &canonical(&signed.receipt), receiver)
     }
 
+    /// Verifies a checkpoint's signature against the receiver's key, offline.
+    pub fn verify_checkpoint(
+        signed: &SignedCheckpoint,
+        receiver: &PublicJwk,
+    ) -> Result<(), SignatureError> {
+        if signed.checkpoint.key_id != receiver.thumbprint() {
+            return Err(SignatureError::KeyId {
+                header: signed.checkpoint.key_id.clone(),
+                expected: receiver.thumbprint(),
+            });
+        }
+        verify_detached(&signed.signature, &canonical(&signed.checkpoint), receiver)
+    }
+
     /// A P-256 private key that signs detached JWSs: the receiver's receipt key, or a
     /// test client's. Signatures are deterministic (RFC 6979), so test vectors reproduce.
     pub struct Signer {
@@ -884,6 +1098,15 @@ mod crypto {
         pub fn sign_receipt(&self, receipt: Receipt) -> SignedReceipt {
             let signature = self.sign_detached(&canonical(&receipt));
             SignedReceipt { receipt, signature }
+        }
+
+        /// A signed checkpoint.
+        pub fn sign_checkpoint(&self, checkpoint: Checkpoint) -> SignedCheckpoint {
+            let signature = self.sign_detached(&canonical(&checkpoint));
+            SignedCheckpoint {
+                checkpoint,
+                signature,
+            }
         }
     }
 }

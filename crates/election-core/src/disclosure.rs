@@ -123,6 +123,24 @@ pub fn canonical_document(doc: &Document) -> Vec<u8> {
     canonical(&DocumentText::from(doc))
 }
 
+/// The canonical bytes hashed for an amendment ([`amendment_digest`]).
+pub fn canonical_amendment(a: &Amendment) -> Vec<u8> {
+    canonical(&AmendmentText::from(a))
+}
+
+/// The canonical bytes hashed for the whole offer ([`offer_digest`]).
+pub fn canonical_offer(offer: &Offer) -> Vec<u8> {
+    canonical(&offer_text(offer))
+}
+
+fn offer_text(offer: &Offer) -> OfferText<'_> {
+    OfferText {
+        offer_id: &offer.id,
+        deadline: &offer.expiration.legal_wording,
+        documents: offer.documents.iter().map(DocumentText::from).collect(),
+    }
+}
+
 /// The digest of one document's legal text.
 pub fn document_digest(doc: &Document) -> Digest {
     Digest::of_canonical(&DocumentText::from(doc))
@@ -136,11 +154,7 @@ pub fn amendment_digest(a: &Amendment) -> Digest {
 /// The digest of everything legal the widget shows for the offer: every document and the
 /// deadline as worded. The signed election carries it.
 pub fn offer_digest(offer: &Offer) -> Digest {
-    Digest::of_canonical(&OfferText {
-        offer_id: &offer.id,
-        deadline: &offer.expiration.legal_wording,
-        documents: offer.documents.iter().map(DocumentText::from).collect(),
-    })
+    Digest::of_canonical(&offer_text(offer))
 }
 
 /// An employee's acknowledgment that they read a document, as it stood: its digest, and

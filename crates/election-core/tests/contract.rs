@@ -147,6 +147,262 @@ fn vector_document() -> Value {
     })
 }
 
+/// Every digest a client computes from the offer (docs/PROTOCOL.md section 2), with the
+/// canonical JSON it hashes, and the JWK thumbprint's input.
+fn digests_document() -> Value {
+    use election_core::disclosure::{
+        amendment_digest, canonical_amendment, canonical_document, canonical_offer, document_digest,
+    };
+    let offer = offer();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    let documents: Vec<Value> = offer
+        .documents
+        .iter()
+        .map(|d| {
+            json!({
+                "document_id": d.id,
+                "canonical": text(canonical_document(d)),
+                "digest": document_digest(d).hex(),
+                "amendments": d.amendments.iter().map(|a| json!({
+                    "number": a.number,
+                    "canonical": text(canonical_amendment(a)),
+                    "digest": amendment_digest(a).hex(),
+                })).collect::<Vec<_>>(),
+                "acknowledgment": Acknowledgment::of(d),
+            })
+        })
+        .collect();
+    let key = client();
+    let jwk = key.jwk();
+    json!({
+        "description": "Contract test vector: every digest of the Mpower offer's legal texts a client computes (per document, per amendment, the whole offer), with the RFC 8785 canonical JSON each is the SHA-256 of, the acknowledgment an election carries for each document, and the RFC 7638 thumbprint input of the vector employee key. The offer is static/offers/mpower-2001.json.",
+        "offer_file": "static/offers/mpower-2001.json",
+        "documents": documents,
+        "offer": {
+            "canonical": text(canonical_offer(&offer)),
+            "disclosure_digest": offer_digest(&offer).hex(),
+        },
+        "thumbprint": {
+            "jwk": jwk,
+            "canonical": format!(
+                r#"{{"crv":"{}","kty":"{}","x":"{}","y":"{}"}}"#,
+                jwk.crv, jwk.kty, jwk.x, jwk.y
+            ),
+            "key_id": key.key_id(),
+        },
+    })
+}
+
+/// The checkpoint after the vector election's receipt (count 1), and the empty chain's.
+fn vector_checkpoint(count: u64) -> Checkpoint {
+    let receipt = receipt_for(&vector_payload(), 1, GENESIS_HASH);
+    Checkpoint {
+        contract: CHECKPOINT_CONTRACT.into(),
+        received_by: "Mpower Holding Corporation".into(),
+        offer_id: receipt.offer_id.clone(),
+        key_id: receiver().key_id().to_owned(),
+        count,
+        head: if count == 0 {
+            GENESIS_HASH.into()
+        } else {
+            receipt_hash(&receipt).hex()
+        },
+        at_ms: 1_000_995_331_004 + count as i64,
+        at: format!("2001-09-20T14:15:31.00{}Z", 4 + count),
+    }
+}
+
+fn checkpoint_document() -> Value {
+    let receiver = receiver();
+    let signed: Vec<Value> = [0, 1]
+        .into_iter()
+        .map(|count| {
+            let checkpoint = vector_checkpoint(count);
+            let canonical = String::from_utf8(canonical_bytes(&checkpoint)).unwrap();
+            let (_, input) = jws_signing_input(receiver.key_id(), canonical.as_bytes());
+            json!({
+                "signed_checkpoint": receiver.sign_checkpoint(checkpoint.clone()),
+                "canonical_checkpoint": canonical,
+                "checkpoint_hash": checkpoint_hash(&checkpoint).hex(),
+                "jws_signing_input": input,
+            })
+        })
+        .collect();
+    json!({
+        "description": "Contract test vector: the receiver's signed checkpoints of its receipt chain, before (count 0, head = 64 zeros) and after (count 1, head = the receipt_hash of election-v1.json's receipt) the vector election, signed by election-v1.json's receiver key. Deterministic signatures (RFC 6979); verify, do not compare.",
+        "receiver_key": { "jwk": receiver.jwk(), "key_id": receiver.key_id() },
+        "receipt_hash": receipt_hash(&receipt_for(&vector_payload(), 1, GENESIS_HASH)).hex(),
+        "checkpoints": signed,
+    })
+}
+
+#[test]
+fn the_committed_digest_and_checkpoint_vectors_are_what_the_contract_produces() {
+    let text = serde_json::to_string_pretty(&digests_document()).unwrap() + "\n";
+    golden("docs/vectors/digests-v1.json", &text);
+    let text = serde_json::to_string_pretty(&checkpoint_document()).unwrap() + "\n";
+    golden("docs/vectors/checkpoint-v1.json", &text);
+}
+
+#[test]
+fn the_digest_vector_matches_the_election_vector() {
+    let v = digests_document();
+    let payload = vector_payload();
+    assert_eq!(v["offer"]["disclosure_digest"], payload.disclosure_digest);
+    let mut acks: Vec<Acknowledgment> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::from_value(d["acknowledgment"].clone()).unwrap())
+        .collect();
+    // The payload lists them sorted by document id.
+    acks.sort_by(|a, b| a.document_id.cmp(&b.document_id));
+    assert_eq!(acks, payload.acknowledgments);
+    for d in v["documents"].as_array().unwrap() {
+        let canonical = d["canonical"].as_str().unwrap();
+        assert_eq!(hex(&Sha256::digest(canonical)), d["digest"]);
+        assert_eq!(d["acknowledgment"]["digest"], d["digest"]);
+    }
+    assert_eq!(
+        hex(&Sha256::digest(v["offer"]["canonical"].as_str().unwrap())),
+        v["offer"]["disclosure_digest"]
+    );
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    assert_eq!(
+        b64.encode(Sha256::digest(
+            v["thumbprint"]["canonical"].as_str().unwrap()
+        )),
+        v["thumbprint"]["key_id"]
+    );
+}
+
+#[test]
+fn a_checkpoint_verifies_and_any_change_breaks_it() {
+    let receiver = receiver();
+    let signed = receiver.sign_checkpoint(vector_checkpoint(1));
+    verify_checkpoint(&signed, receiver.jwk()).unwrap();
+    let mut shorter = signed.clone();
+    shorter.checkpoint.count = 0;
+    assert_eq!(
+        verify_checkpoint(&shorter, receiver.jwk()),
+        Err(SignatureError::Invalid)
+    );
+    assert!(matches!(
+        verify_checkpoint(&signed, client().jwk()),
+        Err(SignatureError::KeyId { .. })
+    ));
+    // A checkpoint is a contract value like the others: unknown fields are refused.
+    let mut value = serde_json::to_value(&signed).unwrap();
+    value["checkpoint"]["note"] = json!("x");
+    assert!(serde_json::from_value::<SignedCheckpoint>(value).is_err());
+    // The signing input a WebCrypto verifier needs.
+    let bytes = canonical_bytes(&signed.checkpoint);
+    let (input, raw) =
+        detached_signing_input(&signed.signature, receiver.key_id(), &bytes).unwrap();
+    assert_eq!(
+        input,
+        jws_signing_input(receiver.key_id(), &bytes).1.into_bytes()
+    );
+    assert_eq!(raw.len(), 64);
+}
+
+#[test]
+fn checkpoint_extends_accepts_growth_and_names_each_problem() {
+    let empty = vector_checkpoint(0);
+    let one = vector_checkpoint(1);
+    checkpoint_extends(&empty, &one).unwrap();
+    checkpoint_extends(&one, &one).unwrap();
+    checkpoint_extends(&empty, &empty).unwrap();
+    assert_eq!(
+        checkpoint_extends(&one, &empty),
+        Err(CheckpointProblem::Shorter { older: 1, newer: 0 })
+    );
+    let mut rewritten = one.clone();
+    rewritten.head = "ab".repeat(32);
+    rewritten.at_ms += 10;
+    assert_eq!(
+        checkpoint_extends(&one, &rewritten),
+        Err(CheckpointProblem::OtherHead { count: 1 })
+    );
+    let mut earlier = one.clone();
+    earlier.count = 2;
+    earlier.head = "cd".repeat(32);
+    earlier.at_ms = empty.at_ms - 1;
+    assert!(matches!(
+        checkpoint_extends(&empty, &earlier),
+        Err(CheckpointProblem::Earlier { .. })
+    ));
+    for field in ["received_by", "offer_id", "key_id"] {
+        let mut other = one.clone();
+        match field {
+            "received_by" => other.received_by = "Someone Else".into(),
+            "offer_id" => other.offer_id = "acme-2030".into(),
+            _ => other.key_id = client().key_id().to_owned(),
+        }
+        let err = checkpoint_extends(&empty, &other).unwrap_err();
+        assert!(
+            matches!(&err, CheckpointProblem::OtherChain { field: f, .. } if *f == field),
+            "{field}: {err:?}"
+        );
+        assert!(err.to_string().contains("different chains"));
+    }
+}
+
+#[test]
+fn a_checkpoint_is_covered_only_by_the_chain_it_was_taken_of() {
+    let payload = vector_payload();
+    let first = receipt_for(&payload, 1, GENESIS_HASH);
+    let second = receipt_for(&payload, 2, &receipt_hash(&first).hex());
+    let one = vector_checkpoint(1);
+    check_covers(&one, std::slice::from_ref(&first)).unwrap();
+    check_covers(&one, &[first.clone(), second.clone()]).unwrap();
+    check_covers(&vector_checkpoint(0), &[]).unwrap();
+    let truncated = check_covers(&one, &[]).unwrap_err();
+    assert!(truncated.contains("removed"), "{truncated}");
+    let mut rewritten = first.clone();
+    rewritten.timeliness = Timeliness::Late;
+    let err = check_covers(&one, &[rewritten]).unwrap_err();
+    assert!(err.contains("rewritten"), "{err}");
+    let err = check_covers(&one, &[second]).unwrap_err();
+    assert!(err.contains("breaks at chain index 2"), "{err}");
+}
+
+#[test]
+fn a_decision_for_an_ineligible_grant_is_refused_with_its_grant() {
+    let offer = offer();
+    let jordan = holder(DOZENS);
+    let ineligible = jordan
+        .grants
+        .iter()
+        .find(|g| election_core::rules::eligibility(&offer, g).is_err())
+        .expect("Jordan has an ineligible grant");
+    let mut payload = ElectionPayload::build(
+        &offer,
+        &jordan,
+        &Election::keep_all(&offer, &jordan),
+        acks(&offer),
+        signing(&client(), 1),
+    );
+    check_against(&offer, &Disclosure::of(&offer), &jordan, &payload).unwrap();
+    payload.decisions.push(GrantDecision {
+        grant_id: ineligible.id.clone(),
+        decision: Decision::Keep,
+        options: 0,
+    });
+    payload
+        .decisions
+        .sort_by(|a, b| a.grant_id.cmp(&b.grant_id));
+    let Err(Mismatch::IneligibleGrantDecision { grants, reasons }) =
+        check_against(&offer, &Disclosure::of(&offer), &jordan, &payload)
+    else {
+        panic!("a kept ineligible grant must be refused");
+    };
+    assert_eq!(grants, vec![ineligible.id.clone()]);
+    assert!(reasons[0].contains(&ineligible.id), "{reasons:?}");
+    assert!(reasons[0].contains("not eligible"), "{reasons:?}");
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -488,6 +744,7 @@ fn the_committed_schemas_are_generated_from_the_types() {
         ("offer-info", schema::<OfferInfo>()),
         ("receipt-verification", schema::<ReceiptVerification>()),
         ("server-time", schema::<ServerTime>()),
+        ("signed-checkpoint", schema::<SignedCheckpoint>()),
     ] {
         golden(&format!("docs/schemas/{name}.schema.json"), &text);
     }

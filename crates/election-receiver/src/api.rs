@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::{
-    check_against, payload_problems, receipt_time, verify_election, verify_receipt,
-    ElectionHistory, ErrorBody, ErrorDetail, KeyRegistration, Mismatch, OfferInfo,
-    ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedElection, SignedReceipt,
-    SubmitResponse, Timeliness,
+    check_against, payload_hash, payload_problems, receipt_time, verify_election, verify_receipt,
+    ElectionEntry, ElectionHistory, ErrorBody, ErrorDetail, KeyRegistration, Mismatch, OfferInfo,
+    ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedCheckpoint, SignedElection,
+    SignedReceipt, SubmitResponse, Timeliness, CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Disclosure;
 use election_core::{Holder, Offer};
@@ -122,13 +122,18 @@ pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: 
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static(CONTRACT_HEADER),
+        ])
         .expose_headers([header::RETRY_AFTER, header::DATE])
         .max_age(Duration::from_secs(600));
     Router::new()
         .route("/v1/time", get(time))
         .route("/v1/offer", get(offer_info))
         .route("/v1/offer/document", get(offer_document))
+        .route("/v1/checkpoint", get(checkpoint))
         .route("/v1/keys", post(register_key))
         .route("/v1/elections", post(submit).get(history))
         .route("/v1/receipts/verify", post(verify))
@@ -182,6 +187,22 @@ async fn offer_info(State(app): State<Arc<AppState>>) -> Json<OfferInfo> {
             jwk: app.notary.signer.jwk().clone(),
         },
     })
+}
+
+/// The newest signed checkpoint of the receipt chain. No credentials, like `/v1/offer`:
+/// it names no employee, only how long the chain is and how it ends.
+async fn checkpoint(State(app): State<Arc<AppState>>) -> ApiResult<Response> {
+    let checkpoint: SignedCheckpoint = app.store.checkpoint(&app.notary).await?;
+    Ok(no_store(Json(checkpoint)))
+}
+
+/// Whether the client reads the second version of the contract's answers
+/// (`Election-Contract: 2`); any other value, or none, gets the first version exactly.
+fn wants_contract_2(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTRACT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == CONTRACT_VERSION_2)
 }
 
 async fn offer_document(State(app): State<Arc<AppState>>) -> Response {
@@ -403,6 +424,15 @@ async fn submit(
                 "Every document of the offer must be acknowledged as it stands.",
             )
             .details(documents),
+            Mismatch::IneligibleGrantDecision { grants, reasons } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "ineligible_grant_decision",
+                format!(
+                    "Decisions are for eligible grants only, and these are not eligible: {}. Leave them out of the election.",
+                    reasons.join("; ")
+                ),
+            )
+            .details(grants),
             Mismatch::Rules(problems) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_election",
@@ -412,7 +442,8 @@ async fn submit(
         });
     }
     let submission = Submission::new(signed, payload_hash, received_at, app.deadline());
-    let (receipt, replayed) = match app.store.append(submission).await? {
+    let appended = app.store.append_with_checkpoint(submission).await?;
+    let (receipt, replayed) = match appended.outcome {
         AppendOutcome::Stored(receipt) => (receipt, false),
         AppendOutcome::Replayed(receipt) => (receipt, true),
         AppendOutcome::IdempotencyConflict => {
@@ -454,12 +485,34 @@ async fn submit(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(SubmitResponse { receipt, replayed })).into_response())
+    // Only a client that asked for the second version gets the checkpoint: a first-version
+    // client refuses unknown fields, and would take the answer for a failure and retry.
+    let checkpoint = appended.checkpoint.filter(|_| wants_contract_2(&headers));
+    Ok((
+        status,
+        Json(SubmitResponse {
+            receipt,
+            replayed,
+            checkpoint,
+        }),
+    )
+        .into_response())
 }
 
 async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> ApiResult<Response> {
     let employee = employee(&app, &headers)?;
     let history = app.store.history(&app.offer.id, &employee).await?;
+    if let Some(why) = history.iter().find_map(altered) {
+        eprintln!(
+            "election-receiver: STORE INTEGRITY: employee {employee}: {why}; run verify-chain"
+        );
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store_integrity",
+            "The receiver's record of your elections does not match the receipts it issued, so it shows none rather than a wrong one. The receiver's operator has been alerted; your receipts still prove what you sent.",
+        )
+        .details(vec![why]));
+    }
     let governing = history
         .iter()
         .filter(|e| e.receipt.receipt.timeliness == Timeliness::OnTime)
@@ -470,6 +523,30 @@ async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> ApiRes
         governing,
         history,
     })))
+}
+
+/// Why a stored election is not the one its receipt names, if it is not: it was changed
+/// in the database after the receipt was issued.
+fn altered(entry: &ElectionEntry) -> Option<String> {
+    let (p, r) = (&entry.election.payload, &entry.receipt.receipt);
+    let hash = payload_hash(p).hex();
+    if hash != r.payload_hash {
+        return Some(format!(
+            "the election under receipt {} hashes to {hash}, but the receipt names {}",
+            r.receipt_id, r.payload_hash
+        ));
+    }
+    if p.employee_id != r.employee_id
+        || p.sequence != r.sequence
+        || p.idempotency_key != r.idempotency_key
+        || p.offer_id != r.offer_id
+    {
+        return Some(format!(
+            "receipt {} names another election than the one stored with it",
+            r.receipt_id
+        ));
+    }
+    None
 }
 
 async fn verify(

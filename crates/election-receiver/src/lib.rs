@@ -8,8 +8,10 @@
 //! - [`store`]: SQLite (embedded default) and PostgreSQL (several instances), one interface.
 //! - [`notary`]: the receiver's key and the receipts it signs.
 //! - [`clock`]: the clock that decides on time or late.
+//! - [`audit`]: what `verify-chain` checks: every stored election, receipt and key.
 
 pub mod api;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod notary;
@@ -85,10 +87,16 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
     let (offer, offer_json) = load_offer(&config.offer)?;
     let holders = load_holders(&config.holders, &offer)?;
     let signer = notary::load_or_create_key(&config.key)?;
+    let clock = match config.clock_start {
+        Some(at) => Clock::starting_at(at),
+        None => Clock::system(),
+    };
     let notary = Arc::new(Notary {
         signer,
         received_by: offer.issuer.name.clone(),
         deadline: offer.expiration.instant,
+        offer_id: offer.id.clone(),
+        clock: clock.clone(),
     });
     let store = Store::open(
         &config.database,
@@ -106,10 +114,6 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
             (hash, employee.clone())
         })
         .collect();
-    let clock = match config.clock_start {
-        Some(at) => Clock::starting_at(at),
-        None => Clock::system(),
-    };
     Ok(Arc::new(AppState {
         disclosure_digest: offer_digest(&offer).hex(),
         disclosure: election_core::disclosure::Disclosure::of(&offer),

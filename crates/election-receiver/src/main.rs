@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand};
-use election_core::contract::{check_chain, verify_receipt};
 use election_receiver::config::{Config, Durability, FileConfig};
 
 #[derive(Parser)]
@@ -31,7 +30,15 @@ enum Command {
     /// Serve the HTTP interface (the default).
     Serve,
     /// Check every stored receipt: its signature and its place in the hash chain.
-    VerifyChain,
+    VerifyChain(VerifyArgs),
+}
+
+#[derive(Args, Clone)]
+struct VerifyArgs {
+    /// A checkpoint kept from earlier (JSON, as GET /v1/checkpoint serves it): prove the
+    /// database still holds the receipts it counts, unchanged (catches deleted receipts).
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -120,7 +127,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
-            Command::VerifyChain => verify_chain(config).await,
+            Command::VerifyChain(args) => verify_chain(config, args.checkpoint).await,
         }
     });
     match result {
@@ -149,19 +156,19 @@ async fn serve(config: Config) -> Result<(), String> {
     .await
 }
 
-async fn verify_chain(config: Config) -> Result<(), String> {
-    let state = election_receiver::prepare(&config).await?;
-    let chain = state.store.chain().await.map_err(|e| e.to_string())?;
-    let receipts: Vec<_> = chain.iter().map(|s| s.receipt.clone()).collect();
-    check_chain(&receipts)
-        .map_err(|b| format!("the chain breaks at receipt {}: {}", b.chain_index, b.why))?;
-    for signed in &chain {
-        verify_receipt(signed, state.notary.signer.jwk())
-            .map_err(|e| format!("receipt {}: {e}", signed.receipt.receipt_id))?;
+async fn verify_chain(config: Config, checkpoint: Option<PathBuf>) -> Result<(), String> {
+    let audit = election_receiver::audit::verify_chain(&config, checkpoint.as_deref()).await?;
+    if audit.is_clean() {
+        println!("{}", audit.summary());
+        return Ok(());
     }
-    println!(
-        "{} receipts, one unbroken chain, every signature valid",
-        chain.len()
-    );
-    Ok(())
+    for problem in &audit.problems {
+        println!("{problem}");
+    }
+    Err(format!(
+        "{} problems in {} receipts and {} keys: the database does not hold what the receiver signed",
+        audit.problems.len(),
+        audit.receipts,
+        audit.keys
+    ))
 }

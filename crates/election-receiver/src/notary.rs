@@ -5,9 +5,12 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use election_core::contract::{
-    receipt_time, Receipt, SignedElection, SignedReceipt, Signer, Timeliness, RECEIPT_CONTRACT,
+    receipt_time, Checkpoint, Receipt, SignedCheckpoint, SignedElection, SignedReceipt, Signer,
+    Timeliness, CHECKPOINT_CONTRACT, GENESIS_HASH, RECEIPT_CONTRACT,
 };
 use election_core::disclosure::Digest;
+
+use crate::clock::Clock;
 
 /// An election as it arrived, checked and ready to store.
 #[derive(Debug, Clone)]
@@ -46,6 +49,10 @@ pub struct Notary {
     pub signer: Signer,
     pub received_by: String,
     pub deadline: DateTime<FixedOffset>,
+    /// The offer whose chain this is (checkpoints name it).
+    pub offer_id: String,
+    /// The receiver's clock, which dates checkpoints.
+    pub clock: Clock,
 }
 
 impl Notary {
@@ -76,6 +83,56 @@ impl Notary {
             previous_receipt_hash: previous_receipt_hash.to_owned(),
             key_id: self.signer.key_id().to_owned(),
         })
+    }
+}
+
+impl Notary {
+    /// Whether `checkpoint` speaks for this receiver's chain as it is configured now: its
+    /// key, its name and its offer.
+    pub fn is_mine(&self, checkpoint: &Checkpoint) -> bool {
+        checkpoint.contract == CHECKPOINT_CONTRACT
+            && checkpoint.key_id == self.signer.key_id()
+            && checkpoint.received_by == self.received_by
+            && checkpoint.offer_id == self.offer_id
+    }
+
+    /// The checkpoint of a chain whose newest receipt is `head` (chain index and receipt
+    /// hash; `None` for an empty chain), given the newest checkpoint stored. The stored
+    /// one is reused when it already says exactly this; otherwise a new one is signed,
+    /// dated no earlier than the stored one (instances' clocks may differ a little).
+    /// Returns the checkpoint and whether it is new (to be stored).
+    pub fn checkpoint_for(
+        &self,
+        head: Option<(u64, &str)>,
+        newest: Option<SignedCheckpoint>,
+    ) -> (SignedCheckpoint, bool) {
+        let (count, head) = head.unwrap_or((0, GENESIS_HASH));
+        if let Some(stored) = &newest {
+            let c = &stored.checkpoint;
+            if self.is_mine(c) && c.count == count && c.head == head {
+                return (stored.clone(), false);
+            }
+        }
+        let now = self.clock.now();
+        let not_before = newest
+            .filter(|s| self.is_mine(&s.checkpoint))
+            .map_or(i64::MIN, |s| s.checkpoint.at_ms);
+        let at = if now.timestamp_millis() < not_before {
+            DateTime::<Utc>::from_timestamp_millis(not_before).unwrap_or(now)
+        } else {
+            now
+        };
+        let checkpoint = Checkpoint {
+            contract: CHECKPOINT_CONTRACT.to_owned(),
+            received_by: self.received_by.clone(),
+            offer_id: self.offer_id.clone(),
+            key_id: self.signer.key_id().to_owned(),
+            count,
+            head: head.to_owned(),
+            at_ms: at.timestamp_millis(),
+            at: receipt_time(at),
+        };
+        (self.signer.sign_checkpoint(checkpoint), true)
     }
 }
 

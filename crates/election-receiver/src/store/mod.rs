@@ -17,7 +17,8 @@ mod sqlite;
 use std::sync::Arc;
 
 use election_core::contract::{
-    receipt_hash, ElectionEntry, PublicJwk, SignedElection, SignedReceipt, Timeliness,
+    receipt_hash, ElectionEntry, PublicJwk, SignedCheckpoint, SignedElection, SignedReceipt,
+    Timeliness,
 };
 
 use crate::config::Durability;
@@ -39,6 +40,53 @@ pub enum AppendOutcome {
     NonceReplayed,
     /// The employee already has an election with this sequence number or a higher one.
     SequenceNotIncreasing { latest: u64 },
+}
+
+/// What became of a submission, with the checkpoint its batch committed: the chain's
+/// newest state, which includes the submission's receipt when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub outcome: AppendOutcome,
+    pub checkpoint: Option<SignedCheckpoint>,
+}
+
+/// One stored election row, every column as stored, for an audit (`verify-chain`) that
+/// compares each with the election and receipt it claims to describe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElectionRow {
+    pub chain_index: i64,
+    pub offer_id: String,
+    pub employee_id: String,
+    pub sequence: i64,
+    pub idempotency_key: String,
+    pub nonce: String,
+    pub payload_hash: String,
+    pub timeliness: String,
+    pub received_at_ms: i64,
+    /// The signed election, as JSON.
+    pub election: String,
+    pub receipt_id: String,
+    /// The signed receipt, as JSON.
+    pub receipt: String,
+    pub receipt_hash: String,
+}
+
+/// One stored key registration, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    pub key_id: String,
+    pub employee_id: String,
+    /// The public JWK, as JSON.
+    pub jwk: String,
+}
+
+/// The columns of [`ElectionRow`], in its order, for both databases' audit query.
+const ELECTION_COLUMNS: &str = "chain_index, offer_id, employee_id, sequence, idempotency_key, nonce, payload_hash, timeliness, received_at_ms, election, receipt_id, receipt, receipt_hash";
+
+/// A stored checkpoint's JSON, or nothing when it cannot be read: an unreadable row must
+/// not stop the receiver from signing the next one (the audit reports the chain itself).
+fn stored_checkpoint(text: Option<String>) -> Option<SignedCheckpoint> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
 /// What became of a key registration.
@@ -255,9 +303,47 @@ impl Store {
 
     /// Decides and (when accepted) stores a submission; answers once it is committed.
     pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+        Ok(self.append_with_checkpoint(sub).await?.outcome)
+    }
+
+    /// [`Store::append`], with the signed checkpoint committed by the same transaction.
+    pub async fn append_with_checkpoint(&self, sub: Submission) -> Result<Appended, StoreError> {
         match self {
             Store::Sqlite(s) => s.append(sub).await,
             Store::Postgres(s) => s.append(sub).await,
+        }
+    }
+
+    /// The newest checkpoint of the chain, signed by this receiver's key. One is made
+    /// (in a transaction at the chain's head) when none is stored yet or the newest is by
+    /// another key: a database written before checkpoints, or a new receiver key.
+    pub async fn checkpoint(&self, notary: &Notary) -> Result<SignedCheckpoint, StoreError> {
+        let newest = match self {
+            Store::Sqlite(s) => s.newest_checkpoint().await?,
+            Store::Postgres(s) => s.newest_checkpoint().await?,
+        };
+        match newest {
+            Some(c) if notary.is_mine(&c.checkpoint) => Ok(c),
+            _ => match self {
+                Store::Sqlite(s) => s.make_checkpoint().await,
+                Store::Postgres(s) => s.make_checkpoint().await,
+            },
+        }
+    }
+
+    /// Every election row in chain order, as stored, for an audit.
+    pub async fn election_rows(&self) -> Result<Vec<ElectionRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.election_rows().await,
+            Store::Postgres(s) => s.election_rows().await,
+        }
+    }
+
+    /// Every key registration, as stored, for an audit.
+    pub async fn key_rows(&self) -> Result<Vec<KeyRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.key_rows().await,
+            Store::Postgres(s) => s.key_rows().await,
         }
     }
 

@@ -6,12 +6,15 @@
 use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use election_core::contract::{ElectionEntry, PublicJwk, SignedReceipt, GENESIS_HASH};
+use election_core::contract::{
+    ElectionEntry, PublicJwk, SignedCheckpoint, SignedReceipt, GENESIS_HASH,
+};
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    entry, timeliness_text, AppendOutcome, BatchOverlay, KeyOutcome, NewRow, Prior, StoreError,
+    entry, stored_checkpoint, timeliness_text, AppendOutcome, Appended, BatchOverlay, ElectionRow,
+    KeyOutcome, KeyRow, NewRow, Prior, StoreError, ELECTION_COLUMNS,
 };
 use crate::config::Durability;
 use crate::notary::{Notary, Submission};
@@ -54,13 +57,24 @@ CREATE OR REPLACE TRIGGER keys_append_only BEFORE UPDATE OR DELETE ON keys
     FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
 CREATE OR REPLACE TRIGGER keys_no_truncate BEFORE TRUNCATE ON keys
     FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
+CREATE TABLE IF NOT EXISTS checkpoints (
+    id         BIGSERIAL PRIMARY KEY,
+    count      BIGINT NOT NULL,
+    head       TEXT NOT NULL,
+    checkpoint TEXT NOT NULL
+);
+CREATE OR REPLACE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON checkpoints
+    FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
+CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
 "#;
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 pub struct PgStore {
     pool: Pool,
-    writer: mpsc::UnboundedSender<(Submission, Reply<AppendOutcome>)>,
+    notary: Arc<Notary>,
+    writer: mpsc::UnboundedSender<(Submission, Reply<Appended>)>,
 }
 
 impl PgStore {
@@ -97,14 +111,18 @@ impl PgStore {
         tokio::spawn(write_batches(
             pool.clone(),
             jobs,
-            notary,
+            Arc::clone(&notary),
             durability,
             batch_max,
         ));
-        Ok(PgStore { pool, writer })
+        Ok(PgStore {
+            pool,
+            notary,
+            writer,
+        })
     }
 
-    pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+    pub async fn append(&self, sub: Submission) -> Result<Appended, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.writer
             .send((sub, reply))
@@ -190,6 +208,76 @@ impl PgStore {
             .transpose()?)
     }
 
+    pub async fn newest_checkpoint(&self) -> Result<Option<SignedCheckpoint>, StoreError> {
+        let client = get(&self.pool).await?;
+        let row = client
+            .query_opt(
+                "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .await?;
+        Ok(stored_checkpoint(row.map(|r| r.get(0))))
+    }
+
+    /// Signs and stores a checkpoint of the chain as it is, at the chain's head (under
+    /// the lock every instance's batch holds).
+    pub async fn make_checkpoint(&self) -> Result<SignedCheckpoint, StoreError> {
+        let mut client = get(&self.pool).await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
+            .await?;
+        let head = chain_head(&tx).await?;
+        let checkpoint = checkpoint_in(&tx, &self.notary, &head).await?;
+        tx.commit().await?;
+        Ok(checkpoint)
+    }
+
+    pub async fn election_rows(&self) -> Result<Vec<ElectionRow>, StoreError> {
+        let client = get(&self.pool).await?;
+        let rows = client
+            .query(
+                &format!("SELECT {ELECTION_COLUMNS} FROM elections ORDER BY chain_index"),
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ElectionRow {
+                chain_index: r.get(0),
+                offer_id: r.get(1),
+                employee_id: r.get(2),
+                sequence: r.get(3),
+                idempotency_key: r.get(4),
+                nonce: r.get(5),
+                payload_hash: r.get(6),
+                timeliness: r.get(7),
+                received_at_ms: r.get(8),
+                election: r.get(9),
+                receipt_id: r.get(10),
+                receipt: r.get(11),
+                receipt_hash: r.get(12),
+            })
+            .collect())
+    }
+
+    pub async fn key_rows(&self) -> Result<Vec<KeyRow>, StoreError> {
+        let client = get(&self.pool).await?;
+        let rows = client
+            .query(
+                "SELECT key_id, employee_id, jwk FROM keys ORDER BY key_id",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| KeyRow {
+                key_id: r.get(0),
+                employee_id: r.get(1),
+                jwk: r.get(2),
+            })
+            .collect())
+    }
+
     pub async fn chain(&self) -> Result<Vec<SignedReceipt>, StoreError> {
         let client = get(&self.pool).await?;
         let rows = client
@@ -201,6 +289,51 @@ impl PgStore {
     }
 }
 
+/// The chain's newest receipt: its index and hash.
+async fn chain_head(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(tx
+        .query_opt(
+            "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| (r.get(0), r.get(1))))
+}
+
+/// The checkpoint of the chain ending at `head`, stored in `tx` when new: committed with
+/// the receipts it counts, so it never names a count or head that is not committed.
+async fn checkpoint_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    notary: &Notary,
+    head: &Option<(i64, String)>,
+) -> Result<SignedCheckpoint, StoreError> {
+    let newest = tx
+        .query_opt(
+            "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| r.get::<_, String>(0));
+    let (checkpoint, new) = notary.checkpoint_for(
+        head.as_ref().map(|(i, h)| (*i as u64, h.as_str())),
+        stored_checkpoint(newest),
+    );
+    if new {
+        tx.execute(
+            "INSERT INTO checkpoints (count, head, checkpoint) VALUES ($1, $2, $3)",
+            &[
+                &(checkpoint.checkpoint.count as i64),
+                &checkpoint.checkpoint.head,
+                &serde_json::to_string(&checkpoint)?,
+            ],
+        )
+        .await?;
+    }
+    Ok(checkpoint)
+}
+
 async fn get(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {
     pool.get()
         .await
@@ -209,7 +342,7 @@ async fn get(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {
 
 async fn write_batches(
     pool: Pool,
-    mut jobs: mpsc::UnboundedReceiver<(Submission, Reply<AppendOutcome>)>,
+    mut jobs: mpsc::UnboundedReceiver<(Submission, Reply<Appended>)>,
     notary: Arc<Notary>,
     durability: Durability,
     batch_max: usize,
@@ -243,7 +376,7 @@ async fn run_batch(
     notary: &Notary,
     durability: Durability,
     batch: &[&Submission],
-) -> Result<Vec<AppendOutcome>, StoreError> {
+) -> Result<Vec<Appended>, StoreError> {
     let mut client = get(pool).await?;
     let tx = client.transaction().await?;
     if durability == Durability::None {
@@ -252,13 +385,7 @@ async fn run_batch(
     }
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
         .await?;
-    let mut head: Option<(i64, String)> = tx
-        .query_opt(
-            "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1",
-            &[],
-        )
-        .await?
-        .map(|r| (r.get(0), r.get(1)));
+    let mut head = chain_head(&tx).await?;
     let prior_query = tx
         .prepare_cached(
             "SELECT
@@ -355,6 +482,13 @@ async fn run_batch(
         },
     ))
     .await?;
+    let checkpoint = checkpoint_in(&tx, notary, &head).await?;
     tx.commit().await?;
-    Ok(answers)
+    Ok(answers
+        .into_iter()
+        .map(|outcome| Appended {
+            outcome,
+            checkpoint: Some(checkpoint.clone()),
+        })
+        .collect())
 }

@@ -3,11 +3,16 @@
 
 use std::sync::{mpsc, Arc, Mutex};
 
-use election_core::contract::{ElectionEntry, PublicJwk, SignedReceipt, GENESIS_HASH};
+use election_core::contract::{
+    ElectionEntry, PublicJwk, SignedCheckpoint, SignedReceipt, GENESIS_HASH,
+};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use super::{entry, timeliness_text, AppendOutcome, KeyOutcome, NewRow, Prior, StoreError};
+use super::{
+    entry, stored_checkpoint, timeliness_text, AppendOutcome, Appended, ElectionRow, KeyOutcome,
+    KeyRow, NewRow, Prior, StoreError, ELECTION_COLUMNS,
+};
 use crate::config::Durability;
 use crate::notary::{Notary, Submission};
 
@@ -44,13 +49,22 @@ CREATE TRIGGER IF NOT EXISTS keys_append_only_update BEFORE UPDATE ON keys
 BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS keys_append_only_delete BEFORE DELETE ON keys
 BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+CREATE TABLE IF NOT EXISTS checkpoints (
+    id         INTEGER PRIMARY KEY,
+    count      INTEGER NOT NULL,
+    head       TEXT NOT NULL,
+    checkpoint TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 "#;
 
 enum Job {
-    Append(
-        Submission,
-        oneshot::Sender<Result<AppendOutcome, StoreError>>,
-    ),
+    Append(Submission, oneshot::Sender<Result<Appended, StoreError>>),
+    /// Sign and store a checkpoint of the chain as it is (when none is usable).
+    Checkpoint(oneshot::Sender<Result<SignedCheckpoint, StoreError>>),
     Key {
         employee_id: String,
         jwk: PublicJwk,
@@ -111,9 +125,17 @@ impl SqliteStore {
             .map_err(|_| StoreError("the SQLite writer is gone".into()))
     }
 
-    pub async fn append(&self, sub: Submission) -> Result<AppendOutcome, StoreError> {
+    pub async fn append(&self, sub: Submission) -> Result<Appended, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(Job::Append(sub, reply))?;
+        answer
+            .await
+            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+    }
+
+    pub async fn make_checkpoint(&self) -> Result<SignedCheckpoint, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Checkpoint(reply))?;
         answer
             .await
             .map_err(|_| StoreError("the SQLite writer stopped".into()))?
@@ -219,6 +241,54 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn newest_checkpoint(&self) -> Result<Option<SignedCheckpoint>, StoreError> {
+        self.read(|conn| Ok(stored_checkpoint(newest_checkpoint_text(conn)?)))
+            .await
+    }
+
+    pub async fn election_rows(&self) -> Result<Vec<ElectionRow>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ELECTION_COLUMNS} FROM elections ORDER BY chain_index"
+            ))?;
+            let rows = stmt.query_map([], |r| {
+                Ok(ElectionRow {
+                    chain_index: r.get(0)?,
+                    offer_id: r.get(1)?,
+                    employee_id: r.get(2)?,
+                    sequence: r.get(3)?,
+                    idempotency_key: r.get(4)?,
+                    nonce: r.get(5)?,
+                    payload_hash: r.get(6)?,
+                    timeliness: r.get(7)?,
+                    received_at_ms: r.get(8)?,
+                    election: r.get(9)?,
+                    receipt_id: r.get(10)?,
+                    receipt: r.get(11)?,
+                    receipt_hash: r.get(12)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    pub async fn key_rows(&self) -> Result<Vec<KeyRow>, StoreError> {
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare("SELECT key_id, employee_id, jwk FROM keys ORDER BY key_id")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(KeyRow {
+                    key_id: r.get(0)?,
+                    employee_id: r.get(1)?,
+                    jwk: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
     pub async fn chain(&self) -> Result<Vec<SignedReceipt>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare("SELECT receipt FROM elections ORDER BY chain_index")?;
@@ -247,6 +317,12 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, 
                         (Job::Append(_, reply), Answer::Append(a)) => {
                             let _ = reply.send(Ok(a));
                         }
+                        (Job::Checkpoint(reply), Answer::Checkpoint(c)) => {
+                            let _ =
+                                reply.send(c.ok_or_else(|| {
+                                    StoreError("the batch made no checkpoint".into())
+                                }));
+                        }
                         (Job::Key { reply, .. }, Answer::Key(k)) => {
                             let _ = reply.send(Ok(k));
                         }
@@ -263,6 +339,9 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, 
                         Job::Key { reply, .. } => {
                             let _ = reply.send(Err(e.clone()));
                         }
+                        Job::Checkpoint(reply) => {
+                            let _ = reply.send(Err(e.clone()));
+                        }
                     }
                 }
             }
@@ -274,8 +353,19 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, 
 // larger variant would cost an allocation per election for nothing.
 #[allow(clippy::large_enum_variant)]
 enum Answer {
-    Append(AppendOutcome),
+    Append(Appended),
     Key(KeyOutcome),
+    Checkpoint(Option<SignedCheckpoint>),
+}
+
+fn newest_checkpoint_text(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 fn run_batch(
@@ -317,7 +407,10 @@ fn run_batch(
                         },
                     )?;
                 if let Some(outcome) = prior.decide(sub)? {
-                    answers.push(Answer::Append(outcome));
+                    answers.push(Answer::Append(Appended {
+                        outcome,
+                        checkpoint: None,
+                    }));
                     continue;
                 }
                 let (index, previous) = match &head {
@@ -346,8 +439,13 @@ fn run_batch(
                     row.receipt_hash,
                 ])?;
                 head = Some((row.chain_index, row.receipt_hash));
-                answers.push(Answer::Append(AppendOutcome::Stored(row.receipt)));
+                answers.push(Answer::Append(Appended {
+                    outcome: AppendOutcome::Stored(row.receipt),
+                    checkpoint: None,
+                }));
             }
+            // Filled in below, once the batch's chain head is known.
+            Job::Checkpoint(_) => answers.push(Answer::Checkpoint(None)),
             Job::Key {
                 employee_id,
                 jwk,
@@ -377,6 +475,33 @@ fn run_batch(
                         }
                     }
                 }));
+            }
+        }
+    }
+    // The checkpoint of the chain as this transaction leaves it, stored by the same
+    // transaction: it can never name a count or head that is not committed.
+    if batch
+        .iter()
+        .any(|j| matches!(j, Job::Append(..) | Job::Checkpoint(_)))
+    {
+        let newest = stored_checkpoint(newest_checkpoint_text(&tx)?);
+        let (checkpoint, new) =
+            notary.checkpoint_for(head.as_ref().map(|(i, h)| (*i, h.as_str())), newest);
+        if new {
+            tx.execute(
+                "INSERT INTO checkpoints (count, head, checkpoint) VALUES (?1, ?2, ?3)",
+                params![
+                    checkpoint.checkpoint.count as i64,
+                    checkpoint.checkpoint.head,
+                    serde_json::to_string(&checkpoint)?
+                ],
+            )?;
+        }
+        for answer in &mut answers {
+            match answer {
+                Answer::Append(a) => a.checkpoint = Some(checkpoint.clone()),
+                Answer::Checkpoint(c) => *c = Some(checkpoint.clone()),
+                Answer::Key(_) => {}
             }
         }
     }
