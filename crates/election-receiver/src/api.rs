@@ -238,7 +238,7 @@ fn employee(app: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer_token)
         .ok_or_else(|| unauthorized("The credentials are not a bearer token"))?;
     // Looked up by hash, so the comparison does not leak the token through timing.
     let hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
@@ -246,6 +246,14 @@ fn employee(app: &AppState, headers: &HeaderMap) -> ApiResult<String> {
         .get(&hash)
         .cloned()
         .ok_or_else(|| unauthorized("The token is not known"))
+}
+
+/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1).
+fn bearer_token(credentials: &str) -> Option<&str> {
+    let (scheme, token) = credentials.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("Bearer")
+        .then_some(token.trim_start_matches(' '))
 }
 
 /// The body as `T`, with the content type and size checked and every failure named.
@@ -267,7 +275,13 @@ fn json_body<T: DeserializeOwned>(
         ));
     }
     let bytes = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        if crate::server::is_body_timeout(&rejection) {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "The body did not arrive in time; nothing was recorded. Send it again.",
+            )
+        } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
@@ -40,6 +41,92 @@ pub struct FileConfig {
     /// Employee id → bearer token.
     #[serde(default)]
     pub tokens: BTreeMap<String, String>,
+    /// Connection limits ([`Limits`]); each in milliseconds.
+    pub header_read_timeout_ms: Option<u64>,
+    pub body_read_timeout_ms: Option<u64>,
+    pub request_timeout_ms: Option<u64>,
+    pub idle_timeout_ms: Option<u64>,
+    pub max_connections: Option<usize>,
+}
+
+/// What a slow or idle client may hold (docs/PROTOCOL.md §5, "Slow clients"). Every limit
+/// is enforced by the receiver's own accept loop (`server.rs`), for `serve` and `pages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// From the first byte of a request to the end of its header; then the connection is
+    /// closed.
+    pub header_read: Duration,
+    /// From the end of the header to the end of the body; then 408 `request_timeout`.
+    pub body_read: Duration,
+    /// From the end of the header to the answer; then 503 `overloaded`.
+    pub request: Duration,
+    /// A kept-alive connection with no request (or a response the client stops reading)
+    /// for this long is closed.
+    pub idle: Duration,
+    /// Open connections at once; the next is answered 503 `overloaded` and closed.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+            idle: Duration::from_secs(60),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+impl Limits {
+    /// The limits of a settings file under the flags, which win; the defaults for the rest.
+    pub fn merge(file: &FileConfig, flags: &FileConfig) -> Result<Limits, String> {
+        let default = Limits::default();
+        let ms = |name: &str, flag: Option<u64>, file: Option<u64>, default: Duration| match flag
+            .or(file)
+        {
+            None => Ok(default),
+            Some(0) => Err(format!("{name} must be at least 1 millisecond")),
+            Some(ms) => Ok(Duration::from_millis(ms)),
+        };
+        let max_connections = flags
+            .max_connections
+            .or(file.max_connections)
+            .unwrap_or(default.max_connections);
+        if max_connections == 0 {
+            return Err("max_connections must be at least 1".to_owned());
+        }
+        Ok(Limits {
+            header_read: ms(
+                "header_read_timeout_ms",
+                flags.header_read_timeout_ms,
+                file.header_read_timeout_ms,
+                default.header_read,
+            )?,
+            body_read: ms(
+                "body_read_timeout_ms",
+                flags.body_read_timeout_ms,
+                file.body_read_timeout_ms,
+                default.body_read,
+            )?,
+            request: ms(
+                "request_timeout_ms",
+                flags.request_timeout_ms,
+                file.request_timeout_ms,
+                default.request,
+            )?,
+            idle: ms(
+                "idle_timeout_ms",
+                flags.idle_timeout_ms,
+                file.idle_timeout_ms,
+                default.idle,
+            )?,
+            max_connections,
+        })
+    }
 }
 
 /// The settings in force.
@@ -63,6 +150,8 @@ pub struct Config {
     pub clock_start: Option<DateTime<FixedOffset>>,
     /// Employee id → bearer token.
     pub tokens: BTreeMap<String, String>,
+    /// What slow and idle clients may hold.
+    pub limits: Limits,
 }
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
@@ -88,6 +177,7 @@ impl Config {
     /// Merges a settings file (resolved against `base`) under the flags, which win.
     pub fn merge(file: FileConfig, base: &Path, flags: FileConfig) -> Result<Config, String> {
         let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+        let limits = Limits::merge(&file, &flags)?;
         let offer = flags
             .offer
             .or_else(|| file.offer.map(rel))
@@ -162,6 +252,7 @@ impl Config {
                 .max(1),
             clock_start: flags.clock_start.or(file.clock_start),
             tokens,
+            limits,
         })
     }
 }
@@ -201,6 +292,36 @@ mod tests {
         assert_eq!(c.allowed_origins.len(), 2, "merged and deduplicated");
         assert_eq!(c.durability, Durability::Fsync);
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(c.limits, Limits::default());
+    }
+
+    #[test]
+    fn connection_limits_come_from_the_file_under_the_flags() {
+        let text = format!(
+            "header_read_timeout_ms = 300\nmax_connections = 5\nidle_timeout_ms = 900\n{BASE}"
+        );
+        let flags = FileConfig {
+            idle_timeout_ms: Some(700),
+            ..FileConfig::default()
+        };
+        let c = Config::merge(file(&text), Path::new("."), flags).unwrap();
+        assert_eq!(c.limits.header_read, Duration::from_millis(300));
+        assert_eq!(c.limits.idle, Duration::from_millis(700), "the flag wins");
+        assert_eq!(c.limits.max_connections, 5);
+        assert_eq!(c.limits.body_read, Duration::from_secs(10), "the default");
+        assert_eq!(c.limits.request, Duration::from_secs(30), "the default");
+        let zero = format!("max_connections = 0\n{BASE}");
+        assert!(
+            Config::merge(file(&zero), Path::new("."), FileConfig::default())
+                .unwrap_err()
+                .contains("max_connections")
+        );
+        let zero = format!("body_read_timeout_ms = 0\n{BASE}");
+        assert!(
+            Config::merge(file(&zero), Path::new("."), FileConfig::default())
+                .unwrap_err()
+                .contains("body_read_timeout_ms")
+        );
     }
 
     #[test]

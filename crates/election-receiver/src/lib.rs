@@ -9,12 +9,16 @@
 //! - [`notary`]: the receiver's key and the receipts it signs.
 //! - [`clock`]: the clock that decides on time or late.
 //! - [`audit`]: what `verify-chain` checks: every stored election, receipt and key.
+//! - [`server`]: the accept loop, with its limits for slow and idle clients.
+//! - [`pages`]: a static file server for the widget's built pages, with their headers.
 
 pub mod api;
 pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod notary;
+pub mod pages;
+pub mod server;
 pub mod store;
 
 use std::collections::HashMap;
@@ -131,6 +135,16 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
 /// Binds the listener and serves until the process ends. Returns the bound address
 /// through `bound` as soon as it is listening (the port may have been 0).
 pub async fn serve(config: Config, bound: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    serve_until(config, bound, std::future::pending()).await
+}
+
+/// [`serve`] until `shutdown` completes; then the requests in flight are finished (for
+/// at most the whole-request limit) and it returns.
+pub async fn serve_until(
+    config: Config,
+    bound: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
     let state = prepare(&config).await?;
     let app = api::router(state, &config.allowed_origins, config.max_body_bytes);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -140,7 +154,30 @@ pub async fn serve(config: Config, bound: impl FnOnce(SocketAddr)) -> Result<(),
         .local_addr()
         .map_err(|e| format!("no local address: {e}"))?;
     bound(addr);
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| format!("the server stopped: {e}"))
+    server::serve(listener, app, config.limits, shutdown).await;
+    Ok(())
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }

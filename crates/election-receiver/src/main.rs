@@ -3,6 +3,7 @@
 //! ```text
 //! election-receiver serve --config receiver.toml
 //! election-receiver verify-chain --config receiver.toml
+//! election-receiver pages --dir dist --listen 127.0.0.1:8091 --connect-src http://127.0.0.1:8787
 //! ```
 
 use std::net::SocketAddr;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand};
-use election_receiver::config::{Config, Durability, FileConfig};
+use election_receiver::config::{Config, Durability, FileConfig, Limits};
+use election_receiver::pages::PagesOptions;
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +33,14 @@ enum Command {
     Serve,
     /// Check every stored receipt: its signature and its place in the hash chain.
     VerifyChain(VerifyArgs),
+    /// Serve the widget's built pages (`dist/`) with their security headers.
+    ///
+    /// Content-Security-Policy (frame-ancestors of embed.html from its
+    /// election-widget-allowed-origins meta tag),
+    /// caching (a year for content-hashed files, revalidated otherwise), content types,
+    /// brotli or gzip; on the receiver's connection limits. Listens on --listen (default
+    /// 127.0.0.1:8091); the first stdout line is `listening on http://…`.
+    Pages(PagesArgs),
 }
 
 #[derive(Args, Clone)]
@@ -39,6 +49,22 @@ struct VerifyArgs {
     /// database still holds the receipts it counts, unchanged (catches deleted receipts).
     #[arg(long)]
     checkpoint: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct PagesArgs {
+    /// The directory to serve: the widget's build (`dist/`). A directory serves its index.html.
+    #[arg(long)]
+    dir: PathBuf,
+    /// An origin the pages may connect to besides their own, e.g. the receiver (repeatable).
+    #[arg(long = "connect-src")]
+    connect_src: Vec<String>,
+    /// An origin the pages may frame besides their own (repeatable).
+    #[arg(long = "frame-src")]
+    frame_src: Vec<String>,
+    /// An origin allowed to frame embed.html, besides those of its meta tag (repeatable).
+    #[arg(long = "frame-ancestors")]
+    frame_ancestors: Vec<String>,
 }
 
 #[derive(Args, Clone)]
@@ -79,6 +105,36 @@ struct Settings {
     /// A bearer token for an employee, as EMPLOYEE_ID=TOKEN (repeatable).
     #[arg(long = "token", global = true, value_parser = parse_token)]
     tokens: Vec<(String, String)>,
+    /// Milliseconds for a request's header to arrive from its first byte; then the
+    /// connection is closed (default 10000).
+    #[arg(long, global = true)]
+    header_read_timeout_ms: Option<u64>,
+    /// Milliseconds for a request's body to arrive after its header; then 408 (default 10000).
+    #[arg(long, global = true)]
+    body_read_timeout_ms: Option<u64>,
+    /// Milliseconds for a whole request to be answered; then 503 (default 30000).
+    #[arg(long, global = true)]
+    request_timeout_ms: Option<u64>,
+    /// Milliseconds a kept-alive connection may wait for its next request (default 60000).
+    #[arg(long, global = true)]
+    idle_timeout_ms: Option<u64>,
+    /// Connections served at once; the next gets 503 and is closed (default 1024).
+    #[arg(long, global = true)]
+    max_connections: Option<usize>,
+}
+
+impl Settings {
+    /// The connection-limit flags, as settings.
+    fn limits(&self) -> FileConfig {
+        FileConfig {
+            header_read_timeout_ms: self.header_read_timeout_ms,
+            body_read_timeout_ms: self.body_read_timeout_ms,
+            request_timeout_ms: self.request_timeout_ms,
+            idle_timeout_ms: self.idle_timeout_ms,
+            max_connections: self.max_connections,
+            ..FileConfig::default()
+        }
+    }
 }
 
 fn parse_token(text: &str) -> Result<(String, String), String> {
@@ -89,6 +145,7 @@ fn parse_token(text: &str) -> Result<(String, String), String> {
 
 fn config(settings: Settings) -> Result<Config, String> {
     let (file, base) = Config::from_file(settings.config.as_deref())?;
+    let limits = settings.limits();
     let flags = FileConfig {
         listen: settings.listen,
         database: settings.database,
@@ -101,12 +158,16 @@ fn config(settings: Settings) -> Result<Config, String> {
         batch_max: settings.batch_max,
         clock_start: settings.clock_start,
         tokens: settings.tokens.into_iter().collect(),
+        ..limits
     };
     Config::merge(file, &base, flags)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Pages(args)) = &cli.command {
+        return pages(args.clone(), &cli.settings);
+    }
     let config = match config(cli.settings) {
         Ok(c) => c,
         Err(e) => {
@@ -128,6 +189,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::VerifyChain(args) => verify_chain(config, args.checkpoint).await,
+            Command::Pages(_) => Err("pages runs without the receiver's settings".to_owned()),
         }
     });
     match result {
@@ -145,15 +207,88 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let database = config.database.clone();
     let origins = config.allowed_origins.join(", ");
-    election_receiver::serve(config, |addr| {
-        // The first line on stdout is the address, for scripts and tests to read.
+    let shutdown = async {
+        election_receiver::shutdown_signal().await;
+        eprintln!("election-receiver: stopping: finishing the requests in flight");
+    };
+    election_receiver::serve_until(
+        config,
+        |addr| {
+            // The first line on stdout is the address, for scripts and tests to read.
+            println!("listening on http://{addr}");
+            eprintln!(
+                "election-receiver: database {database}; allowed origins: {}",
+                if origins.is_empty() { "none" } else { &origins }
+            );
+        },
+        shutdown,
+    )
+    .await
+}
+
+/// `pages`: the widget's files, on the connection limits of the flags (and of --config's
+/// file, if given).
+fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
+    let setup = (|| {
+        let (file, _) = Config::from_file(settings.config.as_deref())?;
+        let limits = Limits::merge(&file, &settings.limits())?;
+        let options = PagesOptions {
+            dir: args.dir,
+            connect_src: args.connect_src,
+            frame_src: args.frame_src,
+            frame_ancestors: args.frame_ancestors,
+        };
+        let app = election_receiver::pages::router(&options)?;
+        Ok::<_, String>((limits, options, app))
+    })();
+    let (limits, options, app) = match setup {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("election-receiver: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let listen = settings
+        .listen
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8091)));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("election-receiver: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("no local address: {e}"))?;
         println!("listening on http://{addr}");
         eprintln!(
-            "election-receiver: database {database}; allowed origins: {}",
-            if origins.is_empty() { "none" } else { &origins }
+            "election-receiver: serving the pages in {}",
+            options.dir.display()
         );
-    })
-    .await
+        election_receiver::server::serve(
+            listener,
+            app,
+            limits,
+            election_receiver::shutdown_signal(),
+        )
+        .await;
+        Ok::<_, String>(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("election-receiver: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn verify_chain(config: Config, checkpoint: Option<PathBuf>) -> Result<(), String> {

@@ -621,3 +621,35 @@ async fn two_instances_on_one_postgres_database_agree() {
     }
     assert_eq!(audit(&a).await.len(), 24);
 }
+
+/// RFC 9110 §11.1: the scheme is case-insensitive, so `bearer` and `BEARER` are Bearer; any
+/// other scheme is still refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let rx = Receiver::start(Backend::Sqlite).await;
+    let token = token_for("E-1001");
+    let client = reqwest::Client::new();
+    let get = |authorization: String| {
+        client
+            .get(rx.url("/v1/elections"))
+            .header("authorization", authorization)
+            .send()
+    };
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = get(format!("{scheme} {token}")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["employee_id"], "E-1001", "{scheme}");
+    }
+    for refused in [
+        format!("Basic {token}"),
+        format!("Bearer{token}"),
+        format!("Bearers {token}"),
+        token.clone(),
+    ] {
+        let response = get(refused.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{refused}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(code(&body), "unauthorized", "{refused}");
+    }
+}

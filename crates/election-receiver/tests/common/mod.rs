@@ -118,6 +118,7 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
             .iter()
             .map(|id| (id.clone(), token_for(id)))
             .collect::<BTreeMap<_, _>>(),
+        limits: Default::default(),
     }
 }
 
