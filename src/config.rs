@@ -101,7 +101,7 @@ impl LinkPolicy<'_> {
     pub fn data_url(&self, url: &str) -> Result<(), String> {
         match (self.origin_of)(url) {
             Some(origin) if origin == self.page_origin => Ok(()),
-            Some(origin) if self.data_origins.iter().any(|o| *o == origin) => Ok(()),
+            Some(origin) if self.data_origins.contains(&origin) => Ok(()),
             Some(origin) => Err(format!(
                 "a link may name files on {} only, not on {origin}",
                 self.allowed_list()
@@ -115,7 +115,12 @@ impl LinkPolicy<'_> {
 
     fn allowed_list(&self) -> String {
         let mut all = vec![self.page_origin.to_owned()];
-        all.extend(self.data_origins.iter().filter(|o| *o != self.page_origin).cloned());
+        all.extend(
+            self.data_origins
+                .iter()
+                .filter(|o| *o != self.page_origin)
+                .cloned(),
+        );
         all.join(", ")
     }
 
@@ -207,8 +212,9 @@ impl Deployment {
                 return d;
             }
             Err(e) => {
-                d.problems
-                    .push(format!("the page's deployment settings are not valid JSON: {e}"));
+                d.problems.push(format!(
+                    "the page's deployment settings are not valid JSON: {e}"
+                ));
                 return d;
             }
         };
@@ -283,9 +289,7 @@ impl WidgetConfig {
         if let Some(text) = &deployment.settings {
             c.apply_settings(text, Source::Deployment, &mut settings, None);
         }
-        let nonblank = |v: Option<String>| {
-            v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-        };
+        let nonblank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         if let Some(v) = nonblank(attr("data-offer")) {
             c.offer_url = v;
         }
@@ -298,7 +302,9 @@ impl WidgetConfig {
         if let Some(v) = nonblank(attr("data-preview-at")) {
             c.preview_at = (v != "live").then_some(PreviewAt(v));
         }
-        if let Some(v) = nonblank(attr("data-locale")).filter(|l| crate::format::plausible_locale(l)) {
+        if let Some(v) =
+            nonblank(attr("data-locale")).filter(|l| crate::format::plausible_locale(l))
+        {
             c.locale = Some(v);
         }
         let from_query = |param: &str| {
@@ -601,12 +607,21 @@ mod tests {
     /// A URL's origin as a page on https://hr.example.com would resolve it.
     pub(crate) fn origin_of(url: &str) -> Option<String> {
         let lower = url.to_ascii_lowercase();
-        if lower.starts_with("data:") || lower.starts_with("blob:") || lower.starts_with("javascript:") {
+        if lower.starts_with("data:")
+            || lower.starts_with("blob:")
+            || lower.starts_with("javascript:")
+        {
             return None;
         }
         match url.split_once("://") {
-            Some((scheme, rest)) => Some(format!("{scheme}://{}", rest.split('/').next().unwrap_or(""))),
-            None if url.starts_with("//") => Some(format!("https:{}", url.split('/').take(3).collect::<Vec<_>>().join("/"))),
+            Some((scheme, rest)) => Some(format!(
+                "{scheme}://{}",
+                rest.split('/').next().unwrap_or("")
+            )),
+            None if url.starts_with("//") => Some(format!(
+                "https:{}",
+                url.split('/').take(3).collect::<Vec<_>>().join("/")
+            )),
             None => Some("https://hr.example.com".to_owned()),
         }
     }
@@ -634,7 +649,11 @@ mod tests {
         assert_eq!(c.offer_url, "a.json");
         assert_eq!(c.holder_url, DEFAULT_HOLDER_URL);
         let c = page(
-            &[("data-offer", "a.json"), ("data-holder", "h.json"), ("data-time-url", "/t")],
+            &[
+                ("data-offer", "a.json"),
+                ("data-holder", "h.json"),
+                ("data-time-url", "/t"),
+            ],
             &[("offer", "b.json"), ("other", "x")],
         );
         assert_eq!(c.offer_url, "b.json");
@@ -670,7 +689,10 @@ mod tests {
 
     #[test]
     fn a_link_never_chooses_the_clock() {
-        let c = page(&[("data-time-url", "/t")], &[("time", "https://evil.test/time")]);
+        let c = page(
+            &[("data-time-url", "/t")],
+            &[("time", "https://evil.test/time")],
+        );
         assert_eq!(c.time_url.as_deref(), Some("/t"));
         assert_eq!(c.refused.len(), 1);
         assert_eq!(c.refused[0].input, "?time=https://evil.test/time");
@@ -691,12 +713,19 @@ mod tests {
             assert_eq!(c.offer_url, DEFAULT_OFFER_URL, "{bad}");
             assert_eq!(c.holder_url, "holders/x.json");
             assert_eq!(c.refused.len(), 1, "{bad}");
-            assert!(c.refused[0].why.contains("https://hr.example.com"), "{:?}", c.refused);
+            assert!(
+                c.refused[0].why.contains("https://hr.example.com"),
+                "{:?}",
+                c.refused
+            );
         }
         let same = page(&[], &[("offer", "https://hr.example.com/o.json")]);
         assert_eq!(same.offer_url, "https://hr.example.com/o.json");
         let data = vec!["https://files.example.com".to_owned()];
-        let allowed = LinkPolicy { data_origins: &data, ..policy(false) };
+        let allowed = LinkPolicy {
+            data_origins: &data,
+            ..policy(false)
+        };
         let c = WidgetConfig::standalone(
             &Deployment::default(),
             attrs(&[]),
@@ -710,7 +739,8 @@ mod tests {
     #[test]
     fn link_previews_are_the_deployments_choice_and_never_where_elections_are_delivered() {
         let at = [("at", "2001-09-28T00:00:00-04:00")];
-        let off = WidgetConfig::standalone(&Deployment::default(), attrs(&[]), &q(&at), &policy(false));
+        let off =
+            WidgetConfig::standalone(&Deployment::default(), attrs(&[]), &q(&at), &policy(false));
         assert_eq!(off.preview_at, None);
         assert!(off.refused[0].why.contains("link_preview"));
         let delivering = Deployment::parse(Some(
@@ -720,7 +750,10 @@ mod tests {
         let c = WidgetConfig::standalone(&delivering, attrs(&[]), &q(&at), &policy(true));
         assert_eq!(c.preview_at, None);
         assert!(c.refused[0].why.contains("delivered"), "{:?}", c.refused);
-        assert!(matches!(c.delivery.transport, crate::delivery::Transport::Http { .. }));
+        assert!(matches!(
+            c.delivery.transport,
+            crate::delivery::Transport::Http { .. }
+        ));
     }
 
     #[test]
@@ -730,7 +763,10 @@ mod tests {
         ));
         assert_eq!(d.data_origins, vec!["https://files.example.com".to_owned()]);
         let c = WidgetConfig::standalone(&d, attrs(&[]), &[], &policy(false));
-        assert_eq!((c.offer_url.as_str(), c.holder_url.as_str()), ("o.json", "h.json"));
+        assert_eq!(
+            (c.offer_url.as_str(), c.holder_url.as_str()),
+            ("o.json", "h.json")
+        );
         assert_eq!(c.time_url.as_deref(), Some("https://hr.example.com/time"));
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         let bad = Deployment::parse(Some(
@@ -747,7 +783,14 @@ mod tests {
     fn origins_are_serialized_origins_only() {
         assert!(serialized_origin("https://hr.example.com"));
         assert!(serialized_origin("http://127.0.0.1:8080"));
-        for bad in ["hr.example.com", "https://", "ftp://x", "https://x/y", "https://x 'unsafe-inline'", "https://*.x"] {
+        for bad in [
+            "hr.example.com",
+            "https://",
+            "ftp://x",
+            "https://x/y",
+            "https://x 'unsafe-inline'",
+            "https://*.x",
+        ] {
             assert!(!serialized_origin(bad), "{bad}");
         }
     }
@@ -821,14 +864,17 @@ mod element_tests {
             origin_of: &tests::origin_of,
         };
         let d = Deployment::default();
-        let page = WidgetConfig::standalone(&d, de, &[("locale".to_owned(), "<b>".to_owned())], &policy);
+        let page =
+            WidgetConfig::standalone(&d, de, &[("locale".to_owned(), "<b>".to_owned())], &policy);
         assert_eq!(
             page.locale.as_deref(),
             Some("de-DE"),
             "a malformed locale in the link falls back to the page's own"
         );
         assert_eq!(
-            WidgetConfig::standalone(&d, de, &[], &policy).locale.as_deref(),
+            WidgetConfig::standalone(&d, de, &[], &policy)
+                .locale
+                .as_deref(),
             Some("de-DE")
         );
         let bad = r#"{"time_url": 5, "theme": "purple", "colour": "red"}"#;
@@ -895,19 +941,34 @@ mod element_tests {
             "{:?}",
             c.delivery
         );
-        assert_eq!(c.time_url.as_deref(), Some("https://hr.example.com/v1/time"));
+        assert_eq!(
+            c.time_url.as_deref(),
+            Some("https://hr.example.com/v1/time")
+        );
         assert_eq!(c.preview_at, None);
         assert_eq!(c.offer_url, "offers/o.json");
         let inputs: Vec<&str> = c.refused.iter().map(|r| r.input.as_str()).collect();
         assert_eq!(
             inputs,
-            ["?holder=https://evil.test/h.json", "config.delivery", "config.preview_at", "config.time_url"],
+            [
+                "?holder=https://evil.test/h.json",
+                "config.delivery",
+                "config.preview_at",
+                "config.time_url"
+            ],
             "{:?}",
             c.refused
         );
-        assert!(c.problems.iter().any(|p| p.contains("No holder is given")), "{:?}", c.problems);
+        assert!(
+            c.problems.iter().any(|p| p.contains("No holder is given")),
+            "{:?}",
+            c.problems
+        );
         // What a link may set, it sets.
-        assert_eq!((s.theme.as_deref(), c.locale.as_deref()), (Some("dark"), Some("fr-CA")));
+        assert_eq!(
+            (s.theme.as_deref(), c.locale.as_deref()),
+            (Some("dark"), Some("fr-CA"))
+        );
         // The same from an allowed parent's message: the portal decides.
         let (c, _) = WidgetConfig::from_inputs(
             WidgetConfig::deployed(&d),
@@ -917,7 +978,12 @@ mod element_tests {
             Source::Host,
             Some(&policy),
         );
-        assert!(c.refused.is_empty() && c.problems.is_empty(), "{:?} {:?}", c.refused, c.problems);
+        assert!(
+            c.refused.is_empty() && c.problems.is_empty(),
+            "{:?} {:?}",
+            c.refused,
+            c.problems
+        );
         assert_eq!(c.time_url.as_deref(), Some("https://hr.example.com/t2"));
     }
 }

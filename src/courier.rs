@@ -17,8 +17,8 @@ use yew::Callback;
 
 use election_core::contract::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, payload_problems,
-    ElectionHistory, ElectionPayload, KeyRegistration, OfferInfo, PublicJwk, SignedElection,
-    SignedReceipt, Signing,
+    ElectionHistory, ElectionPayload, KeyRegistration, OfferInfo, PublicJwk, Receipt,
+    SignedCheckpoint, SignedElection, SignedReceipt, Signing, CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Acknowledgment;
 use election_core::{Election, Holder, Offer};
@@ -48,6 +48,12 @@ pub struct OutboxView {
     pub signing: bool,
     /// Why the last attempt to sign failed.
     pub sign_problem: Option<String>,
+    /// The newest checkpoint of the receiver's chain this device has seen, verified with
+    /// the receiver's key (it can be downloaded: it proves what the receiver held).
+    pub checkpoint: Option<Rc<SignedCheckpoint>>,
+    /// Why a later checkpoint from the receiver does not extend the one kept (receipts
+    /// removed or rewritten): shown as a warning, never hidden.
+    pub checkpoint_warning: Option<String>,
 }
 
 /// Performance measures for `make bench`: building, canonicalizing and signing an
@@ -75,6 +81,10 @@ pub struct Courier {
     unsaved: RefCell<Vec<String>>,
     key: RefCell<Option<SigningKey>>,
     receiver_key: RefCell<Option<PublicJwk>>,
+    /// The newest verified checkpoint seen (also in storage, beside the outbox).
+    checkpoint: RefCell<Option<SignedCheckpoint>>,
+    /// The checkpoint the last answer to a submission carried, until its receipt is checked.
+    last_checkpoint: RefCell<Option<SignedCheckpoint>>,
     closed: Cell<bool>,
     busy: Cell<bool>,
     again: Cell<Option<bool>>,
@@ -105,6 +115,8 @@ impl Courier {
             unsaved: RefCell::default(),
             key: RefCell::default(),
             receiver_key: RefCell::new(receiver_key),
+            checkpoint: RefCell::default(),
+            last_checkpoint: RefCell::default(),
             closed: Cell::new(false),
             busy: Cell::new(false),
             again: Cell::new(None),
@@ -118,6 +130,7 @@ impl Courier {
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
             this.reload().await;
+            this.load_checkpoint().await;
             this.learn_from_backend().await;
             this.update(|v| v.loaded = true);
             this.kick(false);
@@ -270,6 +283,13 @@ impl Courier {
                 Ok(info) => *self.receiver_key.borrow_mut() = Some(info.receiver_key.jwk),
                 Err(why) => self.update(|v| v.backend_problem = Some(why)),
             }
+        }
+        // The receiver's chain now: it must extend what it showed this device before.
+        if let Ok(checkpoint) = read_json::<SignedCheckpoint>(
+            get("/v1/checkpoint").await,
+            "the receiver's checkpoint (/v1/checkpoint)",
+        ) {
+            self.consider_checkpoint(checkpoint, None).await;
         }
         let history = match read_json::<ElectionHistory>(
             get("/v1/elections").await,
@@ -508,7 +528,23 @@ impl Courier {
             let outcome = self.send(&entry).await;
             entry.attempts += 1;
             entry.status = match outcome {
-                Outcome::Receipt(receipt) => self.check_receipt(&entry, *receipt).await,
+                Outcome::Receipt(receipt) => {
+                    let receipt = *receipt;
+                    let status = self.check_receipt(&entry, receipt.clone()).await;
+                    let checkpoint = self.last_checkpoint.borrow_mut().take();
+                    if let (
+                        Status::Delivered {
+                            verification: Verification::Verified,
+                            ..
+                        },
+                        Some(checkpoint),
+                    ) = (&status, checkpoint)
+                    {
+                        self.consider_checkpoint(checkpoint, Some(&receipt.receipt))
+                            .await;
+                    }
+                    status
+                }
                 Outcome::Rejected {
                     code,
                     message,
@@ -582,17 +618,23 @@ impl Courier {
                         }
                     }
                 };
+                // Contract 2: the answer carries the checkpoint that includes the receipt.
+                let mut headers = headers.clone();
+                headers.insert(CONTRACT_HEADER.to_owned(), CONTRACT_VERSION_2.to_owned());
                 match vault::http(
                     "POST",
                     &format!("{url}/v1/elections"),
-                    headers,
+                    &headers,
                     Some(body),
                     credentials,
                     *timeout_ms,
                 )
                 .await
                 {
-                    Ok(a) => classify(a.status, &a.body, a.retry_after.as_deref(), self.now()),
+                    Ok(a) => {
+                        *self.last_checkpoint.borrow_mut() = delivery::answer_checkpoint(&a.body);
+                        classify(a.status, &a.body, a.retry_after.as_deref(), self.now())
+                    }
                     Err(reason) => Outcome::Retry {
                         reason,
                         after_ms: None,
@@ -719,6 +761,73 @@ impl Courier {
 
     /// What a receipt proves: it must name exactly this election, and its signature
     /// must verify with the receiver's key (WebCrypto).
+    /// The checkpoint kept on this device from an earlier visit.
+    async fn load_checkpoint(&self) {
+        let key = delivery::checkpoint_key(&self.prefix);
+        let kept = vault::outbox_all(&key)
+            .await
+            .ok()
+            .and_then(|texts| texts.into_iter().next())
+            .and_then(|t| serde_json::from_slice::<SignedCheckpoint>(t.as_bytes()).ok());
+        if let Some(kept) = kept {
+            let shown = Rc::new(kept.clone());
+            *self.checkpoint.borrow_mut() = Some(kept);
+            self.update(|v| v.checkpoint = Some(shown));
+        }
+    }
+
+    /// A checkpoint from the receiver (with the receipt it came with, if any): kept when
+    /// it verifies and extends the one kept; a warning when it does not extend it.
+    async fn consider_checkpoint(&self, signed: SignedCheckpoint, receipt: Option<&Receipt>) {
+        let Some(key) = self.receiver_key.borrow().clone() else {
+            return;
+        };
+        let cp = &signed.checkpoint;
+        let mut problems = receipt
+            .map(|r| delivery::checkpoint_problems(cp, r))
+            .unwrap_or_default();
+        if cp.key_id != key.thumbprint() {
+            problems.push("it is not signed with the receiver's key".to_owned());
+        }
+        if problems.is_empty() {
+            let verified =
+                match detached_signing_input(&signed.signature, &cp.key_id, &canonical_bytes(cp)) {
+                    Ok((input, signature)) => vault::verify(&key, &signature, &input).await,
+                    Err(e) => Err(e.to_string()),
+                };
+            if verified != Ok(true) {
+                problems.push("its signature does not verify with the receiver's key".to_owned());
+            }
+        }
+        if !problems.is_empty() {
+            // Not the receiver's word: ignored, like a receipt that does not verify.
+            self.update(|v| {
+                v.backend_problem = Some(format!(
+                    "the receiver's checkpoint was not used: {}",
+                    problems.join("; ")
+                ))
+            });
+            return;
+        }
+        let step =
+            delivery::checkpoint_step(self.checkpoint.borrow().as_ref().map(|k| &k.checkpoint), cp);
+        match step {
+            delivery::CheckpointStep::Keep => {}
+            delivery::CheckpointStep::Diverged(why) => {
+                self.update(|v| v.checkpoint_warning = Some(why));
+            }
+            delivery::CheckpointStep::Replace => {
+                if let Ok(text) = delivery::to_json("the receiver's checkpoint", &signed) {
+                    // Kept for the next visit; a device that refuses storage keeps it for the page.
+                    let _ = vault::outbox_put(&delivery::checkpoint_key(&self.prefix), &text).await;
+                }
+                let shown = Rc::new(signed.clone());
+                *self.checkpoint.borrow_mut() = Some(signed);
+                self.update(|v| v.checkpoint = Some(shown));
+            }
+        }
+    }
+
     async fn check_receipt(&self, entry: &OutboxEntry, receipt: SignedReceipt) -> Status {
         let key = self.receiver_key.borrow().clone();
         let key_id = key.as_ref().map(PublicJwk::thumbprint);

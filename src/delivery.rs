@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use election_core::contract::{
-    payload_hash, ElectionPayload, ErrorBody, PublicJwk, SignedElection, SignedReceipt,
-    SubmitResponse, Timeliness, RECEIPT_CONTRACT,
+    checkpoint_extends, payload_hash, receipt_hash, Checkpoint, ElectionPayload, ErrorBody,
+    PublicJwk, Receipt, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse,
+    Timeliness, CHECKPOINT_CONTRACT, RECEIPT_CONTRACT,
 };
 
 /// How long one delivery attempt may take before it counts as failed (and is retried).
@@ -26,7 +27,9 @@ pub const RETRY_AFTER_CAP_MS: f64 = 60.0 * 60_000.0;
 /// `value` as JSON text; a value that cannot be written is an error that names it (and
 /// the caller stores, sends or downloads nothing), never an empty string.
 pub fn to_json(what: &str, value: &impl serde::Serialize) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| format!("{what} could not be written as JSON ({e}); nothing was stored or sent"))
+    serde_json::to_string(value).map_err(|e| {
+        format!("{what} could not be written as JSON ({e}); nothing was stored or sent")
+    })
 }
 
 /// How signed elections reach the company: the `delivery` setting of the configuration.
@@ -712,6 +715,76 @@ pub fn name_matches(typed: &str, on_record: &str) -> bool {
     !a.is_empty() && a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
+/// The checkpoint a receiver's answer to `POST /v1/elections` carries beside its receipt
+/// (contract 2), if it carries one.
+pub fn answer_checkpoint(body: &str) -> Option<SignedCheckpoint> {
+    serde_json::from_slice::<SubmitResponse>(body.as_bytes())
+        .ok()
+        .and_then(|r| r.checkpoint)
+}
+
+/// What is wrong with a checkpoint that comes with `receipt`: it must be this receiver's,
+/// for this offer, and include the receipt (count it; end in it when it is the newest).
+pub fn checkpoint_problems(cp: &Checkpoint, receipt: &Receipt) -> Vec<String> {
+    let mut problems = Vec::new();
+    if cp.contract != CHECKPOINT_CONTRACT {
+        problems.push(format!(
+            "it is a {:?}, not a {CHECKPOINT_CONTRACT:?}",
+            cp.contract
+        ));
+    }
+    for (what, theirs, ours) in [
+        ("receiver", &cp.received_by, &receipt.received_by),
+        ("offer", &cp.offer_id, &receipt.offer_id),
+        ("receiver key", &cp.key_id, &receipt.key_id),
+    ] {
+        if theirs != ours {
+            problems.push(format!(
+                "it names the {what} {theirs:?}, the receipt {ours:?}"
+            ));
+        }
+    }
+    if cp.count < receipt.chain_index {
+        problems.push(format!(
+            "it counts {} receipts, so not receipt {} of the chain",
+            cp.count, receipt.chain_index
+        ));
+    } else if cp.count == receipt.chain_index && cp.head != receipt_hash(receipt).hex() {
+        problems.push("it ends in another receipt than this one".to_owned());
+    }
+    problems
+}
+
+/// What to do with a checkpoint seen from the receiver, given the newest kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckpointStep {
+    /// Nothing newer than what is kept.
+    Keep,
+    /// Newer, and a later state of the same chain: keep it instead.
+    Replace,
+    /// It does not extend what the receiver showed before: the employee is warned, and
+    /// the earlier one is kept (it is the evidence).
+    Diverged(String),
+}
+
+/// Compares a checkpoint the receiver shows now with the newest one kept.
+pub fn checkpoint_step(kept: Option<&Checkpoint>, seen: &Checkpoint) -> CheckpointStep {
+    let Some(kept) = kept else {
+        return CheckpointStep::Replace;
+    };
+    match checkpoint_extends(kept, seen) {
+        Err(problem) => CheckpointStep::Diverged(problem.to_string()),
+        Ok(()) if seen.count > kept.count || seen.at_ms > kept.at_ms => CheckpointStep::Replace,
+        Ok(()) => CheckpointStep::Keep,
+    }
+}
+
+/// Where the newest checkpoint is kept beside an outbox (outside its prefix, so the
+/// outbox's entries are never confused with it).
+pub fn checkpoint_key(outbox_prefix: &str) -> String {
+    format!("checkpoint\u{1f}{outbox_prefix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -778,6 +851,92 @@ mod tests {
             verification: Verification::Verified,
         };
         e
+    }
+
+    fn checkpoint(count: u64, head: &str, at_ms: i64) -> Checkpoint {
+        Checkpoint {
+            contract: CHECKPOINT_CONTRACT.into(),
+            received_by: "Mpower Holding Corporation".into(),
+            offer_id: "mpower-2001-option-exchange".into(),
+            key_id: "receiver".into(),
+            count,
+            head: head.into(),
+            at_ms,
+            at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_must_include_the_receipt_it_comes_with() {
+        let e = entry(1);
+        let r = receipt_for(&e, Timeliness::OnTime).receipt;
+        let head = receipt_hash(&r).hex();
+        let checkpoint = |count, head: &str, at| Checkpoint {
+            offer_id: r.offer_id.clone(),
+            ..checkpoint(count, head, at)
+        };
+        assert!(checkpoint_problems(&checkpoint(1, &head, 1), &r).is_empty());
+        assert!(checkpoint_problems(&checkpoint(7, "later", 1), &r).is_empty());
+        let other_end = checkpoint_problems(&checkpoint(1, &"f".repeat(64), 1), &r);
+        assert_eq!(other_end, ["it ends in another receipt than this one"]);
+        let short = checkpoint_problems(&checkpoint(0, "0", 1), &r);
+        assert!(
+            short[0].contains("counts 0 receipts, so not receipt 1"),
+            "{short:?}"
+        );
+        let mut stranger = checkpoint(3, "x", 1);
+        stranger.key_id = "someone-else".into();
+        stranger.offer_id = "acme".into();
+        assert_eq!(checkpoint_problems(&stranger, &r).len(), 2);
+    }
+
+    #[test]
+    fn the_newest_checkpoint_is_kept_and_one_that_does_not_extend_it_is_a_warning() {
+        let first = checkpoint(3, "c3", 10);
+        assert_eq!(checkpoint_step(None, &first), CheckpointStep::Replace);
+        assert_eq!(checkpoint_step(Some(&first), &first), CheckpointStep::Keep);
+        assert_eq!(
+            checkpoint_step(Some(&first), &checkpoint(5, "c5", 20)),
+            CheckpointStep::Replace
+        );
+        // Fewer receipts than before: the newest were deleted.
+        assert!(matches!(
+            checkpoint_step(Some(&first), &checkpoint(2, "c2", 30)),
+            CheckpointStep::Diverged(_)
+        ));
+        // As many, ending elsewhere: the chain was rewritten.
+        assert!(matches!(
+            checkpoint_step(Some(&first), &checkpoint(3, "other", 30)),
+            CheckpointStep::Diverged(_)
+        ));
+        assert_ne!(checkpoint_key("a\u{1f}b\u{1f}"), "a\u{1f}b\u{1f}");
+        assert!(!checkpoint_key("a\u{1f}b\u{1f}").starts_with("a\u{1f}b\u{1f}"));
+    }
+
+    #[test]
+    fn a_contract_2_answer_carries_its_checkpoint() {
+        let e = entry(1);
+        let receipt = receipt_for(&e, Timeliness::OnTime);
+        let signed = SignedCheckpoint {
+            checkpoint: checkpoint(1, "h", 1),
+            signature: "a..b".into(),
+        };
+        let body = serde_json::to_string(&SubmitResponse {
+            receipt: receipt.clone(),
+            replayed: false,
+            checkpoint: Some(signed.clone()),
+        })
+        .expect("json");
+        assert_eq!(answer_checkpoint(&body), Some(signed));
+        let v1 = serde_json::to_string(&SubmitResponse {
+            receipt,
+            replayed: false,
+            checkpoint: None,
+        })
+        .expect("json");
+        assert_eq!(answer_checkpoint(&v1), None);
+        assert!(matches!(classify(200, &v1, None, 0.0), Outcome::Receipt(_)));
+        assert_eq!(answer_checkpoint("<html>"), None);
     }
 
     #[test]

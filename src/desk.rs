@@ -99,7 +99,11 @@ pub fn local_in_zone(local: NaiveDateTime, zone: ZoneOffset) -> Option<DateTime<
     // The offsets in force up to 14 hours either side (the widest UTC offsets) of the wall
     // time read as UTC, earliest first: the instant is the wall time less the first of
     // them that holds at that instant.
-    let candidates = [zone(as_utc - 3_600_000 * 14), zone(as_utc), zone(as_utc + 3_600_000 * 14)];
+    let candidates = [
+        zone(as_utc - 3_600_000 * 14),
+        zone(as_utc),
+        zone(as_utc + 3_600_000 * 14),
+    ];
     let mut found = None;
     for offset in candidates {
         let instant = as_utc - i64::from(offset) * 1000;
@@ -108,7 +112,8 @@ pub fn local_in_zone(local: NaiveDateTime, zone: ZoneOffset) -> Option<DateTime<
             break;
         }
     }
-    let (instant, offset) = found.unwrap_or((as_utc - i64::from(candidates[0]) * 1000, candidates[0]));
+    let (instant, offset) =
+        found.unwrap_or((as_utc - i64::from(candidates[0]) * 1000, candidates[0]));
     let offset = FixedOffset::east_opt(offset)?;
     DateTime::from_timestamp_millis(instant).map(|t| t.with_timezone(&offset))
 }
@@ -125,9 +130,18 @@ pub fn quick_jumps(offer: &Offer, zone: ZoneOffset) -> Vec<(&'static str, DateTi
         .unwrap_or(deadline);
     vec![
         ("Opening", opening),
-        ("One day before the deadline", in_zone(deadline - Duration::days(1), zone)),
-        ("Final hour", in_zone(deadline - Duration::minutes(30), zone)),
-        ("One minute after expiry", in_zone(deadline + Duration::minutes(1), zone)),
+        (
+            "One day before the deadline",
+            in_zone(deadline - Duration::days(1), zone),
+        ),
+        (
+            "Final hour",
+            in_zone(deadline - Duration::minutes(30), zone),
+        ),
+        (
+            "One minute after expiry",
+            in_zone(deadline + Duration::minutes(1), zone),
+        ),
     ]
 }
 
@@ -378,12 +392,18 @@ mod tests {
             ]
         );
         let at = |s: &str| read_moment(s, &zone).expect("moment");
-        assert_eq!(Life::of(&offer, at("2001-08-01T12:00"), &zone), Life::BeforeLaunch);
+        assert_eq!(
+            Life::of(&offer, at("2001-08-01T12:00"), &zone),
+            Life::BeforeLaunch
+        );
         assert_eq!(
             Life::of(&offer, at("2001-09-27T23:58:59-04:00"), &zone),
             Life::Open
         );
-        assert_eq!(Life::of(&offer, at("2001-09-27T23:59"), &zone), Life::Expired);
+        assert_eq!(
+            Life::of(&offer, at("2001-09-27T23:59"), &zone),
+            Life::Expired
+        );
         assert_eq!(local_value(at("2001-09-27T23:30")), "2001-09-27T23:30");
         assert_eq!(offset_label(at("2001-09-27T23:30")), "UTC−04:00");
         assert!(read_moment("next Tuesday", &zone).is_err());
@@ -409,7 +429,9 @@ mod tests {
             first + Duration::days(i64::from(offset + 7 * (n - 1)))
         };
         let (start_n, start_m, end_m) = if year >= 2007 { (2, 3, 11) } else { (1, 4, 10) };
-        let end = if year >= 2007 { nth_sunday(end_m, 1) } else {
+        let end = if year >= 2007 {
+            nth_sunday(end_m, 1)
+        } else {
             // The last Sunday of October.
             let mut d = NaiveDate::from_ymd_opt(year, 10, 31).expect("date");
             while d.weekday() != Weekday::Sun {
@@ -417,8 +439,18 @@ mod tests {
             }
             d
         };
-        let starts = nth_sunday(start_m, start_n).and_hms_opt(2, 0, 0).expect("t").and_utc().timestamp_millis() - i64::from(standard) * 3_600_000;
-        let ends = end.and_hms_opt(2, 0, 0).expect("t").and_utc().timestamp_millis() - i64::from(standard + 1) * 3_600_000;
+        let starts = nth_sunday(start_m, start_n)
+            .and_hms_opt(2, 0, 0)
+            .expect("t")
+            .and_utc()
+            .timestamp_millis()
+            - i64::from(standard) * 3_600_000;
+        let ends = end
+            .and_hms_opt(2, 0, 0)
+            .expect("t")
+            .and_utc()
+            .timestamp_millis()
+            - i64::from(standard + 1) * 3_600_000;
         let daylight = ms >= starts && ms < ends;
         (standard + i32::from(daylight)) * 3600
     }
@@ -433,7 +465,11 @@ mod tests {
             DateTime::parse_from_rfc3339("2025-11-18T23:59:00-08:00").expect("instant");
         let zone = pacific;
         let jumps = quick_jumps(&offer, &zone);
-        assert_eq!(jumps[0].1.to_rfc3339(), "2025-10-20T09:00:00-07:00", "opening, 9:00 a.m. PDT");
+        assert_eq!(
+            jumps[0].1.to_rfc3339(),
+            "2025-10-20T09:00:00-07:00",
+            "opening, 9:00 a.m. PDT"
+        );
         assert_eq!(offset_label(jumps[0].1), "UTC−07:00");
         assert_eq!(jumps[1].1.to_rfc3339(), "2025-11-17T23:59:00-08:00");
         assert_eq!(offset_label(jumps[3].1), "UTC−08:00");
@@ -445,7 +481,21 @@ mod tests {
         assert_eq!(at("2025-11-02T01:30"), "2025-11-02T01:30:00-07:00");
         // The skipped hour of March 9, 2025: read at the offset before the change.
         assert_eq!(at("2025-03-09T02:30"), "2025-03-09T02:30:00-08:00");
-        assert_eq!(Life::of(&offer, read_moment("2025-10-19T23:30", &zone).expect("m"), &zone), Life::BeforeLaunch);
-        assert_eq!(Life::of(&offer, read_moment("2025-10-20T09:00", &zone).expect("m"), &zone), Life::Open);
+        assert_eq!(
+            Life::of(
+                &offer,
+                read_moment("2025-10-19T23:30", &zone).expect("m"),
+                &zone
+            ),
+            Life::BeforeLaunch
+        );
+        assert_eq!(
+            Life::of(
+                &offer,
+                read_moment("2025-10-20T09:00", &zone).expect("m"),
+                &zone
+            ),
+            Life::Open
+        );
     }
 }

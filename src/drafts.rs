@@ -125,7 +125,10 @@ mod tests {
         };
         // Drafts saved before acknowledgments existed still read.
         assert!(Draft::from_json(r#"{"picks":["A"],"new_price":"2"}"#).is_some());
-        assert_eq!(Draft::from_json(&draft.to_json().expect("json")), Some(draft));
+        assert_eq!(
+            Draft::from_json(&draft.to_json().expect("json")),
+            Some(draft)
+        );
         assert_eq!(Draft::from_json("{\"picks\": 3}"), None);
         assert_eq!(Draft::from_json("not json"), None);
         assert_eq!(key("o", "e"), "election-widget:draft:v1:o:e");

@@ -289,14 +289,8 @@ pub async fn resolve_inputs(
             },
         },
     };
-    let (mut widget, settings) = WidgetConfig::from_inputs(
-        base,
-        offer,
-        holder,
-        text.as_deref(),
-        source,
-        Some(&policy),
-    );
+    let (mut widget, settings) =
+        WidgetConfig::from_inputs(base, offer, holder, text.as_deref(), source, Some(&policy));
     widget.problems.extend(problem);
     widget.refused.extend(refused);
     (widget, settings)
@@ -317,7 +311,8 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
     let config = read_input(&host, "config");
     let inner = Rc::clone(inner);
     wasm_bindgen_futures::spawn_local(async move {
-        let (mut config, settings) = resolve_inputs(offer, holder, config, Source::Host, None).await;
+        let (mut config, settings) =
+            resolve_inputs(offer, holder, config, Source::Host, None).await;
         config.problems.extend(attribute_problems);
         let mut i = inner.borrow_mut();
         if i.generation != generation {

@@ -238,14 +238,23 @@ pub fn zone_offset(zone: &str, epoch_ms: i64) -> Option<i32> {
         .dyn_into()
         .ok()?;
     let parts: Array = to_parts
-        .call1(&format, &js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
+        .call1(
+            &format,
+            &js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)),
+        )
         .ok()?
         .dyn_into()
         .ok()?;
     let name = parts.iter().find_map(|part| {
-        let kind = js_sys::Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+        let kind = js_sys::Reflect::get(&part, &"type".into())
+            .ok()?
+            .as_string()?;
         (kind == "timeZoneName")
-            .then(|| js_sys::Reflect::get(&part, &"value".into()).ok()?.as_string())
+            .then(|| {
+                js_sys::Reflect::get(&part, &"value".into())
+                    .ok()?
+                    .as_string()
+            })
             .flatten()
     })?;
     crate::format::gmt_offset_seconds(&name)

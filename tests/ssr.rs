@@ -192,7 +192,9 @@ async fn each_amendment_is_shown_verbatim_under_its_section_heading() {
     assert!(text.contains("Amendment 2: Sentence replaced"));
     assert!(text.contains("Amendment 3: Paragraph inserted New paragraph inserted. Immediately after the first paragraph:"));
     assert_eq!(
-        section.matches("<blockquote class=\"ew-legal\">").count(),
+        section
+            .matches("<blockquote dir=\"ltr\" class=\"ew-legal\">")
+            .count(),
         4,
         "preamble and three amendments"
     );
@@ -373,8 +375,14 @@ async fn what_a_link_asked_for_and_did_not_get_is_named_as_text_above_the_widget
         text.contains("This page ignored settings its link asked for, and uses its own:"),
         "{text}"
     );
-    assert!(text.contains("?time=https://evil.test/<b>time</b>: a link cannot choose the clock"), "{text}");
-    assert!(!html.contains("<b>time</b>"), "the link's text is text, never markup");
+    assert!(
+        text.contains("?time=https://evil.test/<b>time</b>: a link cannot choose the clock"),
+        "{text}"
+    );
+    assert!(
+        !html.contains("<b>time</b>"),
+        "the link's text is text, never markup"
+    );
     // Still loading with the page's own settings: the notice never replaces the widget.
     assert!(text.contains("Loading the offer…"));
     assert!(html.contains(r#"dir="ltr""#));
@@ -1067,6 +1075,47 @@ mod signing_and_delivery {
         // A typed name is text, never markup.
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!html.contains("<img"));
+    }
+
+    #[tokio::test]
+    async fn the_receivers_checkpoint_is_offered_and_a_record_that_shrank_is_a_warning() {
+        use election_core::contract::{Checkpoint, SignedCheckpoint};
+        let data = loaded(OFFER, SINGLE);
+        let checkpoint = SignedCheckpoint {
+            checkpoint: Checkpoint {
+                contract: "checkpoint/v1".into(),
+                received_by: "Mpower Holding Corporation".into(),
+                offer_id: "mpower-2001-option-exchange".into(),
+                key_id: "r".into(),
+                count: 1234,
+                head: "ab".repeat(32),
+                at_ms: 1_000_994_401_250,
+                at: "2001-09-20T14:00:01.250Z".into(),
+            },
+            signature: "h..s".into(),
+        };
+        let html = panel(
+            &data,
+            Vec::new(),
+            OutboxView {
+                checkpoint: Some(Rc::new(checkpoint)),
+                checkpoint_warning: Some(
+                    "the newer checkpoint counts 2 receipts, fewer than the 3 of the older one"
+                        .into(),
+                ),
+                ..OutboxView::default()
+            },
+        )
+        .await;
+        let text = visible_text(&html);
+        for expected in [
+            "The receiver's signed checkpoint: Mpower Holding Corporation held 1,234 receipts at 10:00:01 a.m. EDT on September 20, 2001.",
+            "Download checkpoint",
+            "Warning: Mpower Holding Corporation's record of elections no longer extends what it showed this device before (the newer checkpoint counts 2 receipts",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+        assert!(element(&html, "role=\"alert\"", "p").contains("no longer extends"));
     }
 }
 

@@ -293,6 +293,29 @@ test('two tabs: one sends, both show the receipt, one request and one election',
   expect((await receiver.record('E-1001')).history).toHaveLength(1);
 });
 
+test('the receiver\'s signed checkpoint is kept and downloadable, and one that does not extend it is a warning', async ({ page }) => {
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  await expect(page.getByText(/^The receiver's signed checkpoint: Mpower Holding Corporation held 1 receipt at /)).toBeVisible();
+  // The chain as it stood after the first election, signed by the receiver.
+  const first = await (await fetch(`${receiver.url}/v1/checkpoint`)).json();
+  expect(first.checkpoint.count).toBe(1);
+  await page.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  await page.getByRole('button', { name: 'Withdraw my election' }).click();
+  await expect(status(page, 2)).toHaveText(RECEIVED);
+  await expect(page.getByText(/held 2 receipts at /)).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download checkpoint' }).click()]);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  expect(saved.checkpoint.count).toBe(2);
+  // Later the receiver shows its chain as it was before (the newest receipt deleted, as
+  // someone with the database could): the device knows better, and says so.
+  await page.route(`${receiver.url}/v1/checkpoint`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(first), headers: { 'access-control-allow-origin': WIDGET } }));
+  await page.reload();
+  await expect(page.getByRole('alert').filter({ hasText: "Mpower Holding Corporation's record of elections no longer extends what it showed this device before" })).toBeVisible();
+  await expect(page.getByText(/held 2 receipts at /)).toBeVisible();
+});
+
 test('the example portal delivers to the receiver as shipped (make demo)', async ({ page }) => {
   const { readFileSync } = await import('node:fs');
   const html = readFileSync(new URL('../../examples/portal-delivery.html', import.meta.url), 'utf8')

@@ -198,21 +198,27 @@ pub fn App(props: &AppProps) -> Html {
             LoadState::Ready(loaded, _) => Some(Ok(loaded.clone())),
             LoadState::Failed(reports) => Some(Err(reports.clone())),
         };
-        use_effect_with((outcome, props.events.clone()), move |(outcome, _)| match outcome {
-            Some(Ok(loaded)) => events.emit("ready", host::ready_fields(loaded)),
-            Some(Err(reports)) => events.emit("load-error", host::load_error_fields(reports)),
-            None => {}
-        });
+        use_effect_with(
+            (outcome, props.events.clone()),
+            move |(outcome, _)| match outcome {
+                Some(Ok(loaded)) => events.emit("ready", host::ready_fields(loaded)),
+                Some(Err(reports)) => events.emit("load-error", host::load_error_fields(reports)),
+                None => {}
+            },
+        );
     }
 
     // What a link asked for and may not set: said once per configuration, before `ready`.
     {
         let events = props.events.clone();
-        use_effect_with((props.config.refused.clone(), props.events.clone()), move |(refused, _)| {
-            if !refused.is_empty() {
-                events.emit("load-error", host::refused_fields(refused));
-            }
-        });
+        use_effect_with(
+            (props.config.refused.clone(), props.events.clone()),
+            move |(refused, _)| {
+                if !refused.is_empty() {
+                    events.emit("load-error", host::refused_fields(refused));
+                }
+            },
+        );
     }
 
     let settled = !matches!(*state, LoadState::Loading);

@@ -19,6 +19,8 @@ pub enum EntryAction {
     Retry(String),
     DownloadReceipt(String),
     DownloadElection(String),
+    /// The newest checkpoint of the receiver's chain this device has seen.
+    DownloadCheckpoint,
 }
 
 fn offer_time(offer: &Offer, ms: f64) -> String {
@@ -196,6 +198,11 @@ pub fn outbox_panel(
             if let Some(problem) = &view.sign_problem {
                 <p class="ew-note ew-warning" role="alert">{ format!("Your election was not signed: {problem}") }</p>
             }
+            if let Some(why) = &view.checkpoint_warning {
+                <p class="ew-note ew-warning" role="alert" data-state="checkpoint-diverged">
+                    { format!("Warning: {}'s record of elections no longer extends what it showed this device before ({why}). Keep your receipts and the checkpoint below, and tell {} and your legal contact.", offer.issuer.name, offer.issuer.name) }
+                </p>
+            }
             <p class="ew-governing">
                 { match governing {
                     Some(g) => format!("In effect: election {} ({}).", g.payload().sequence, what(g, f)),
@@ -205,6 +212,15 @@ pub fn outbox_panel(
             </p>
             if !view.entries.is_empty() {
                 <ol class="ew-outbox-list" reversed=true>{ items }</ol>
+            }
+            if let Some(cp) = &view.checkpoint {
+                <p class="ew-muted ew-small ew-checkpoint">
+                    { format!("The receiver's signed checkpoint: {} held {} at {}. ", cp.checkpoint.received_by, f.plural(cp.checkpoint.count, "receipt", "receipts"), offer_time(offer, cp.checkpoint.at_ms as f64)) }
+                    <button type="button" class="ew-button ew-button-secondary" onclick={{
+                        let cb = on_action.clone();
+                        Callback::from(move |_: MouseEvent| cb.emit(EntryAction::DownloadCheckpoint))
+                    }}>{ "Download checkpoint" }</button>
+                </p>
             }
         </section>
     }

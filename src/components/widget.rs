@@ -288,8 +288,24 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 EntryAction::DownloadReceipt(key) => {
                     if let Some(e) = find(&key) {
                         if let Some(r) = e.receipt() {
-                            download_json(&delivery::file_name("receipt", e.payload()), "the receipt", r);
+                            download_json(
+                                &delivery::file_name("receipt", e.payload()),
+                                "the receipt",
+                                r,
+                            );
                         }
+                    }
+                }
+                EntryAction::DownloadCheckpoint => {
+                    if let Some(cp) = &outbox.checkpoint {
+                        download_json(
+                            &format!(
+                                "checkpoint-{}-{}.json",
+                                cp.checkpoint.offer_id, cp.checkpoint.count
+                            ),
+                            "the receiver's checkpoint",
+                            &**cp,
+                        );
                     }
                 }
                 EntryAction::DownloadElection(key) => {
