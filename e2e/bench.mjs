@@ -277,7 +277,9 @@ async function deliveryCosts(browser, base) {
 }
 
 const sizes = bundleSizes();
-const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', dist.pathname], { stdio: 'ignore' });
+// The project's own page server (keep-alive, compression, the pages' headers), as
+// `make demo` serves them.
+const server = spawn(new URL('../target/server/election-receiver', import.meta.url).pathname, ['pages', '--dir', dist.pathname, '--listen', `127.0.0.1:${PORT}`, '--connect-src', 'http://127.0.0.1:*'], { stdio: 'ignore' });
 let render;
 let chromiumVersion = '';
 try {

@@ -28,4 +28,7 @@ cat <<MSG
   Ctrl-C stops both.
 
 MSG
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
+# The widget's pages from the project's own server, with their headers (the
+# Content-Security-Policy names the receiver, which the delivery example talks to).
+target/server/election-receiver pages --dir dist --listen "127.0.0.1:$PORT" \
+  --connect-src "http://127.0.0.1:$RECEIVER_PORT"

@@ -3,9 +3,10 @@
 // answers, reloads mid-retry, postMessage delivery, a tampered receipt, the deadline
 // passing while an election waits, and a change and a withdrawal governing in turn. The
 // receiver's own record is checked every time: exactly one election per signing.
+import { readFileSync } from 'node:fs';
 import { test, expect, watchCsp } from './fixtures.js';
 import { axeViolations } from './helpers.js';
-import { startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
+import { WIDGET, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
 
 const AVERY = 'e1001-avery-lindqvist.json';
 const JORDAN = 'e1002-jordan-okafor.json';

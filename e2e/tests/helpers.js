@@ -30,12 +30,19 @@ export async function axeViolations(page) {
  *  with no preview moment of its own, and `connect` added to its meta CSP's connect-src
  *  (as a deployment that names a backend on another origin must). */
 export async function deploy(page, settings, { connect = [], path = ['/', '/index.html'] } = {}) {
+  // A page the test answers has no network address of its own, so Chromium's Local
+  // Network Access would ask before it calls a loopback backend; a deployed page is not
+  // asked.
+  await page.context().grantPermissions(['local-network-access']);
   await page.route((url) => path.includes(url.pathname), async (route) => {
     const response = await route.fetch();
     const body = (await response.text())
       .replace(/(<script type="application\/json" id="election-widget-deployment">)[^<]*(<\/script>)/, `$1${JSON.stringify(settings)}$2`)
       .replace(/ data-preview-at="[^"]*"/, '')
       .replace("connect-src 'self'", ["connect-src 'self'", ...connect].join(' '));
-    await route.fulfill({ response, body });
+    const headers = response.headers();
+    delete headers['content-encoding'];
+    delete headers['content-length'];
+    await route.fulfill({ status: response.status(), headers, body });
   });
 }

@@ -50,15 +50,25 @@ test.afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-/** Opens the portal at `origin`, with embed.html allowing only `allowed`. */
-async function setUp(page, origin, allowed) {
+/** Opens the portal at `origin`, with embed.html allowing only `allowed`, as a
+ *  deployment would write it: the meta tag and the header's frame-ancestors alike (or,
+ *  with `header: false`, served by a host that sends no frame-ancestors, so that the
+ *  widget's own check is what stands). */
+async function setUp(page, origin, allowed, { header = true } = {}) {
   await page.route(`${WIDGET}/embed.html*`, async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace(
       /(name="election-widget-allowed-origins" content=")[^"]*"/,
       `$1${allowed}"`,
     );
-    await route.fulfill({ response, body });
+    const headers = response.headers();
+    const csp = headers['content-security-policy'] || '';
+    headers['content-security-policy'] = header
+      ? csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${allowed}`)
+      : csp.replace(/;?\s*frame-ancestors [^;]*/, '');
+    delete headers['content-encoding'];
+    delete headers['content-length'];
+    await route.fulfill({ status: response.status(), headers, body });
   });
   await page.goto(`${origin}/portal.html`);
   return page.frameLocator('#election');
@@ -81,8 +91,17 @@ test('from an allowed portal: configured by message, events and height reach the
   expect((await page.locator('#election').boundingBox()).height).toBeGreaterThanOrEqual(before);
 });
 
-test('from another origin: the handshake is ignored and counted, and nothing is sent', async ({ page }) => {
-  const frame = await setUp(page, STRANGER, PORTAL);
+test('from another origin: the page\'s frame-ancestors keeps a stranger from framing it at all', async ({ page, cspViolations }) => {
+  await setUp(page, STRANGER, PORTAL);
+  await expect.poll(() => cspViolations.some((v) => v.includes('frame-ancestors'))).toBe(true);
+  expect(page.frames().some((f) => f.url().startsWith(`${WIDGET}/embed.html`) && f.url() !== 'about:blank')).toBe(false);
+  expect(await page.evaluate(() => window.portalEvents)).toEqual([]);
+  // The refusal this test expects is the one violation it allows.
+  cspViolations.length = 0;
+});
+
+test('from another origin, where the host sent no frame-ancestors: the handshake is ignored and counted, and nothing is sent', async ({ page }) => {
+  const frame = await setUp(page, STRANGER, PORTAL, { header: false });
   const inner = () => page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
   // The frame does not greet a stranger; the stranger configures it anyway once it listens.
   await expect.poll(async () => inner()?.evaluate(() => document.getElementById('election-widget-frame').hasAttribute('data-listening'))).toBe(true);
