@@ -354,3 +354,48 @@ fn money_is_exact_in_every_locale() {
         assert!(f.money(price("0.0625")).contains("0625"), "{locale}");
     }
 }
+
+/// The page's URL parser decides a link's origins: opaque URLs have none.
+#[wasm_bindgen_test]
+fn a_links_urls_resolve_to_the_origins_the_trust_rule_compares() {
+    use election_widget::browser::{page_origin, url_origin};
+    let page = page_origin();
+    assert_eq!(url_origin("offers/o.json").as_deref(), Some(page.as_str()));
+    assert_eq!(
+        url_origin("/holders/h.json").as_deref(),
+        Some(page.as_str())
+    );
+    assert_eq!(
+        url_origin("https://evil.test/o.json").as_deref(),
+        Some("https://evil.test")
+    );
+    assert_eq!(
+        url_origin("//evil.test/o.json").map(|o| o.ends_with("//evil.test")),
+        Some(true)
+    );
+    for opaque in [
+        "data:application/json,{}",
+        "javascript:alert(1)",
+        "blob:null/1",
+        "about:blank",
+    ] {
+        assert_eq!(url_origin(opaque), None, "{opaque}");
+    }
+}
+
+/// An unknown IANA zone is `None`, never a trap; a known one gives its offset at the moment.
+#[wasm_bindgen_test]
+fn zone_offsets_come_from_intl_at_each_moment() {
+    use election_widget::intl::zone_offset;
+    // 2025-10-20 (PDT) and 2025-11-18 (PST).
+    assert_eq!(
+        zone_offset("America/Los_Angeles", 1_760_976_000_000),
+        Some(-7 * 3600)
+    );
+    assert_eq!(
+        zone_offset("America/Los_Angeles", 1_763_510_400_000),
+        Some(-8 * 3600)
+    );
+    assert_eq!(zone_offset("Asia/Kolkata", 1_763_510_400_000), Some(19_800));
+    assert_eq!(zone_offset("Not/AZone", 0), None);
+}
