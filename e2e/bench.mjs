@@ -168,7 +168,10 @@ async function portalRender(browser, url) {
     await context.route('**/embed.html*', async (route) => {
       const response = await route.fetch();
       const body = (await response.text()).replace(/(name="election-widget-allowed-origins" content=")[^"]*"/, `$1${origin}"`);
-      await route.fulfill({ response, body });
+      const headers = response.headers();
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+      await route.fulfill({ status: response.status(), headers, body });
     });
     const page = await context.newPage();
     await page.goto(url);
@@ -279,7 +282,7 @@ async function deliveryCosts(browser, base) {
 const sizes = bundleSizes();
 // The project's own page server (keep-alive, compression, the pages' headers), as
 // `make demo` serves them.
-const server = spawn(new URL('../target/server/election-receiver', import.meta.url).pathname, ['pages', '--dir', dist.pathname, '--listen', `127.0.0.1:${PORT}`, '--connect-src', 'http://127.0.0.1:*'], { stdio: 'ignore' });
+const server = spawn(new URL('../target/server/election-receiver', import.meta.url).pathname, ['pages', '--dir', dist.pathname, '--listen', `127.0.0.1:${PORT}`, '--connect-src', 'http://127.0.0.1:*', '--frame-ancestors', `http://127.0.0.1:${PORT}`], { stdio: 'ignore' });
 let render;
 let chromiumVersion = '';
 try {
