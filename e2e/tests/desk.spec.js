@@ -14,6 +14,31 @@ const file = (path, change = (t) => t) => ({
 const OFFER = 'static/offers/mpower-2001.json';
 const EMPLOYEES = ['e1001-avery-lindqvist', 'e1002-jordan-okafor', 'e1003-priya-raman'].map((n) => `static/holders/${n}.json`);
 
+test('an offer period across a daylight-saving change: each moment at its own offset, and the desk says which', async ({ page }) => {
+  // Mpower's offer extended past the end of daylight time (October 28, 2001): it opened
+  // under EDT and now expires under EST.
+  const extended = file(OFFER, (t) => t
+    .replace('"instant": "2001-09-27T23:59:00-04:00"', '"instant": "2001-11-05T23:59:00-05:00"')
+    .replace('"legal_wording": "11:59 p.m., Eastern Daylight Time, on September 27, 2001"', '"legal_wording": "11:59 p.m., Eastern Standard Time, on November 5, 2001"'));
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(extended);
+  await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0]));
+  await expect(page.getByText(/as Avery Lindqvist would see it at 2001-11-04T23:59:00-05:00/)).toBeVisible();
+  await expect(page.getByText('Read at UTC−05:00: the offset America/New_York has at that moment.')).toBeVisible();
+  await page.getByRole('button', { name: 'Opening' }).click();
+  // 9:00 a.m. on the first day under the opening day's offset, not the deadline's.
+  await expect(page.getByText(/at 2001-08-27T09:00:00-04:00, while the offer is open/)).toBeVisible();
+  await expect(page.getByText('Read at UTC−04:00: the offset America/New_York has at that moment.')).toBeVisible();
+  const moment = page.getByLabel(/Moment to preview/);
+  await expect(moment).toHaveValue('2001-08-27T09:00');
+  await moment.fill('2001-10-29T12:00');
+  await moment.dispatchEvent('change');
+  await expect(page.getByText(/at 2001-10-29T12:00:00-05:00, while the offer is open/)).toBeVisible();
+  await moment.fill('2001-10-27T12:00');
+  await moment.dispatchEvent('change');
+  await expect(page.getByText(/at 2001-10-27T12:00:00-04:00, while the offer is open/)).toBeVisible();
+});
+
 test('the Mpower offer checks out, and each employee is shown as they would see it, when chosen', async ({ page }) => {
   await page.goto('/preview.html');
   await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();

@@ -41,6 +41,16 @@ async function companyClock(page) {
   );
 }
 
+/** The company's clock governs (the offer open), and an election reaches its receiver. */
+async function electAndExpectReceipt(page, receiver) {
+  await expect(countdown(page)).toContainText(/Time left: 7 days/);
+  await grantBox(page).check();
+  await acknowledgeAll(page);
+  await sign(page, 'Avery Lindqvist');
+  await expect(page.getByText(/Received by Mpower Holding Corporation at .* verified\./)).toBeVisible();
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+}
+
 test('a link cannot choose the clock: ?time= is refused, named, and the company clock governs', async ({ page }) => {
   await companyClock(page);
   await deploy(page, { time_url: 'company-time' });
@@ -85,12 +95,7 @@ test('where elections are delivered, a link cannot start a preview (and so canno
     await page.goto(`/?${AVERY}&at=${encodeURIComponent('2001-09-28T00:00:00-04:00')}`);
     await expect(refusedNotice(page)).toContainText('a link cannot start a preview where elections are delivered');
     await expect(page.getByText(/^Preview as of/)).toHaveCount(0);
-    await expect(countdown(page)).toContainText(/Time left: 7 days/);
-    await grantBox(page).check();
-    await acknowledgeAll(page);
-    await sign(page, 'Avery Lindqvist');
-    await expect(page.getByText(/Received by Mpower Holding Corporation at .* verified\./)).toBeVisible();
-    expect((await receiver.record('E-1001')).history).toHaveLength(1);
+    await electAndExpectReceipt(page, receiver);
   } finally {
     await receiver.stop();
   }
@@ -131,12 +136,7 @@ test('a link to the company\'s embed.html cannot send the election elsewhere: it
     }
     // The theme, which a link may set, is taken.
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.ew')).backgroundColor)).toBe('rgb(22, 25, 29)');
-    await expect(countdown(page)).toContainText(/Time left: 7 days/);
-    await grantBox(page).check();
-    await acknowledgeAll(page);
-    await sign(page, 'Avery Lindqvist');
-    await expect(page.getByText(/Received by Mpower Holding Corporation at .* verified\./)).toBeVisible();
-    expect((await receiver.record('E-1001')).history).toHaveLength(1);
+    await electAndExpectReceipt(page, receiver);
     expect(stranger.requests).toEqual([]);
   } finally {
     await receiver.stop();

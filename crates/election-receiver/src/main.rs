@@ -175,15 +175,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("election-receiver: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
@@ -251,15 +245,9 @@ fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
     let listen = settings
         .listen
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8091)));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("election-receiver: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -306,4 +294,15 @@ async fn verify_chain(config: Config, checkpoint: Option<PathBuf>) -> Result<(),
         audit.receipts,
         audit.keys
     ))
+}
+
+/// The tokio runtime every subcommand runs on; a failure to start it is said and exits.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("election-receiver: cannot start: {e}");
+            ExitCode::FAILURE
+        })
 }
