@@ -477,12 +477,23 @@ pub async fn postgres_database() -> String {
         .await
         .unwrap();
     let name = format!("receiver_test_{}", COUNT.fetch_add(1, Ordering::SeqCst));
-    let (client, connection) = tokio_postgres::connect(
-        &format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-        tokio_postgres::NoTls,
-    )
-    .await
-    .unwrap();
+    // The server accepts connections before it is ready ("the database system is
+    // starting up"), longer on a busy machine: try again for up to 30 s.
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let mut attempt = 0;
+    let (client, connection) = loop {
+        match tokio_postgres::connect(&url, tokio_postgres::NoTls).await {
+            Ok(pair) => break pair,
+            Err(e) if attempt < 300 => {
+                attempt += 1;
+                if attempt == 1 {
+                    eprintln!("PostgreSQL is not ready yet ({e}); waiting");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("PostgreSQL did not become ready in 30 s: {e}"),
+        }
+    };
     tokio::spawn(connection);
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
