@@ -17,6 +17,8 @@
 
 use std::rc::Rc;
 
+use election_core::origin::serialized_origin;
+
 /// The bundled sample offer, relative to the page.
 pub const DEFAULT_OFFER_URL: &str = "offers/mpower-2001.json";
 /// The bundled sample employee (the one with dozens of grants).
@@ -173,9 +175,12 @@ impl WidgetConfig {
         let mut c = WidgetConfig::embedded();
         let mut settings = ElementSettings::default();
         c.problems.extend(deployment.problems.iter().cloned());
-        if let Some(text) = &deployment.settings {
-            c.apply_settings(text, Source::Deployment, &mut settings, None);
-        }
+        c.apply_settings(
+            &deployment.settings,
+            Source::Deployment,
+            &mut settings,
+            None,
+        );
         (c, settings)
     }
 }
@@ -185,8 +190,8 @@ impl WidgetConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Deployment {
     /// The widget settings it gives (`offer`, `holder`, `time_url`, `preview_at`,
-    /// `delivery`, `theme`, `locale`), as JSON text of an object.
-    pub settings: Option<String>,
+    /// `delivery`, `theme`, `locale`).
+    pub settings: serde_json::Map<String, serde_json::Value>,
     /// Origins a link may name files on, besides the page's own.
     pub data_origins: Vec<String>,
     /// Whether links may start previews (`?at=`).
@@ -224,8 +229,8 @@ impl Deployment {
                 "data_origins" => match value.as_array() {
                     Some(list) => {
                         for o in list {
-                            match o.as_str().filter(|o| serialized_origin(o)) {
-                                Some(o) => d.data_origins.push(o.to_owned()),
+                            match o.as_str().and_then(serialized_origin) {
+                                Some(o) => d.data_origins.push(o),
                                 None => d.problems.push(format!(
                                     "deployment.data_origins: {o} is not an origin such as \"https://hr.example.com\""
                                 )),
@@ -247,21 +252,9 @@ impl Deployment {
                 }
             }
         }
-        d.settings = Some(serde_json::Value::Object(settings).to_string());
+        d.settings = settings;
         d
     }
-}
-
-/// Whether `text` is a serialized origin: `scheme://host[:port]`, nothing more.
-pub fn serialized_origin(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return false;
-    };
-    matches!(scheme, "https" | "http")
-        && !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 /// A setting's name as a link would give it, for refusal notices.
@@ -286,9 +279,12 @@ impl WidgetConfig {
         let mut c = WidgetConfig::defaults();
         c.problems.extend(deployment.problems.iter().cloned());
         let mut settings = crate::config::ElementSettings::default();
-        if let Some(text) = &deployment.settings {
-            c.apply_settings(text, Source::Deployment, &mut settings, None);
-        }
+        c.apply_settings(
+            &deployment.settings,
+            Source::Deployment,
+            &mut settings,
+            None,
+        );
         let nonblank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         if let Some(v) = nonblank(attr("data-offer")) {
             c.offer_url = v;
@@ -493,8 +489,15 @@ impl WidgetConfig {
                 ));
             }
         }
-        if let Some(text) = config {
-            c.apply_settings(text, source, &mut settings, policy);
+        match config.map(serde_json::from_str::<serde_json::Value>) {
+            None => {}
+            Some(Ok(serde_json::Value::Object(map))) => {
+                c.apply_settings(&map, source, &mut settings, policy)
+            }
+            Some(Ok(other)) => c
+                .problems
+                .push(format!("config must be a JSON object, not {other}")),
+            Some(Err(e)) => c.problems.push(format!("config is not valid JSON: {e}")),
         }
         (c, settings)
     }
@@ -502,24 +505,12 @@ impl WidgetConfig {
     /// Applies a settings object (`config`, or the deployment block) as `source` may.
     fn apply_settings(
         &mut self,
-        text: &str,
+        map: &serde_json::Map<String, serde_json::Value>,
         source: Source,
         settings: &mut ElementSettings,
         policy: Option<&LinkPolicy>,
     ) {
         let c = self;
-        let map = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(other) => {
-                c.problems
-                    .push(format!("config must be a JSON object, not {other}"));
-                return;
-            }
-            Err(e) => {
-                c.problems.push(format!("config is not valid JSON: {e}"));
-                return;
-            }
-        };
         let link = source == Source::Link;
         for (key, value) in map {
             let refuse = |c: &mut WidgetConfig, why: String| {
@@ -533,7 +524,7 @@ impl WidgetConfig {
                     refuse(c, "a link cannot choose where elections go or which key receipts are checked with; the deployment's delivery is used".to_owned());
                     continue;
                 }
-                match crate::delivery::DeliveryConfig::from_json(&value) {
+                match crate::delivery::DeliveryConfig::from_json(value) {
                     Ok(delivery) => c.delivery = delivery,
                     Err(problems) => c.problems.extend(problems),
                 }
@@ -777,22 +768,6 @@ mod tests {
         assert!(Deployment::parse(Some("[]")).problems[0].contains("JSON object"));
         assert!(Deployment::parse(Some("{")).problems[0].contains("not valid JSON"));
         assert_eq!(Deployment::parse(None), Deployment::default());
-    }
-
-    #[test]
-    fn origins_are_serialized_origins_only() {
-        assert!(serialized_origin("https://hr.example.com"));
-        assert!(serialized_origin("http://127.0.0.1:8080"));
-        for bad in [
-            "hr.example.com",
-            "https://",
-            "ftp://x",
-            "https://x/y",
-            "https://x 'unsafe-inline'",
-            "https://*.x",
-        ] {
-            assert!(!serialized_origin(bad), "{bad}");
-        }
     }
 }
 

@@ -83,8 +83,6 @@ pub struct Courier {
     receiver_key: RefCell<Option<PublicJwk>>,
     /// The newest verified checkpoint seen (also in storage, beside the outbox).
     checkpoint: RefCell<Option<SignedCheckpoint>>,
-    /// The checkpoint the last answer to a submission carried, until its receipt is checked.
-    last_checkpoint: RefCell<Option<SignedCheckpoint>>,
     closed: Cell<bool>,
     busy: Cell<bool>,
     again: Cell<Option<bool>>,
@@ -116,7 +114,6 @@ impl Courier {
             key: RefCell::default(),
             receiver_key: RefCell::new(receiver_key),
             checkpoint: RefCell::default(),
-            last_checkpoint: RefCell::default(),
             closed: Cell::new(false),
             busy: Cell::new(false),
             again: Cell::new(None),
@@ -528,10 +525,9 @@ impl Courier {
             let outcome = self.send(&entry).await;
             entry.attempts += 1;
             entry.status = match outcome {
-                Outcome::Receipt(receipt) => {
+                Outcome::Receipt(receipt, checkpoint) => {
                     let receipt = *receipt;
                     let status = self.check_receipt(&entry, receipt.clone()).await;
-                    let checkpoint = self.last_checkpoint.borrow_mut().take();
                     if let (
                         Status::Delivered {
                             verification: Verification::Verified,
@@ -540,7 +536,7 @@ impl Courier {
                         Some(checkpoint),
                     ) = (&status, checkpoint)
                     {
-                        self.consider_checkpoint(checkpoint, Some(&receipt.receipt))
+                        self.consider_checkpoint(*checkpoint, Some(&receipt.receipt))
                             .await;
                     }
                     status
@@ -631,10 +627,7 @@ impl Courier {
                 )
                 .await
                 {
-                    Ok(a) => {
-                        *self.last_checkpoint.borrow_mut() = delivery::answer_checkpoint(&a.body);
-                        classify(a.status, &a.body, a.retry_after.as_deref(), self.now())
-                    }
+                    Ok(a) => classify(a.status, &a.body, a.retry_after.as_deref(), self.now()),
                     Err(reason) => Outcome::Retry {
                         reason,
                         after_ms: None,
@@ -745,7 +738,7 @@ impl Courier {
             }
             Ok(a) => Err(
                 match classify(a.status, &a.body, a.retry_after.as_deref(), self.now()) {
-                    Outcome::Receipt(_) => Outcome::Retry {
+                    Outcome::Receipt(..) => Outcome::Retry {
                         reason: "the backend did not register the signing key".to_owned(),
                         after_ms: None,
                     },
@@ -759,8 +752,6 @@ impl Courier {
         }
     }
 
-    /// What a receipt proves: it must name exactly this election, and its signature
-    /// must verify with the receiver's key (WebCrypto).
     /// The checkpoint kept on this device from an earlier visit.
     async fn load_checkpoint(&self) {
         let key = delivery::checkpoint_key(&self.prefix);
@@ -790,11 +781,7 @@ impl Courier {
             problems.push("it is not signed with the receiver's key".to_owned());
         }
         if problems.is_empty() {
-            let verified =
-                match detached_signing_input(&signed.signature, &cp.key_id, &canonical_bytes(cp)) {
-                    Ok((input, signature)) => vault::verify(&key, &signature, &input).await,
-                    Err(e) => Err(e.to_string()),
-                };
+            let verified = signed_by(&key, &signed.signature, &cp.key_id, cp).await;
             if verified != Ok(true) {
                 problems.push("its signature does not verify with the receiver's key".to_owned());
             }
@@ -828,6 +815,8 @@ impl Courier {
         }
     }
 
+    /// What a receipt proves: it must name exactly this election, and its signature
+    /// must verify with the receiver's key (WebCrypto).
     async fn check_receipt(&self, entry: &OutboxEntry, receipt: SignedReceipt) -> Status {
         let key = self.receiver_key.borrow().clone();
         let key_id = key.as_ref().map(PublicJwk::thumbprint);
@@ -845,13 +834,7 @@ impl Courier {
                 ),
             };
         };
-        let bytes = canonical_bytes(&receipt.receipt);
-        let verified =
-            match detached_signing_input(&receipt.signature, &receipt.receipt.key_id, &bytes) {
-                Ok((input, signature)) => vault::verify(&key, &signature, &input).await,
-                Err(e) => Err(e.to_string()),
-            };
-        match verified {
+        match signed_by(&key, &receipt.signature, &receipt.receipt.key_id, &receipt.receipt).await {
             Ok(true) => Status::Delivered {
                 receipt: Box::new(receipt),
                 verification: Verification::Verified,
@@ -892,6 +875,20 @@ impl Courier {
 }
 
 /// A backend's JSON answer to a GET, or a sentence naming `what` could not be read.
+/// Whether `jws` (detached, for key `kid`) signs `value`'s canonical bytes with `key`
+/// (WebCrypto): receipts and checkpoints alike.
+async fn signed_by(
+    key: &PublicJwk,
+    jws: &str,
+    kid: &str,
+    value: &impl serde::Serialize,
+) -> Result<bool, String> {
+    match detached_signing_input(jws, kid, &canonical_bytes(value)) {
+        Ok((input, signature)) => vault::verify(key, &signature, &input).await,
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(
     answer: Result<vault::HttpAnswer, String>,
     what: &str,
@@ -934,7 +931,7 @@ pub fn reply_outcome(text: &str) -> Outcome {
         }
     };
     if let Some(receipt) = reply.receipt {
-        return Outcome::Receipt(Box::new(receipt));
+        return Outcome::Receipt(Box::new(receipt), None);
     }
     let error = reply.error.unwrap_or_default();
     let message = match error.message {

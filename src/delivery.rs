@@ -448,7 +448,9 @@ pub fn supersede(entries: &mut [OutboxEntry]) -> Vec<OutboxEntry> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A receipt (on time, or late: a late election is stored and never governs).
-    Receipt(Box<SignedReceipt>),
+    /// With the checkpoint of the receiver's chain that includes it, when the answer
+    /// carries one (contract 2).
+    Receipt(Box<SignedReceipt>, Option<Box<SignedCheckpoint>>),
     /// Refused for good.
     Rejected {
         code: String,
@@ -471,7 +473,10 @@ pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64)
     let error = serde_json::from_slice::<ErrorBody>(body.as_bytes()).ok();
     match status {
         200..=299 => match serde_json::from_slice::<SubmitResponse>(body.as_bytes()) {
-            Ok(response) => Outcome::Receipt(Box::new(response.receipt)),
+            Ok(response) => Outcome::Receipt(
+                Box::new(response.receipt),
+                response.checkpoint.map(Box::new),
+            ),
             Err(_) => Outcome::Retry {
                 reason: format!("the backend answered HTTP {status} without a receipt"),
                 after_ms,
@@ -491,7 +496,7 @@ pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64)
             Some(ErrorBody {
                 receipt: Some(receipt),
                 ..
-            }) => Outcome::Receipt(Box::new(receipt)),
+            }) => Outcome::Receipt(Box::new(receipt), None),
             Some(e) => Outcome::Rejected {
                 code: e.error.code,
                 message: e.error.message,
@@ -715,14 +720,6 @@ pub fn name_matches(typed: &str, on_record: &str) -> bool {
     !a.is_empty() && a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-/// The checkpoint a receiver's answer to `POST /v1/elections` carries beside its receipt
-/// (contract 2), if it carries one.
-pub fn answer_checkpoint(body: &str) -> Option<SignedCheckpoint> {
-    serde_json::from_slice::<SubmitResponse>(body.as_bytes())
-        .ok()
-        .and_then(|r| r.checkpoint)
-}
-
 /// What is wrong with a checkpoint that comes with `receipt`: it must be this receiver's,
 /// for this offer, and include the receipt (count it; end in it when it is the newest).
 pub fn checkpoint_problems(cp: &Checkpoint, receipt: &Receipt) -> Vec<String> {
@@ -927,16 +924,20 @@ mod tests {
             checkpoint: Some(signed.clone()),
         })
         .expect("json");
-        assert_eq!(answer_checkpoint(&body), Some(signed));
+        assert_eq!(
+            classify(200, &body, None, 0.0),
+            Outcome::Receipt(Box::new(receipt.clone()), Some(Box::new(signed)))
+        );
         let v1 = serde_json::to_string(&SubmitResponse {
-            receipt,
+            receipt: receipt.clone(),
             replayed: false,
             checkpoint: None,
         })
         .expect("json");
-        assert_eq!(answer_checkpoint(&v1), None);
-        assert!(matches!(classify(200, &v1, None, 0.0), Outcome::Receipt(_)));
-        assert_eq!(answer_checkpoint("<html>"), None);
+        assert_eq!(
+            classify(200, &v1, None, 0.0),
+            Outcome::Receipt(Box::new(receipt), None)
+        );
     }
 
     #[test]
@@ -1022,11 +1023,11 @@ mod tests {
         .expect("json");
         assert_eq!(
             classify(201, &ok, None, 0.0),
-            Outcome::Receipt(Box::new(receipt.clone()))
+            Outcome::Receipt(Box::new(receipt.clone()), None)
         );
         assert_eq!(
             classify(200, &ok, None, 0.0),
-            Outcome::Receipt(Box::new(receipt.clone()))
+            Outcome::Receipt(Box::new(receipt.clone()), None)
         );
         // A late election is stored and has a receipt, carried by a 403.
         let late = receipt_for(&e, Timeliness::Late);
@@ -1035,7 +1036,7 @@ mod tests {
                 .to_string();
         assert_eq!(
             classify(403, &body, None, 0.0),
-            Outcome::Receipt(Box::new(late))
+            Outcome::Receipt(Box::new(late), None)
         );
         let refusal = json!({ "error": { "code": "invalid_election", "message": "no", "details": ["a", "b"] } }).to_string();
         assert_eq!(

@@ -69,7 +69,6 @@ pub fn ready_fields(loaded: &Loaded) -> Value {
     })
 }
 
-/// The fields of `load-error`: each input's problems, as the error panel lists them.
 /// The `load-error` event's fields for what a link asked for and was refused (the widget
 /// still loads, with the deployment's settings): the same shape as a failed load's, each
 /// problem of kind `refused`, and `recoverable: true`.
@@ -83,6 +82,7 @@ pub fn refused_fields(refused: &[crate::config::Refusal]) -> Value {
     json!({ "problems": problems, "recoverable": true })
 }
 
+/// The fields of `load-error`: each input's problems, as the error panel lists them.
 pub fn load_error_fields(reports: &[FileReport]) -> Value {
     let problems: Vec<Value> = reports
         .iter()

@@ -265,7 +265,6 @@ pub fn Desk() -> Html {
     }
 }
 
-/// The preview report: shown, downloadable as text, printable.
 /// The offer's zone as the browser's Intl knows it (a server render, which has no Intl,
 /// uses the deadline's offset).
 fn zone_of(offer: &election_core::Offer) -> impl Fn(i64) -> i32 {
@@ -274,6 +273,7 @@ fn zone_of(offer: &election_core::Offer) -> impl Fn(i64) -> i32 {
     move |ms| crate::intl::zone_offset(&zone, ms).unwrap_or(fallback)
 }
 
+/// The preview report: shown, downloadable as text, printable.
 fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee]) -> Html {
     let loaded: Vec<crate::loading::Loaded> = employees
         .iter()

@@ -16,6 +16,7 @@ mod election;
 mod holder;
 mod json;
 mod offer;
+pub mod origin;
 mod problem;
 mod read;
 pub mod rules;
