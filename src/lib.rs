@@ -20,38 +20,26 @@
 //!
 //! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
 
-pub mod browser;
-pub mod clock;
 pub mod components;
-pub mod config;
-pub mod courier;
-pub mod delivery;
-pub mod desk;
-pub mod drafts;
-pub mod election_state;
 pub mod embed;
-pub mod format;
-pub mod frame;
-pub mod host;
-pub mod intl;
-pub mod loading;
-pub mod offline;
-pub mod vault;
+pub mod hooks;
+pub mod pages;
+pub mod platform;
 
 pub use components::app::{App, AppProps};
-pub use config::WidgetConfig;
+pub use election_client::config::WidgetConfig;
 
 /// Mounts the widget into `root`, a host element the page gives it. Returns the handle
 /// that keeps the app alive (and, later, unmounts it).
 pub fn mount(root: web_sys::Element, config: WidgetConfig) -> yew::AppHandle<App> {
-    mount_with_events(root, config, host::HostEvents::default())
+    mount_with_events(root, config, election_client::host::HostEvents::default())
 }
 
 /// [`mount`], telling `events` what happens.
 pub fn mount_with_events(
     root: web_sys::Element,
     config: WidgetConfig,
-    events: host::HostEvents,
+    events: election_client::host::HostEvents,
 ) -> yew::AppHandle<App> {
     yew::Renderer::<App>::with_root_and_props(
         root,

@@ -3,7 +3,9 @@
 //! (`#election-widget`) when there is one, reading the page URL for overrides
 //! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed.
 
-use election_widget::{browser, embed, frame, mount_with_events, offline};
+use election_widget::embed::{element as embed, frame};
+use election_widget::mount_with_events;
+use election_widget::platform::{offline, page as browser};
 
 /// The HR preview desk's page (`preview.html`) mounts the desk here.
 const DESK_ROOT_ID: &str = "election-widget-desk";
@@ -12,7 +14,7 @@ fn main() {
     embed::define();
     if let Some(root) = browser::element_by_id(DESK_ROOT_ID) {
         offline::register("sw.js");
-        election_widget::components::desk::mount(root);
+        election_widget::pages::desk::mount(root);
         return;
     }
     if let Some(root) = browser::element_by_id(frame::FRAME_ROOT_ID) {

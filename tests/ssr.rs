@@ -3,13 +3,13 @@
 
 use std::rc::Rc;
 
+use election_client::clock::{ClockSource, TrustedClock};
+use election_client::drafts::{self, Draft, DraftStore, Drafts, MemoryStore};
+use election_client::loading::{self, Loaded};
 use election_core::{parse_holder, parse_offer};
-use election_widget::clock::{ClockSource, TrustedClock};
 use election_widget::components::app::App;
 use election_widget::components::error_panel::{ErrorPanel, ErrorPanelProps};
 use election_widget::components::widget::{Widget, WidgetProps};
-use election_widget::drafts::{self, Draft, DraftStore, Drafts, MemoryStore};
-use election_widget::loading::{self, Loaded};
 use election_widget::{AppProps, WidgetConfig};
 use yew::{BaseComponent, LocalServerRenderer};
 
@@ -358,7 +358,7 @@ async fn before_data_arrives_the_app_says_it_is_loading() {
 #[tokio::test]
 async fn what_a_link_asked_for_and_did_not_get_is_named_as_text_above_the_widget() {
     let config = WidgetConfig {
-        refused: vec![election_widget::config::Refusal {
+        refused: vec![election_client::config::Refusal {
             input: "?time=https://evil.test/<b>time</b>".into(),
             why: "a link cannot choose the clock that governs the deadline".into(),
         }],
@@ -872,12 +872,12 @@ async fn a_parked_app_renders_nothing() {
 
 mod signing_and_delivery {
     use super::*;
+    use election_client::delivery::{OutboxEntry, Status, Verification};
     use election_core::contract::{
         payload_hash, ElectionPayload, Receipt, SignedElection, SignedReceipt, Signing, Timeliness,
     };
     use election_widget::components::outbox::{outbox_panel, EntryAction};
-    use election_widget::courier::OutboxView;
-    use election_widget::delivery::{OutboxEntry, Status, Verification};
+    use election_client::courier::OutboxView;
     use yew::prelude::*;
 
     #[derive(Properties, PartialEq)]
@@ -892,7 +892,7 @@ mod signing_and_delivery {
             &props.view,
             &props.offer,
             &Callback::from(|_: EntryAction| {}),
-            &election_widget::format::Formats::us(),
+            &election_client::format::Formats::us(),
         )
     }
 
@@ -1121,9 +1121,9 @@ mod signing_and_delivery {
 
 mod locale {
     use super::*;
+    use election_client::format::Formats;
     use election_core::display::Style;
     use election_core::Decimal;
-    use election_widget::format::Formats;
     use yew::prelude::*;
 
     /// A stand-in for a locale's Intl (the page's is the browser's): recognisable marks

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use election_widget::config::PreviewAt;
+use election_client::config::PreviewAt;
 use election_widget::{mount, WidgetConfig};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -172,8 +172,8 @@ async fn choosing_a_grant_in_the_dom_applies_the_rules() {
 /// JSON object) and child script, each change re-rendering inside the shadow root.
 #[wasm_bindgen_test]
 async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
-    election_widget::embed::define();
-    election_widget::embed::define(); // twice is harmless
+    election_widget::embed::element::define();
+    election_widget::embed::element::define(); // twice is harmless
     let document = gloo_utils_document();
     let el = document.create_element("election-widget").expect("element");
     el.set_attribute("offer", &data_url(OFFER)).expect("attr");
@@ -248,7 +248,7 @@ async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
 #[wasm_bindgen_test]
 async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
     use election_core::contract::*;
-    use election_widget::vault::{self, SigningKey};
+    use election_widget::platform::vault::{self, SigningKey};
 
     let offer = election_core::parse_offer(OFFER).expect("offer");
     let holder = election_core::parse_holder(SINGLE, Some(&offer)).expect("holder");
@@ -345,7 +345,7 @@ fn money_is_exact_in_every_locale() {
         ("de-DE", "19,99995", "20,00"),
         ("en-US", "19.99995", "20.00"),
     ] {
-        let f = election_widget::intl::formats(locale);
+        let f = election_widget::platform::intl::formats(locale);
         let a = f.money(price("19.99995"));
         let b = f.money(price("20.00"));
         assert!(a.contains(near), "{locale}: {a}");
@@ -358,7 +358,7 @@ fn money_is_exact_in_every_locale() {
 /// The page's URL parser decides a link's origins: opaque URLs have none.
 #[wasm_bindgen_test]
 fn a_links_urls_resolve_to_the_origins_the_trust_rule_compares() {
-    use election_widget::browser::{page_origin, url_origin};
+    use election_widget::platform::page::{page_origin, url_origin};
     let page = page_origin();
     assert_eq!(url_origin("offers/o.json").as_deref(), Some(page.as_str()));
     assert_eq!(
@@ -386,7 +386,7 @@ fn a_links_urls_resolve_to_the_origins_the_trust_rule_compares() {
 /// An unknown IANA zone is `None`, never a trap; a known one gives its offset at the moment.
 #[wasm_bindgen_test]
 fn zone_offsets_come_from_intl_at_each_moment() {
-    use election_widget::intl::zone_offset;
+    use election_widget::platform::intl::zone_offset;
     // 2025-10-20 (PDT) and 2025-11-18 (PST).
     assert_eq!(
         zone_offset("America/Los_Angeles", 1_760_976_000_000),

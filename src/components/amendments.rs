@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::components::disclosure::notice_anchor;
 use crate::components::legal_paragraphs;
-use crate::format::Formats;
+use election_client::format::Formats;
 
 /// Every notice of amendment. Plain functions rather than components: no state, and each
 /// component type costs the bundle its own copy of Yew's lifecycle code.

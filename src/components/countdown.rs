@@ -10,9 +10,9 @@ use chrono::{DateTime, FixedOffset};
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::browser;
-use crate::clock::{next_tick_ms, phase, ClockSource, Phase, Remaining, TrustedClock};
-use crate::format::Formats;
+use crate::hooks::use_now;
+use election_client::clock::{phase, ClockSource, Phase, Remaining, TrustedClock};
+use election_client::format::Formats;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct CountdownProps {
@@ -26,39 +26,9 @@ pub struct CountdownProps {
 #[component]
 pub fn Countdown(props: &CountdownProps) -> Html {
     let deadline_ms = props.deadline.timestamp_millis() as f64;
-    let now = use_state(|| props.clock.now_ms());
-    // A new anchor (re-measured, or a new preview moment) takes effect at once.
-    {
-        let now = now.clone();
-        use_effect_with(props.clock.clone(), move |clock| now.set(clock.now_ms()));
-    }
-    let remaining = deadline_ms - *now;
+    let now = use_now(&props.clock, deadline_ms);
+    let remaining = deadline_ms - now;
     let current = phase(remaining, props.clock.anchor.uncertainty_ms);
-    // The next tick, timed to the next whole second (or minute); none once closed.
-    {
-        let (now, clock) = (now.clone(), props.clock.clone());
-        use_effect_with((*now, current), move |&(_, current)| {
-            let timer = (current != Phase::Closed).then(|| {
-                gloo_timers::callback::Timeout::new(next_tick_ms(remaining), move || {
-                    browser::mark(browser::TICK_MARK);
-                    now.set(clock.now_ms())
-                })
-            });
-            move || drop(timer)
-        });
-    }
-    // A tab brought back from the background is brought up to date at once.
-    {
-        let (now, clock) = (now.clone(), props.clock.clone());
-        use_effect_with(props.clock.clone(), move |_| {
-            let listener = browser::on_visible(move || now.set(clock.now_ms()));
-            move || drop(listener)
-        });
-    }
-    // Each tick's cost, timer to rendered (read by `make bench`).
-    use_effect_with(*now, |_| {
-        browser::measure(browser::TICK_MEASURE, browser::TICK_MARK)
-    });
     {
         let on_phase = props.on_phase.clone();
         use_effect_with(current, move |&p| on_phase.emit(p));

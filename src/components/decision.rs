@@ -7,7 +7,7 @@ use election_core::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use yew::prelude::*;
 
-use crate::format::Formats;
+use election_client::format::Formats;
 
 /// The comparison section. `comparison` is None until a grant is chosen and the price
 /// assumption (`new_price`, as typed) reads; `price_error` says why it does not.

@@ -7,7 +7,7 @@ use election_core::disclosure::{AckStatus, Acknowledgment, Disclosure};
 use election_core::{DocumentKind, Offer};
 use yew::prelude::*;
 
-use crate::format::Formats;
+use election_client::format::Formats;
 
 /// The id of a notice's section, for links to it from the banner.
 pub fn notice_anchor(notice_id: &str) -> String {
@@ -49,7 +49,7 @@ pub fn amendment_banner(
         return Html::default();
     }
     html! {
-        <div class="ew-banner" role="region" aria-label="Amendments to review" onclick={Callback::from(crate::browser::follow_in_page_link)}>
+        <div class="ew-banner" role="region" aria-label="Amendments to review" onclick={Callback::from(crate::platform::page::follow_in_page_link)}>
             { for lines }
         </div>
     }

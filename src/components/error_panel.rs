@@ -5,8 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::format::{use_formats, Formats};
-use crate::loading::{Failure, FileReport};
+use crate::hooks::use_formats;
+use election_client::format::Formats;
+use election_client::loading::{Failure, FileReport};
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct ErrorPanelProps {

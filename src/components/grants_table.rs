@@ -7,8 +7,8 @@ use std::rc::Rc;
 use election_core::{Requirement, Resolution};
 use yew::prelude::*;
 
-use crate::format::use_formats;
-use crate::loading::Loaded;
+use crate::hooks::{use_formats, use_rows_in_steps};
+use election_client::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct GrantsTableProps {
@@ -35,18 +35,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     // A long table is built in steps so that the first screen shows at once; the totals
     // and the rules already cover every grant. Each step is a new frame: a timer (a
     // browser effect) whose drop on unmount cancels it.
-    let shown = use_state(|| FIRST_ROWS.min(total_rows));
-    {
-        let shown = shown.clone();
-        use_effect_with((*shown, total_rows), move |&(now, total)| {
-            let timer = (now < total).then(|| {
-                gloo_timers::callback::Timeout::new(0, move || {
-                    shown.set((now + MORE_ROWS).min(total));
-                })
-            });
-            move || drop(timer)
-        });
-    }
+    let shown = use_rows_in_steps(total_rows, FIRST_ROWS, MORE_ROWS);
     let outstanding: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let vested: u64 = holder.grants.iter().map(|g| g.vested).sum();
     let summary = &props.resolution.summary;
@@ -86,7 +75,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.resolution.statuses.iter().take(*shown).enumerate().map(|(index, s)| html! {
+                    { for props.resolution.statuses.iter().take(shown).enumerate().map(|(index, s)| html! {
                         <GrantRow
                             key={holder.grants[index].id.clone()}
                             data={props.data.clone()}
@@ -113,9 +102,9 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     </tr>
                 </tfoot>
             </table>
-            if *shown < total_rows {
+            if shown < total_rows {
                 <p class="ew-muted ew-small ew-table-progress">
-                    { format!("Listing grants: {} of {}…", f.count(*shown as u64), f.count(total_rows as u64)) }
+                    { format!("Listing grants: {} of {}…", f.count(shown as u64), f.count(total_rows as u64)) }
                 </p>
             }
         </div>

@@ -1,13 +1,13 @@
-//! Function components. Each renders the state it is given; loading and other effects
-//! belong to [`app::App`] and the `browser` module.
+//! Components: each renders the props it is given and emits callbacks. Effects are
+//! hooks (`crate::hooks`); the browser is `crate::platform`.
 
 pub mod amendments;
 pub mod app;
 pub mod countdown;
 pub mod decision;
-pub mod desk;
 pub mod disclosure;
 pub mod error_panel;
+pub mod grants_section;
 pub mod grants_table;
 pub mod offer_header;
 pub mod outbox;
@@ -33,20 +33,4 @@ pub fn illustrative_badge() -> Html {
             { "Illustrative" }
         </span>
     }
-}
-
-/// Runs `on_change` whenever `deps` change, but not on the first render: the host hears
-/// what the employee changes, not the draft restored on arrival.
-#[hook]
-pub fn use_effect_on_change<T, F>(deps: T, on_change: F)
-where
-    T: PartialEq + 'static,
-    F: Fn(&T) + 'static,
-{
-    let first = use_mut_ref(|| true);
-    use_effect_with(deps, move |deps| {
-        if !std::mem::replace(&mut *first.borrow_mut(), false) {
-            on_change(deps);
-        }
-    });
 }

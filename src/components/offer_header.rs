@@ -3,7 +3,7 @@
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::format::Formats;
+use election_client::format::Formats;
 
 /// The header. A plain function rather than a component: it has no state, and each
 /// component type costs the bundle its own copy of Yew's lifecycle code.

@@ -8,9 +8,9 @@ use election_core::timing::on_offer_clock;
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::courier::OutboxView;
-use crate::delivery::{self, OutboxEntry, Status, Verification};
-use crate::format::Formats;
+use election_client::courier::OutboxView;
+use election_client::delivery::{self, OutboxEntry, Status, Verification};
+use election_client::format::Formats;
 
 /// What the employee can do with an entry.
 #[derive(Debug, Clone, PartialEq)]

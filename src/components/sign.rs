@@ -6,8 +6,8 @@ use std::rc::Rc;
 use election_core::Summary;
 use yew::prelude::*;
 
-use crate::delivery::name_matches;
-use crate::format::use_formats;
+use crate::hooks::use_formats;
+use election_client::delivery::name_matches;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct SignProps {

@@ -14,6 +14,7 @@ pub mod disclosure;
 pub mod display;
 mod election;
 mod holder;
+pub mod host_event;
 mod json;
 mod offer;
 pub mod origin;
@@ -28,6 +29,7 @@ pub use election::{
     RuleViolation, Summary,
 };
 pub use holder::{Employee, Grant, Holder};
+pub use host_event::HostEvent;
 pub use offer::{
     cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,
     ExchangeRatio, ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, Plan,

@@ -147,8 +147,8 @@ pub fn setting_reports(config: &WidgetConfig) -> Option<Vec<FileReport>> {
 mod tests {
     use super::*;
 
-    const OFFER: &str = include_str!("../static/offers/mpower-2001.json");
-    const HOLDER: &str = include_str!("../static/holders/e1001-avery-lindqvist.json");
+    const OFFER: &str = include_str!("../../../static/offers/mpower-2001.json");
+    const HOLDER: &str = include_str!("../../../static/holders/e1001-avery-lindqvist.json");
 
     #[test]
     fn good_files_load() {

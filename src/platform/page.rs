@@ -51,9 +51,9 @@ pub fn query_params() -> Vec<(String, String)> {
 pub const DEPLOYMENT_ID: &str = "election-widget-deployment";
 
 /// The page's deployment settings (its deployment block; none is an empty deployment).
-pub fn deployment() -> crate::config::Deployment {
+pub fn deployment() -> election_client::config::Deployment {
     let text = element_by_id(DEPLOYMENT_ID).and_then(|e| e.text_content());
-    crate::config::Deployment::parse(text.as_deref())
+    election_client::config::Deployment::parse(text.as_deref())
 }
 
 /// The page's own origin.
@@ -74,17 +74,17 @@ pub fn url_origin(url: &str) -> Option<String> {
 }
 
 /// The standalone page's configuration: its deployment, its host element's attributes,
-/// and what its link may set ([`crate::config::WidgetConfig::standalone`]).
-pub fn standalone_config(root: &web_sys::Element) -> crate::config::WidgetConfig {
+/// and what its link may set ([`election_client::config::WidgetConfig::standalone`]).
+pub fn standalone_config(root: &web_sys::Element) -> election_client::config::WidgetConfig {
     let deployment = deployment();
     let page_origin = page_origin();
-    let policy = crate::config::LinkPolicy {
+    let policy = election_client::config::LinkPolicy {
         data_origins: &deployment.data_origins,
         page_origin: &page_origin,
         link_preview: deployment.link_preview,
         origin_of: &url_origin,
     };
-    crate::config::WidgetConfig::standalone(
+    election_client::config::WidgetConfig::standalone(
         &deployment,
         |name| root.get_attribute(name),
         &query_params(),
@@ -193,7 +193,7 @@ impl LocalStorageStore {
     }
 }
 
-impl crate::drafts::DraftStore for LocalStorageStore {
+impl election_client::drafts::DraftStore for LocalStorageStore {
     fn load(&self, key: &str) -> Result<Option<String>, String> {
         Self::storage()?
             .get_item(key)
@@ -232,12 +232,15 @@ pub fn mono_now() -> f64 {
 /// A trusted clock from the browser: anchored by [`measure_anchor`] or, in a preview, at
 /// the preview's moment.
 /// Instants read in the reader's time zone, written in `locale`.
-pub fn trusted_clock(anchor: crate::clock::Anchor, locale: &str) -> crate::clock::TrustedClock {
+pub fn trusted_clock(
+    anchor: election_client::clock::Anchor,
+    locale: &str,
+) -> election_client::clock::TrustedClock {
     let locale = locale.to_owned();
-    crate::clock::TrustedClock::new(
+    election_client::clock::TrustedClock::new(
         anchor,
         std::rc::Rc::new(mono_now),
-        std::rc::Rc::new(move |ms| crate::intl::local_date_time(&locale, ms)),
+        std::rc::Rc::new(move |ms| crate::platform::intl::local_date_time(&locale, ms)),
     )
 }
 
@@ -254,8 +257,11 @@ const CLOCK_SAMPLES: usize = 4;
 /// Measures the time: from `time_url` (the server's time in ms) when given, else from the
 /// `Date` header of the page's own server (re-asked for `page_url`), else the device
 /// clock. Never fails: the worst case is the device clock, which the widget then names.
-pub async fn measure_anchor(time_url: Option<&str>, page_url: &str) -> crate::clock::Anchor {
-    use crate::clock::{anchor_from_samples, Anchor, ClockSource};
+pub async fn measure_anchor(
+    time_url: Option<&str>,
+    page_url: &str,
+) -> election_client::clock::Anchor {
+    use election_client::clock::{anchor_from_samples, Anchor, ClockSource};
     if let Some(url) = time_url {
         let mut samples = Vec::new();
         for _ in 0..CLOCK_SAMPLES {
@@ -294,7 +300,7 @@ async fn sample(
     url: &str,
     method: &str,
     read: impl Fn(Option<String>, Option<f64>) -> Option<f64>,
-) -> Option<crate::clock::Sample> {
+) -> Option<election_client::clock::Sample> {
     let window = web_sys::window()?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -326,7 +332,7 @@ async fn sample(
         None
     };
     let server = read(body, date)?;
-    Some(crate::clock::Sample {
+    Some(election_client::clock::Sample {
         sent_mono_ms: sent,
         received_mono_ms: received,
         server_epoch_ms: server,

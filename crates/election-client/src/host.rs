@@ -8,28 +8,18 @@
 
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use election_core::host_event::{LoadProblem, ProblemDetail, ProblemKind};
+use election_core::HostEvent;
+use serde_json::Value;
 
 use crate::loading::{DataFile, Failure, FileReport, Loaded};
 
-/// The version of the event shape. A host should check it before reading the rest.
-pub const EVENT_SCHEMA: u64 = 1;
-
-/// Every event type, as sent. Names are kebab-case; the DOM event's type is
-/// `election-widget:<name>`.
-pub const EVENT_TYPES: &[&str] = &[
-    "ready",
-    "load-error",
-    "draft-changed",
-    "acknowledgment-changed",
-    "election-signed",
-    "election-delivered",
-    "offer-expired",
-];
+pub use election_core::host_event::EVENT_SCHEMA;
 
 type Sink = Rc<dyn Fn(&str, Value)>;
 
-/// Where the widget's events go; nowhere by default (tests, server renders).
+/// Where the widget's events go; nowhere by default (tests, server renders). The sink
+/// gets the event's kind and the event as sent ([`HostEvent::to_value`]).
 #[derive(Clone, Default)]
 pub struct HostEvents(Option<Sink>);
 
@@ -38,53 +28,52 @@ impl HostEvents {
         HostEvents(Some(Rc::new(sink)))
     }
 
-    /// Sends `kind` with `fields` merged into the common envelope
-    /// `{"schema": 1, "type": kind, …fields}`.
-    pub fn emit(&self, kind: &str, fields: Value) {
-        debug_assert!(EVENT_TYPES.contains(&kind), "undocumented event {kind}");
+    /// Sends `event` (`{"schema": 1, "type": kind, …fields}`).
+    pub fn emit(&self, event: HostEvent) {
         if let Some(sink) = &self.0 {
-            sink(kind, envelope(kind, fields));
+            sink(event.kind(), event.to_value());
         }
     }
 }
 
-/// The envelope every event has.
-pub fn envelope(kind: &str, fields: Value) -> Value {
-    let mut event = json!({ "schema": EVENT_SCHEMA, "type": kind });
-    if let (Some(event), Value::Object(fields)) = (event.as_object_mut(), fields) {
-        for (k, v) in fields {
-            event.entry(k).or_insert(v);
-        }
+/// `ready`: what was loaded.
+pub fn ready(loaded: &Loaded) -> HostEvent {
+    HostEvent::Ready {
+        offer_id: loaded.offer.id.clone(),
+        offer_version: loaded.offer.version,
+        employee_id: loaded.holder.employee.id.clone(),
+        grants: loaded.holder.grants.len(),
     }
-    event
 }
 
-/// The fields of `ready`: what was loaded.
-pub fn ready_fields(loaded: &Loaded) -> Value {
-    json!({
-        "offer_id": loaded.offer.id,
-        "offer_version": loaded.offer.version,
-        "employee_id": loaded.holder.employee.id,
-        "grants": loaded.holder.grants.len(),
-    })
+fn message(why: &str) -> Vec<ProblemDetail> {
+    vec![ProblemDetail {
+        path: None,
+        message: why.to_owned(),
+    }]
 }
 
-/// The `load-error` event's fields for what a link asked for and was refused (the widget
-/// still loads, with the deployment's settings): the same shape as a failed load's, each
-/// problem of kind `refused`, and `recoverable: true`.
-pub fn refused_fields(refused: &[crate::config::Refusal]) -> Value {
-    let problems: Vec<Value> = refused
-        .iter()
-        .map(|r| {
-            json!({ "file": "settings", "location": r.input, "kind": "refused", "problems": [{ "message": r.why }] })
-        })
-        .collect();
-    json!({ "problems": problems, "recoverable": true })
+/// The `load-error` for what a link asked for and was refused (the widget still loads,
+/// with the deployment's settings): the same shape as a failed load's, each problem of
+/// kind `refused`, and `recoverable: true`.
+pub fn refused(refused: &[crate::config::Refusal]) -> HostEvent {
+    HostEvent::LoadError {
+        problems: refused
+            .iter()
+            .map(|r| LoadProblem {
+                file: "settings",
+                location: r.input.clone(),
+                kind: ProblemKind::Refused,
+                problems: message(&r.why),
+            })
+            .collect(),
+        recoverable: true,
+    }
 }
 
-/// The fields of `load-error`: each input's problems, as the error panel lists them.
-pub fn load_error_fields(reports: &[FileReport]) -> Value {
-    let problems: Vec<Value> = reports
+/// `load-error`: each input's problems, as the error panel lists them.
+pub fn load_error(reports: &[FileReport]) -> HostEvent {
+    let problems = reports
         .iter()
         .map(|report| {
             let file = match report.file {
@@ -93,20 +82,31 @@ pub fn load_error_fields(reports: &[FileReport]) -> Value {
                 DataFile::Settings => "settings",
             };
             let (kind, problems) = match &report.failure {
-                Failure::Unreachable(why) => ("unreachable", vec![json!({ "message": why })]),
-                Failure::Setting(why) => ("setting", vec![json!({ "message": why })]),
+                Failure::Unreachable(why) => (ProblemKind::Unreachable, message(why)),
+                Failure::Setting(why) => (ProblemKind::Setting, message(why)),
                 Failure::Invalid(problems) => (
-                    "invalid",
+                    ProblemKind::Invalid,
                     problems
                         .iter()
-                        .map(|p| json!({ "path": p.path.to_string(), "message": p.message }))
+                        .map(|p| ProblemDetail {
+                            path: Some(p.path.to_string()),
+                            message: p.message.clone(),
+                        })
                         .collect(),
                 ),
             };
-            json!({ "file": file, "location": report.location, "kind": kind, "problems": problems })
+            LoadProblem {
+                file,
+                location: report.location.clone(),
+                kind,
+                problems,
+            }
         })
         .collect();
-    json!({ "problems": problems })
+    HostEvent::LoadError {
+        problems,
+        recoverable: false,
+    }
 }
 
 impl PartialEq for HostEvents {
@@ -135,20 +135,19 @@ mod tests {
     use std::cell::RefCell;
 
     #[test]
-    fn every_event_has_the_envelope_and_fields_cannot_override_it() {
+    fn every_event_reaches_the_sink_with_its_kind_and_the_envelope() {
         let seen = Rc::new(RefCell::new(Vec::new()));
         let sink = seen.clone();
         let events =
             HostEvents::new(move |kind, value| sink.borrow_mut().push((kind.to_owned(), value)));
-        events.emit(
-            "ready",
-            json!({ "offer_id": "x", "type": "spoofed", "schema": 9 }),
-        );
+        events.emit(HostEvent::OfferExpired {
+            deadline: "d".into(),
+        });
         let seen = seen.borrow();
-        assert_eq!(seen[0].0, "ready");
+        assert_eq!(seen[0].0, "offer-expired");
         assert_eq!(
             seen[0].1,
-            json!({ "schema": 1, "type": "ready", "offer_id": "x" })
+            serde_json::json!({ "schema": 1, "type": "offer-expired", "deadline": "d" })
         );
     }
 
@@ -161,7 +160,8 @@ mod tests {
             Err("the server answered HTTP 404 Not Found".into()),
         )
         .expect_err("both files fail");
-        let fields = load_error_fields(&reports);
+        let fields = load_error(&reports).to_value();
+        assert!(fields.get("recoverable").is_none());
         let problems = fields["problems"].as_array().expect("a list");
         assert_eq!(problems[0]["file"], "offer");
         assert_eq!(problems[0]["kind"], "invalid");

@@ -15,59 +15,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use crate::config::{Deployment, Input, LinkPolicy, Refusal, Source, WidgetConfig};
-use crate::host::HostEvents;
-use crate::{browser, App, AppProps};
+use crate::platform::page as browser;
+use crate::{App, AppProps};
+use election_client::config::{Deployment, Input, LinkPolicy, Refusal, Source, WidgetConfig};
+use election_client::host::HostEvents;
 
 /// The element's tag name.
 pub const TAG: &str = "election-widget";
 
 /// The stylesheet, for the shadow root (the page's own copy cannot reach into it).
-const STYLES: &str = include_str!("../static/widget.css");
+const STYLES: &str = include_str!("../../static/widget.css");
 
-#[wasm_bindgen(inline_js = r#"
-export function defineElectionWidget(tag, connect) {
-  if (customElements.get(tag)) return;
-  const INPUTS = ['offer', 'holder', 'config'];
-  class ElectionWidget extends HTMLElement {
-    static get observedAttributes() { return INPUTS; }
-    constructor() {
-      super();
-      this._ewInputs = {};
-      this._ew = null;
-      this.attachShadow({ mode: 'open' });
-    }
-    connectedCallback() {
-      // A move (removed and added in one task) keeps the running widget.
-      if (!this._ew) this._ew = connect(this);
-    }
-    disconnectedCallback() {
-      queueMicrotask(() => {
-        if (!this.isConnected && this._ew) {
-          const handle = this._ew;
-          this._ew = null;
-          handle.disconnect();
-          handle.free();
-        }
-      });
-    }
-    attributeChangedCallback(name, before, after) {
-      if (this._ew && before !== after) this._ew.changed();
-    }
-  }
-  for (const name of INPUTS) {
-    Object.defineProperty(ElectionWidget.prototype, name, {
-      get() { return name in this._ewInputs ? this._ewInputs[name] : this.getAttribute(name); },
-      set(value) {
-        if (value === null || value === undefined) delete this._ewInputs[name];
-        else this._ewInputs[name] = value;
-        if (this._ew) this._ew.changed();
-      },
-    });
-  }
-  customElements.define(tag, ElectionWidget);
-}
-"#)]
+#[wasm_bindgen(module = "/src/embed/element.js")]
 extern "C" {
     #[wasm_bindgen(js_name = defineElectionWidget)]
     fn define_election_widget(tag: &str, connect: &js_sys::Function);
@@ -254,7 +213,7 @@ pub async fn resolve_inputs(
     config: Input,
     source: Source,
     deployment: Option<Rc<Deployment>>,
-) -> (WidgetConfig, crate::config::ElementSettings) {
+) -> (WidgetConfig, election_client::config::ElementSettings) {
     let base = match &deployment {
         Some(d) => WidgetConfig::deployed(d),
         None => (WidgetConfig::embedded(), Default::default()),
@@ -305,7 +264,8 @@ fn refresh(inner: &Rc<RefCell<Inner>>) {
     };
     let names = host.get_attribute_names();
     let names: Vec<String> = names.iter().filter_map(|n| n.as_string()).collect();
-    let attribute_problems = crate::config::unknown_attributes(names.iter().map(String::as_str));
+    let attribute_problems =
+        election_client::config::unknown_attributes(names.iter().map(String::as_str));
     let offer = read_input(&host, "offer");
     let holder = read_input(&host, "holder");
     let config = read_input(&host, "config");

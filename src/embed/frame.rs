@@ -17,9 +17,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::config::{Deployment, ElementSettings, Input, Source, WidgetConfig};
-use crate::host::{HostEvents, EVENT_SCHEMA};
-use crate::{browser, App, AppProps};
+use crate::platform::page as browser;
+use crate::{App, AppProps};
+use election_client::config::{Deployment, ElementSettings, Input, Source, WidgetConfig};
+use election_client::host::{HostEvents, EVENT_SCHEMA};
 
 /// The id of the frame page's mount point.
 pub const FRAME_ROOT_ID: &str = "election-widget-frame";
@@ -169,7 +170,8 @@ fn configure(
     let deployment = Rc::clone(&frame.borrow().deployment);
     wasm_bindgen_futures::spawn_local(async move {
         let (config, settings) =
-            crate::embed::resolve_inputs(offer, holder, config, source, Some(deployment)).await;
+            crate::embed::element::resolve_inputs(offer, holder, config, source, Some(deployment))
+                .await;
         apply_settings(&settings);
         apply(&frame, config);
     });

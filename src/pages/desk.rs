@@ -7,13 +7,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::clock::{Anchor, ClockSource};
 use crate::components::countdown::timing_checks;
 use crate::components::error_panel::report;
 use crate::components::widget::Widget;
-use crate::desk::{self, DeskFile, Life};
-use crate::drafts::Drafts;
-use crate::format::use_formats;
+use crate::hooks::use_formats;
+use election_client::clock::{Anchor, ClockSource};
+use election_client::desk::{self, DeskFile, Life};
+use election_client::drafts::Drafts;
 
 /// Which input a file was opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ fn read_files(files: web_sys::FileList, done: Callback<Vec<DeskFile>>) {
 /// An employee file's name, and the employee checked against the offer or the report.
 type CheckedEmployee = (
     String,
-    Result<crate::loading::Loaded, crate::loading::FileReport>,
+    Result<election_client::loading::Loaded, election_client::loading::FileReport>,
 );
 
 #[component]
@@ -135,7 +135,7 @@ pub fn Desk() -> Html {
     };
     let employees: Vec<(
         String,
-        Result<crate::loading::Loaded, crate::loading::FileReport>,
+        Result<election_client::loading::Loaded, election_client::loading::FileReport>,
     )> = match &checked_offer {
         Some(Ok(offer)) => employee_files
             .iter()
@@ -170,10 +170,10 @@ pub fn Desk() -> Html {
             match at {
                 Ok(at) => {
                     let life = Life::of(offer, at, &zone);
-                    let clock = crate::browser::trusted_clock(
+                    let clock = crate::platform::page::trusted_clock(
                         Anchor {
                             epoch_ms: at.timestamp_millis() as f64,
-                            mono_ms: crate::browser::mono_now(),
+                            mono_ms: crate::platform::page::mono_now(),
                             uncertainty_ms: 0.0,
                             source: ClockSource::Preview,
                         },
@@ -270,12 +270,12 @@ pub fn Desk() -> Html {
 fn zone_of(offer: &election_core::Offer) -> impl Fn(i64) -> i32 {
     let zone = offer.expiration.time_zone.clone();
     let fallback = offer.expiration.instant.offset().local_minus_utc();
-    move |ms| crate::intl::zone_offset(&zone, ms).unwrap_or(fallback)
+    move |ms| crate::platform::intl::zone_offset(&zone, ms).unwrap_or(fallback)
 }
 
 /// The preview report: shown, downloadable as text, printable.
 fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee]) -> Html {
-    let loaded: Vec<crate::loading::Loaded> = employees
+    let loaded: Vec<election_client::loading::Loaded> = employees
         .iter()
         .filter_map(|(_, e)| e.as_ref().ok().cloned())
         .collect();
@@ -287,7 +287,7 @@ fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee
     let name = format!("preview-report-{}-v{}.txt", offer.id, offer.version);
     let download = {
         let text = text.clone();
-        Callback::from(move |_: MouseEvent| crate::vault::download_text(&name, &text))
+        Callback::from(move |_: MouseEvent| crate::platform::vault::download_text(&name, &text))
     };
     html! {
         <section class="ew-section ew-desk-report" aria-labelledby="ew-desk-report-heading">
@@ -295,7 +295,7 @@ fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee
             <p>{ "The timing checks, every legal text verbatim with its SHA-256 digest, and how many sample employees have eligible grants." }</p>
             <div class="ew-actions">
                 <button type="button" class="ew-button" onclick={download}>{ "Download report" }</button>
-                <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| crate::browser::print())}>
+                <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| crate::platform::page::print())}>
                     { "Print report" }
                 </button>
             </div>

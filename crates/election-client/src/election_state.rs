@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use yew::prelude::*;
-
 use election_core::disclosure::Acknowledgment;
 
 use crate::drafts::{Draft, DraftStore};
@@ -29,9 +27,10 @@ pub struct ElectionState {
     pub draft_unreadable: bool,
 }
 
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Pick a grant that is not being exchanged, or unpick one that is.
-    Toggle(AttrValue),
+    Toggle(Rc<str>),
     /// Pick every grant in the list.
     PickAll(Vec<String>),
     /// Forget every pick and assumption (acknowledgments stay: they record what was read).
@@ -97,15 +96,16 @@ impl ElectionState {
     }
 }
 
-impl Reducible for ElectionState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+impl ElectionState {
+    /// The state after `action`: the same `Rc` when nothing changed, so a component
+    /// holding it does not re-render (the widget's `use_election` hook runs this as
+    /// Yew's reducer).
+    pub fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
             Action::Toggle(id) => {
                 let picks = Rc::make_mut(&mut next.picks);
-                if !picks.remove(id.as_str()) {
+                if !picks.remove(&*id) {
                     picks.insert(id.to_string());
                 }
             }

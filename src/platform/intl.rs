@@ -13,7 +13,7 @@ use election_core::Decimal;
 use js_sys::{Array, Function, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::format::{is_us_english, plausible_locale, Formats};
+use election_client::format::{is_us_english, plausible_locale, Formats};
 
 fn options(pairs: &[(&str, &str)]) -> Object {
     let o = Object::new();
@@ -257,5 +257,5 @@ pub fn zone_offset(zone: &str, epoch_ms: i64) -> Option<i32> {
             })
             .flatten()
     })?;
-    crate::format::gmt_offset_seconds(&name)
+    election_client::format::gmt_offset_seconds(&name)
 }

@@ -21,40 +21,16 @@ use election_core::contract::{
     SignedCheckpoint, SignedElection, SignedReceipt, Signing, CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Acknowledgment;
-use election_core::{Election, Holder, Offer};
+use election_core::{Election, Holder, HostEvent, Offer};
 
-use crate::clock::TrustedClock;
-use crate::delivery::{
+use crate::platform::vault::{self, SigningKey};
+use election_client::clock::TrustedClock;
+use election_client::courier::OutboxView;
+use election_client::delivery::{
     self, backoff_ms, classify, DeliveryConfig, OutboxEntry, Outcome, Status, Transport,
     Verification,
 };
-use crate::host::HostEvents;
-use crate::vault::{self, SigningKey};
-
-/// What the component shows of the outbox.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutboxView {
-    /// The outbox has been read (until then, nothing is said about it).
-    pub loaded: bool,
-    /// Every election, oldest first.
-    pub entries: Rc<Vec<OutboxEntry>>,
-    /// Why signed elections are kept only in this page's memory, when they are.
-    pub storage_problem: Option<String>,
-    /// Why the signing key lasts only for this page, when it does.
-    pub session_key: Option<String>,
-    /// What could not be learned from the backend (its record, its key).
-    pub backend_problem: Option<String>,
-    /// A signature is being made.
-    pub signing: bool,
-    /// Why the last attempt to sign failed.
-    pub sign_problem: Option<String>,
-    /// The newest checkpoint of the receiver's chain this device has seen, verified with
-    /// the receiver's key (it can be downloaded: it proves what the receiver held).
-    pub checkpoint: Option<Rc<SignedCheckpoint>>,
-    /// Why a later checkpoint from the receiver does not extend the one kept (receipts
-    /// removed or rewritten): shown as a warning, never hidden.
-    pub checkpoint_warning: Option<String>,
-}
+use election_client::host::HostEvents;
 
 /// Performance measures for `make bench`: building, canonicalizing and signing an
 /// election; and one delivery attempt, from the request to the receipt verified.
@@ -91,7 +67,7 @@ pub struct Courier {
 }
 
 impl Courier {
-    pub fn new(
+    fn new(
         offer: &Offer,
         holder: &Holder,
         config: DeliveryConfig,
@@ -122,8 +98,42 @@ impl Courier {
         })
     }
 
-    /// Reads the outbox, learns what the backend has, and starts sending what waits.
-    pub fn start(self: &Rc<Self>) {
+    /// A courier for this employee's outbox, started: it reads the outbox, learns what
+    /// the backend has, and sends what waits.
+    pub fn start(
+        offer: &Offer,
+        holder: &Holder,
+        config: DeliveryConfig,
+        clock: TrustedClock,
+        events: HostEvents,
+        notify: Callback<OutboxView>,
+    ) -> Rc<Courier> {
+        let c = Courier::new(offer, holder, config, clock, events, notify);
+        c.run();
+        c
+    }
+
+    /// Signs what `request` asks and puts it in the outbox; the courier sends it from there.
+    pub fn sign(
+        self: &Rc<Self>,
+        offer: &Offer,
+        holder: &Holder,
+        request: crate::hooks::SignRequest,
+    ) {
+        let (this, offer, holder) = (Rc::clone(self), offer.clone(), holder.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            this.sign_election(
+                &offer,
+                &holder,
+                &request.election,
+                request.acknowledgments,
+                request.signed_name,
+            )
+            .await;
+        });
+    }
+
+    fn run(self: &Rc<Self>) {
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
             this.reload().await;
@@ -324,7 +334,7 @@ impl Courier {
 
     /// Signs `election` (with the acknowledgments and the typed name) and puts it in the
     /// outbox; the courier sends it from there.
-    pub async fn sign(
+    async fn sign_election(
         self: &Rc<Self>,
         offer: &Offer,
         holder: &Holder,
@@ -378,7 +388,7 @@ impl Courier {
             key_id: key.key_id.clone(),
             signed_name,
         };
-        crate::browser::mark(SIGN_MARK);
+        crate::platform::page::mark(SIGN_MARK);
         let payload = ElectionPayload::build(offer, holder, election, acknowledgments, signing);
         let problems = payload_problems(&payload);
         if !problems.is_empty() {
@@ -394,7 +404,7 @@ impl Courier {
             payload,
             signature: detached_jws(&header, &signature),
         };
-        crate::browser::measure(SIGN_MEASURE, SIGN_MARK);
+        crate::platform::page::measure(SIGN_MEASURE, SIGN_MARK);
         let mut entry = OutboxEntry::new(signed, now as i64);
         if self.config.transport == Transport::Download {
             let text = delivery::to_json("the signed election", &entry.signed)?;
@@ -404,18 +414,15 @@ impl Courier {
         self.replace(&entry);
         self.save(&entry).await;
         self.supersede_older().await;
-        self.events.emit(
-            "election-signed",
-            json!({
-                "offer_id": entry.payload().offer_id,
-                "employee_id": entry.payload().employee_id,
-                "sequence": entry.payload().sequence,
-                "idempotency_key": entry.key(),
-                "payload_hash": entry.payload_hash,
-                "withdrawal": entry.payload().is_withdrawal(),
-                "signed_election": entry.signed,
-            }),
-        );
+        self.events.emit(HostEvent::ElectionSigned {
+            offer_id: entry.payload().offer_id.clone(),
+            employee_id: entry.payload().employee_id.clone(),
+            sequence: entry.payload().sequence,
+            idempotency_key: entry.key().to_owned(),
+            payload_hash: entry.payload_hash.clone(),
+            withdrawal: entry.payload().is_withdrawal(),
+            signed_election: Box::new(entry.signed.clone()),
+        });
         Ok(())
     }
 
@@ -521,7 +528,7 @@ impl Courier {
             self.replace(&entry);
             self.save(&entry).await;
             self.update(|_| {});
-            crate::browser::mark(DELIVER_MARK);
+            crate::platform::page::mark(DELIVER_MARK);
             let outcome = self.send(&entry).await;
             entry.attempts += 1;
             entry.status = match outcome {
@@ -558,7 +565,7 @@ impl Courier {
                 },
             };
             if matches!(entry.status, Status::Delivered { .. }) {
-                crate::browser::measure(DELIVER_MEASURE, DELIVER_MARK);
+                crate::platform::page::measure(DELIVER_MEASURE, DELIVER_MARK);
             }
             self.replace(&entry);
             self.save(&entry).await;
@@ -574,18 +581,15 @@ impl Courier {
                 verification,
             } = &entry.status
             {
-                self.events.emit(
-                    "election-delivered",
-                    json!({
-                        "offer_id": entry.payload().offer_id,
-                        "employee_id": entry.payload().employee_id,
-                        "sequence": entry.payload().sequence,
-                        "idempotency_key": entry.key(),
-                        "timeliness": receipt.receipt.timeliness,
-                        "verified": *verification == Verification::Verified,
-                        "receipt": receipt,
-                    }),
-                );
+                self.events.emit(HostEvent::ElectionDelivered {
+                    offer_id: entry.payload().offer_id.clone(),
+                    employee_id: entry.payload().employee_id.clone(),
+                    sequence: entry.payload().sequence,
+                    idempotency_key: entry.key().to_owned(),
+                    timeliness: receipt.receipt.timeliness,
+                    verified: *verification == Verification::Verified,
+                    receipt: receipt.clone(),
+                });
             }
         }
     }
@@ -673,7 +677,7 @@ impl Courier {
                 };
                 let message = json!({
                     "source": "election-widget",
-                    "schema": crate::host::EVENT_SCHEMA,
+                    "schema": election_client::host::EVENT_SCHEMA,
                     "type": "election-widget:deliver",
                     "idempotency_key": entry.key(),
                     "signed_election": signed,

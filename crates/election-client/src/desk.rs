@@ -317,8 +317,8 @@ pub fn report_text(offer: &Offer, employees: &[Loaded], generated_at: &str) -> S
 mod tests {
     use super::*;
 
-    const OFFER: &str = include_str!("../static/offers/mpower-2001.json");
-    const AVERY: &str = include_str!("../static/holders/e1001-avery-lindqvist.json");
+    const OFFER: &str = include_str!("../../../static/offers/mpower-2001.json");
+    const AVERY: &str = include_str!("../../../static/holders/e1001-avery-lindqvist.json");
 
     fn file(name: &str, text: &str) -> DeskFile {
         DeskFile {

@@ -9,7 +9,6 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use election_core::display::{Style, UsEnglish};
 use election_core::Decimal;
-use yew::prelude::*;
 
 /// The locale's writing of figures, shared by a widget's components. Compared by locale
 /// tag, so a re-render with the same locale changes nothing.
@@ -108,12 +107,6 @@ pub fn plausible_locale(tag: &str) -> bool {
 /// Rust path serves it.
 pub fn is_us_english(tag: &str) -> bool {
     tag.eq_ignore_ascii_case("en-US") || tag.eq_ignore_ascii_case("en")
-}
-
-/// The widget's formats, from its context (US English outside a widget).
-#[hook]
-pub fn use_formats() -> Formats {
-    use_context::<Formats>().unwrap_or_default()
 }
 
 #[cfg(test)]

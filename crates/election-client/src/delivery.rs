@@ -1211,10 +1211,10 @@ mod tests {
     #[test]
     fn what_stands_between_the_employee_and_signing() {
         use election_core::disclosure::{Acknowledgment, Disclosure};
-        let offer = election_core::parse_offer(include_str!("../static/offers/mpower-2001.json"))
+        let offer = election_core::parse_offer(include_str!("../../../static/offers/mpower-2001.json"))
             .expect("offer");
         let holder = election_core::parse_holder(
-            include_str!("../static/holders/e1001-avery-lindqvist.json"),
+            include_str!("../../../static/holders/e1001-avery-lindqvist.json"),
             Some(&offer),
         )
         .expect("holder");

@@ -1,15 +1,4 @@
-//! Working offline: registers the service worker (`service-worker.js`, written to
-//! `dist/sw.js` by the build) for the standalone page and the iframe embed, and tells the
-//! widget when a new build is waiting, so that it can offer to reload (never reloading on
-//! its own). Portals that embed the custom element keep their own pages and caching; the
-//! worker's scope is the widget's directory.
-
-use wasm_bindgen::prelude::*;
-
-/// The window event fired when a new build is installed and waiting.
-pub const UPDATE_READY_EVENT: &str = "election-widget:update-ready";
-
-#[wasm_bindgen(inline_js = r#"
+// Called from offline.rs (wasm-bindgen imports this module; it is linted as JavaScript).
 // The page's Trusted Types policy (its CSP says `require-trusted-types-for 'script';
 // trusted-types election-widget`): the one script URL the widget sets itself is its own
 // service worker, on its own origin.
@@ -66,21 +55,4 @@ export function ewApplyUpdate() {
     if (registration && registration.waiting) registration.waiting.postMessage({ type: 'election-widget:skip-waiting' });
     else location.reload();
   });
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = ewRegisterWorker)]
-    fn js_register_worker(url: &str, event_name: &str);
-    #[wasm_bindgen(js_name = ewApplyUpdate)]
-    fn js_apply_update();
-}
-
-/// Registers the service worker at `url` (relative to the page).
-pub fn register(url: &str) {
-    js_register_worker(url, UPDATE_READY_EVENT);
-}
-
-/// Switches to the waiting build and reloads (the employee agreed; drafts are saved).
-pub fn apply_update() {
-    js_apply_update();
 }

@@ -1,0 +1,31 @@
+//! The election widget's client logic: everything the widget decides, with nothing that
+//! touches a browser or Yew. The compiler keeps that boundary (this crate has no web
+//! dependency), so every rule here is tested natively; the widget crate runs it in the
+//! browser and executes what it asks for.
+//!
+//! - [`config`]: the one value a host page gives the widget, and who may set what
+//!   (the deployment, the portal, a link).
+//! - [`loading`]: fetched text in, checked data or a report of what is wrong out.
+//! - [`clock`]: the trusted clock (anchors, uncertainty, the deadline's phase).
+//! - [`drafts`]: the employee's draft and where it is kept, behind a small trait.
+//! - [`election_state`]: the employee's picks, as a reducer.
+//! - [`format`]: how figures read in the employee's locale (a `Style` the page supplies).
+//! - [`delivery`]: transports, the outbox's entries and states, backend answers,
+//!   retries, receipts and checkpoints, as rules.
+//! - [`courier`]: signing and exactly-once delivery as a state machine: events in,
+//!   commands out; the widget's platform layer executes the commands.
+//! - [`host`]: what the widget tells the page that embeds it.
+//! - [`desk`]: the HR preview desk's rules.
+
+pub mod clock;
+pub mod config;
+pub mod courier;
+pub mod delivery;
+pub mod desk;
+pub mod drafts;
+pub mod election_state;
+pub mod format;
+pub mod host;
+pub mod loading;
+
+pub use config::WidgetConfig;

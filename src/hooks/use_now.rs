@@ -1,0 +1,42 @@
+use yew::prelude::*;
+
+use election_client::clock::{next_tick_ms, phase, Phase, TrustedClock};
+
+use crate::platform::page;
+
+/// The trusted clock's time now, for a countdown to `deadline_ms`: recomputed from the
+/// clock on each tick (never by counting down, so a throttled background tab is right
+/// the moment it wakes), on the next whole second in the last day and the next minute
+/// before, never once closed; at once when the clock is re-anchored or the tab is shown
+/// again. Each tick's cost, timer to rendered, is measured for `make bench`.
+#[hook]
+pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
+    let now = use_state(|| clock.now_ms());
+    {
+        let now = now.clone();
+        use_effect_with(clock.clone(), move |clock| now.set(clock.now_ms()));
+    }
+    let remaining = deadline_ms - *now;
+    let current = phase(remaining, clock.anchor.uncertainty_ms);
+    {
+        let (now, clock) = (now.clone(), clock.clone());
+        use_effect_with((*now, current), move |&(_, current)| {
+            let timer = (current != Phase::Closed).then(|| {
+                gloo_timers::callback::Timeout::new(next_tick_ms(remaining), move || {
+                    page::mark(page::TICK_MARK);
+                    now.set(clock.now_ms())
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let (now, clock) = (now.clone(), clock.clone());
+        use_effect_with(clock.clone(), move |_| {
+            let listener = page::on_visible(move || now.set(clock.now_ms()));
+            move || drop(listener)
+        });
+    }
+    use_effect_with(*now, |_| page::measure(page::TICK_MEASURE, page::TICK_MARK));
+    *now
+}

@@ -1,0 +1,21 @@
+use yew::prelude::*;
+
+/// How many of `total` rows to render: `first` with the first paint, then `more` on each
+/// later frame until all are shown, so a long table's first screen shows at once. Each
+/// step is a timer whose drop on unmount cancels it.
+#[hook]
+pub fn use_rows_in_steps(total: usize, first: usize, more: usize) -> usize {
+    let shown = use_state(|| first.min(total));
+    {
+        let shown = shown.clone();
+        use_effect_with((*shown, total), move |&(now, total)| {
+            let timer = (now < total).then(|| {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    shown.set((now + more).min(total));
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    *shown
+}

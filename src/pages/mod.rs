@@ -1,0 +1,3 @@
+//! Pages other than the employee's: the HR preview desk (`preview.html`).
+
+pub mod desk;
