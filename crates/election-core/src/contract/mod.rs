@@ -23,7 +23,7 @@
 //! - `checkpoint.rs`: signed checkpoints of the chain;
 //! - `keys.rs`: public keys (JWK), their registration, the receiver's key;
 //! - `messages.rs`: the other bodies of the HTTP interface;
-//! - `error.rs`: the error body;
+//! - `error.rs`: the error body and its codes ([`ErrorCode`]);
 //! - `check.rs`: a payload checked against the offer and the employee's grants;
 //! - `crypto.rs` (feature `crypto`): signing and verifying with `p256`.
 
@@ -48,7 +48,7 @@ pub use crypto::{
     public_jwk, verify_checkpoint, verify_detached, verify_election, verify_receipt, verifying_key,
     Signer,
 };
-pub use error::{ErrorBody, ErrorDetail};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use jws::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, open_jws,
     SignatureError, JWS_ALG,
