@@ -1,6 +1,8 @@
 //! The employee's election: which grants they tender. [`resolve`] turns the grants an
 //! employee picks into the election the offer's rules allow (adding what the rules
 //! require, and saying why); [`Election::check`] names every rule an election breaks.
+//! Which of an employee's elections is in effect is the contract's rule
+//! ([`crate::contract::governing`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

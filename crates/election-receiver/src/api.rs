@@ -15,10 +15,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::{
-    check_against, payload_hash, payload_problems, receipt_time, verify_election, verify_receipt,
-    ElectionEntry, ElectionHistory, ErrorBody, ErrorCode, ErrorDetail, KeyRegistration, Mismatch,
-    OfferInfo, ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedCheckpoint,
-    SignedElection, SignedReceipt, SubmitResponse, Timeliness, CONTRACT_HEADER, CONTRACT_VERSION_2,
+    check_against, governing, payload_hash, payload_problems, receipt_time, verify_election,
+    verify_receipt, ElectionEntry, ElectionHistory, ErrorBody, ErrorCode, ErrorDetail, Governs,
+    KeyRegistration, Mismatch, OfferInfo, ReceiptVerification, ReceiverKey, RegisteredKey,
+    ServerTime, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse, Timeliness,
+    CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Disclosure;
 use election_core::{Holder, Offer};
@@ -504,16 +505,27 @@ async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> ApiRes
         )
         .details(vec![why]));
     }
-    let governing = history
-        .iter()
-        .filter(|e| e.receipt.receipt.timeliness == Timeliness::OnTime)
-        .max_by_key(|e| e.election.payload.sequence)
-        .cloned();
+    let governing = governing(history.iter().map(Held)).map(|held| held.0.clone());
     Ok(no_store(Json(ElectionHistory {
         employee_id: employee,
         governing,
         history,
     })))
+}
+
+/// A stored election as the receiver that issued its receipt holds it: it counts when the
+/// receipt says it was received on time (the receipt is the receiver's own, read back
+/// from its store and checked against the election by [`altered`]).
+struct Held<'a>(&'a ElectionEntry);
+
+impl Governs for Held<'_> {
+    fn sequence(&self) -> u64 {
+        self.0.election.payload.sequence
+    }
+
+    fn counts(&self) -> bool {
+        self.0.receipt.receipt.timeliness == Timeliness::OnTime
+    }
 }
 
 /// Why a stored election is not the one its receipt names, if it is not: it was changed

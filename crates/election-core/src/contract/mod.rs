@@ -25,6 +25,7 @@
 //! - `messages.rs`: the other bodies of the HTTP interface;
 //! - `error.rs`: the error body and its codes ([`ErrorCode`]);
 //! - `check.rs`: a payload checked against the offer and the employee's grants;
+//! - `governing.rs`: which election is in effect ([`governing`]);
 //! - `crypto.rs` (feature `crypto`): signing and verifying with `p256`.
 
 mod check;
@@ -32,6 +33,7 @@ mod checkpoint;
 #[cfg(feature = "crypto")]
 mod crypto;
 mod error;
+mod governing;
 mod jws;
 mod keys;
 mod messages;
@@ -49,6 +51,7 @@ pub use crypto::{
     Signer,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use governing::{governing, Governs};
 pub use jws::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, open_jws,
     SignatureError, JWS_ALG,
