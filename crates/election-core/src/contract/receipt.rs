@@ -82,7 +82,7 @@ pub struct ChainBreak {
 
 /// Checks that `receipts`, in chain order from the first, form one chain: indexes 1, 2, …
 /// with no gap, each naming the hash of the one before (the first naming
-/// [`GENESIS_HASH`]). Signatures are checked separately ([`verify_receipt`](super::verify_receipt)).
+/// [`GENESIS_HASH`]). Signatures are checked separately (`verify_receipt`, feature `crypto`).
 pub fn check_chain(receipts: &[Receipt]) -> Result<(), ChainBreak> {
     let mut previous = GENESIS_HASH.to_owned();
     for (i, r) in receipts.iter().enumerate() {
