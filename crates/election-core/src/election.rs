@@ -1,7 +1,8 @@
 //! The employee's election: which grants they tender. [`resolve`] turns the grants an
 //! employee picks into the election the offer's rules allow (adding what the rules
-//! require, and saying why); [`Election::check`] names every rule an election breaks;
-//! [`History`] keeps the sequence of elections, of which the latest governs.
+//! require, and saying why); [`Election::check`] names every rule an election breaks.
+//! Which of an employee's elections is in effect is the contract's rule
+//! ([`crate::contract::governing`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -396,44 +397,5 @@ pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Reso
         election,
         ignored_picks,
         summary,
-    }
-}
-
-/// One election in an employee's sequence of elections.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ElectionRecord {
-    /// 1 for the first election; each change or withdrawal takes the next number.
-    pub sequence: u64,
-    pub election: Election,
-}
-
-/// An employee's elections in order. Until the offer expires an employee may change or
-/// withdraw their election any number of times; the latest governs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct History {
-    records: Vec<ElectionRecord>,
-}
-
-impl History {
-    /// Records a new election (a first election, a change, or a withdrawal) and returns
-    /// its sequence number.
-    pub fn record(&mut self, election: Election) -> u64 {
-        let sequence = self.records.last().map_or(1, |r| r.sequence + 1);
-        self.records.push(ElectionRecord { sequence, election });
-        sequence
-    }
-
-    /// Withdraws: records an election that keeps every grant.
-    pub fn withdraw(&mut self, offer: &Offer, holder: &Holder) -> u64 {
-        self.record(Election::keep_all(offer, holder))
-    }
-
-    /// The election that counts: the latest.
-    pub fn governing(&self) -> Option<&ElectionRecord> {
-        self.records.last()
-    }
-
-    pub fn records(&self) -> &[ElectionRecord] {
-        &self.records
     }
 }

@@ -25,8 +25,7 @@ pub mod timing;
 pub mod value;
 
 pub use election::{
-    resolve, Election, ElectionRecord, GrantStatus, History, Requirement, Resolution,
-    RuleViolation, Summary,
+    resolve, Election, GrantStatus, Requirement, Resolution, RuleViolation, Summary,
 };
 pub use holder::{Employee, Grant, Holder};
 pub use host_event::HostEvent;

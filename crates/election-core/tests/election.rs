@@ -1,5 +1,5 @@
 //! The offer's rules applied: eligibility, ratios, the look-back and same-price rules,
-//! the new grant date, validation of elections, and the history of changes.
+//! the new grant date, and validation of elections.
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -7,8 +7,8 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use election_core::rules::{self, Ineligibility};
 use election_core::{
-    parse_holder, parse_offer, resolve, Decimal, Election, Grant, History, Holder, Offer,
-    Requirement, RuleViolation,
+    parse_holder, parse_offer, resolve, Decimal, Election, Grant, Holder, Offer, Requirement,
+    RuleViolation,
 };
 use proptest::prelude::*;
 
@@ -314,24 +314,6 @@ fn validation_names_every_broken_rule() {
             employee_id: "E-0".into()
         }]
     );
-}
-
-#[test]
-fn changes_and_withdrawal_the_latest_governs() {
-    let offer = mpower();
-    let h = holder(SINGLE);
-    let mut history = History::default();
-    assert!(history.governing().is_none());
-    let first = resolve(&offer, &h, &picks(&["H-2000-0417"])).election;
-    assert_eq!(history.record(first.clone()), 1);
-    assert_eq!(history.governing().map(|r| &r.election), Some(&first));
-    assert_eq!(history.withdraw(&offer, &h), 2);
-    assert!(history
-        .governing()
-        .is_some_and(|r| r.election.is_withdrawal()));
-    assert_eq!(history.record(first.clone()), 3);
-    assert_eq!(history.governing().map(|r| r.sequence), Some(3));
-    assert_eq!(history.records().len(), 3);
 }
 
 fn arb_grants() -> impl Strategy<Value = Vec<Grant>> {

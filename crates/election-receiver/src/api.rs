@@ -15,10 +15,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::{
-    check_against, payload_hash, payload_problems, receipt_time, verify_election, verify_receipt,
-    ElectionEntry, ElectionHistory, ErrorBody, ErrorDetail, KeyRegistration, Mismatch, OfferInfo,
-    ReceiptVerification, ReceiverKey, RegisteredKey, ServerTime, SignedCheckpoint, SignedElection,
-    SignedReceipt, SubmitResponse, Timeliness, CONTRACT_HEADER, CONTRACT_VERSION_2,
+    check_against, governing, payload_hash, payload_problems, receipt_time, verify_election,
+    verify_receipt, ElectionEntry, ElectionHistory, ErrorBody, ErrorCode, ErrorDetail, Governs,
+    KeyRegistration, Mismatch, OfferInfo, ReceiptVerification, ReceiverKey, RegisteredKey,
+    ServerTime, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse, Timeliness,
+    CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Disclosure;
 use election_core::{Holder, Offer};
@@ -53,8 +54,8 @@ impl AppState {
     }
 }
 
-/// An error answer: status, stable code, message, details and (for late elections) the
-/// receipt that proves when it arrived.
+/// An error answer: stable code, message, details and (for late elections) the receipt
+/// that proves when it arrived. The status is the one the contract gives the code.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
@@ -63,12 +64,18 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        // Every code the receiver answers with has its status in the contract; one
+        // without (the device's, an unknown one) would be a bug here: a server error.
+        let status = code
+            .status()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError {
             status,
             body: Box::new(ErrorBody {
                 error: ErrorDetail {
-                    code: code.to_owned(),
+                    code,
                     message: message.into(),
                     details: Vec::new(),
                 },
@@ -87,8 +94,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         eprintln!("election-receiver: storage error: {e}");
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
+            ErrorCode::StorageUnavailable,
             "The election could not be stored just now; nothing was recorded. Try again.",
         )
     }
@@ -147,16 +153,14 @@ pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: 
 
 async fn not_found() -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "There is nothing at this address; see docs/PROTOCOL.md for the endpoints.",
     )
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "This endpoint does not take that method.",
     )
 }
@@ -227,8 +231,7 @@ async fn health(State(app): State<Arc<AppState>>) -> ApiResult<Json<serde_json::
 fn employee(app: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     let unauthorized = |why: &str| {
         ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             format!("{why}: send Authorization: Bearer <the employee's token>."),
         )
     };
@@ -269,28 +272,24 @@ fn json_body<T: DeserializeOwned>(
     let essence = content_type.split(';').next().unwrap_or("").trim();
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             format!("The body must be sent as application/json, not {content_type:?}."),
         ));
     }
     let bytes = body.map_err(|rejection| {
         if crate::server::is_body_timeout(&rejection) {
             ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
+                ErrorCode::RequestTimeout,
                 "The body did not arrive in time; nothing was recorded. Send it again.",
             )
         } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                ErrorCode::BodyTooLarge,
                 format!("The body is larger than the {max} bytes this receiver accepts."),
             )
         } else {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
+                ErrorCode::UnreadableBody,
                 format!("The body could not be read: {rejection}"),
             )
         }
@@ -299,13 +298,11 @@ fn json_body<T: DeserializeOwned>(
         use serde_json::error::Category;
         match e.classify() {
             Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 format!("The body is not valid JSON: {e}."),
             ),
             Category::Data => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_payload",
+                ErrorCode::InvalidPayload,
                 format!("The body does not have the contract's shape: {e}."),
             ),
         }
@@ -322,8 +319,7 @@ async fn register_key(
     let jwk = registration.jwk;
     if let Err(e) = election_core::contract::verifying_key(&jwk) {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_key",
+            ErrorCode::InvalidKey,
             format!("The key cannot be used: {e}."),
         )
         .details(jwk.problems()));
@@ -347,8 +343,7 @@ async fn register_key(
         })
         .into_response()),
         KeyOutcome::TakenBy(_) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "key_in_use",
+            ErrorCode::KeyInUse,
             "This key is registered to another employee; make a new key.",
         )),
     }
@@ -367,8 +362,7 @@ async fn submit(
     let problems = payload_problems(&signed.payload);
     if !problems.is_empty() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_payload",
+            ErrorCode::InvalidPayload,
             "The election is not well formed.",
         )
         .details(problems));
@@ -376,8 +370,7 @@ async fn submit(
     let payload = &signed.payload;
     if payload.employee_id != employee {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "employee_mismatch",
+            ErrorCode::EmployeeMismatch,
             format!(
                 "The election is for employee {}, but the token is {employee}'s.",
                 payload.employee_id
@@ -386,15 +379,13 @@ async fn submit(
     }
     let Some((owner, jwk)) = app.store.key(&payload.key_id).await? else {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "unknown_key",
+            ErrorCode::UnknownKey,
             "The signing key is not registered; register it with POST /v1/keys first.",
         ));
     };
     if owner != employee {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "unknown_key",
+            ErrorCode::UnknownKey,
             "The signing key is not registered to this employee.",
         ));
     }
@@ -402,45 +393,38 @@ async fn submit(
         Ok(hash) => hash,
         Err(e) => {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_signature",
+                ErrorCode::BadSignature,
                 format!("The signature does not verify: {e}."),
             ))
         }
     };
     let Some(holder) = app.holders.get(&employee) else {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "unknown_employee",
+            ErrorCode::UnknownEmployee,
             "This receiver has no grants for the employee.",
         ));
     };
     if let Err(mismatch) = check_against(&app.offer, &app.disclosure, holder, payload) {
         return Err(match mismatch {
             Mismatch::UnknownOffer(id) => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "unknown_offer",
+                ErrorCode::UnknownOffer,
                 format!("This receiver takes elections for {}, not {id}.", app.offer.id),
             ),
             Mismatch::StaleVersion { sent, current } => ApiError::new(
-                StatusCode::CONFLICT,
-                "stale_offer_version",
+                ErrorCode::StaleOfferVersion,
                 format!("The election is for version {sent} of the offer; the offer is now at version {current}. Reload the offer, review it and sign again."),
             ),
             Mismatch::Disclosure { sent, current } => ApiError::new(
-                StatusCode::CONFLICT,
-                "disclosure_mismatch",
+                ErrorCode::DisclosureMismatch,
                 format!("The election was made on texts with digest {sent}; the offer's texts have digest {current}. Reload the offer and review it."),
             ),
             Mismatch::NotAcknowledged(documents) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_acknowledged",
+                ErrorCode::NotAcknowledged,
                 "Every document of the offer must be acknowledged as it stands.",
             )
             .details(documents),
             Mismatch::IneligibleGrantDecision { grants, reasons } => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "ineligible_grant_decision",
+                ErrorCode::IneligibleGrantDecision,
                 format!(
                     "Decisions are for eligible grants only, and these are not eligible: {}. Leave them out of the election.",
                     reasons.join("; ")
@@ -448,8 +432,7 @@ async fn submit(
             )
             .details(grants),
             Mismatch::Rules(problems) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_election",
+                ErrorCode::InvalidElection,
                 "The election breaks the offer's rules or does not match the employee's grants.",
             )
             .details(problems),
@@ -462,30 +445,26 @@ async fn submit(
         AppendOutcome::Replayed(receipt) => (receipt, true),
         AppendOutcome::IdempotencyConflict => {
             return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                ErrorCode::IdempotencyKeyReused,
                 "This idempotency key was used for a different election; each election needs its own key.",
             ))
         }
         AppendOutcome::NonceReplayed => {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "nonce_replayed",
+                ErrorCode::NonceReplayed,
                 "This nonce was used by another election: the election looks replayed.",
             ))
         }
         AppendOutcome::SequenceNotIncreasing { latest } => {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "sequence_not_increasing",
+                ErrorCode::SequenceNotIncreasing,
                 format!("The receiver already has election {latest} from this employee; a change needs a higher sequence number."),
             ))
         }
     };
     if receipt.receipt.timeliness == Timeliness::Late {
         let mut error = ApiError::new(
-            StatusCode::FORBIDDEN,
-            "deadline_passed",
+            ErrorCode::DeadlinePassed,
             format!(
                 "The election arrived at {} after the deadline ({}). It is recorded as late and does not count; the last election received on time governs.",
                 receipt.receipt.received_at, receipt.receipt.deadline
@@ -521,22 +500,32 @@ async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> ApiRes
             "election-receiver: STORE INTEGRITY: employee {employee}: {why}; run verify-chain"
         );
         return Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "store_integrity",
+            ErrorCode::StoreIntegrity,
             "The receiver's record of your elections does not match the receipts it issued, so it shows none rather than a wrong one. The receiver's operator has been alerted; your receipts still prove what you sent.",
         )
         .details(vec![why]));
     }
-    let governing = history
-        .iter()
-        .filter(|e| e.receipt.receipt.timeliness == Timeliness::OnTime)
-        .max_by_key(|e| e.election.payload.sequence)
-        .cloned();
+    let governing = governing(history.iter().map(Held)).map(|held| held.0.clone());
     Ok(no_store(Json(ElectionHistory {
         employee_id: employee,
         governing,
         history,
     })))
+}
+
+/// A stored election as the receiver that issued its receipt holds it: it counts when the
+/// receipt says it was received on time (the receipt is the receiver's own, read back
+/// from its store and checked against the election by [`altered`]).
+struct Held<'a>(&'a ElectionEntry);
+
+impl Governs for Held<'_> {
+    fn sequence(&self) -> u64 {
+        self.0.election.payload.sequence
+    }
+
+    fn counts(&self) -> bool {
+        self.0.receipt.receipt.timeliness == Timeliness::OnTime
+    }
 }
 
 /// Why a stored election is not the one its receipt names, if it is not: it was changed

@@ -28,10 +28,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{Request, Response, StatusCode};
+use axum::http::{Request, Response};
 use axum::response::IntoResponse as _;
 use axum::Router;
-use election_core::contract::{ErrorBody, ErrorDetail};
+use election_core::contract::{ErrorBody, ErrorCode, ErrorDetail};
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -135,10 +135,10 @@ pub async fn serve(
 }
 
 /// The error body every limit answers with, in the receiver's usual shape.
-fn error_json(code: &str, message: &str) -> Vec<u8> {
+fn error_json(code: ErrorCode, message: &str) -> Vec<u8> {
     serde_json::to_vec(&ErrorBody {
         error: ErrorDetail {
-            code: code.to_owned(),
+            code,
             message: message.to_owned(),
             details: Vec::new(),
         },
@@ -150,7 +150,7 @@ fn error_json(code: &str, message: &str) -> Vec<u8> {
 /// Answers a connection over the cap with 503 and closes it, without reading a request.
 async fn refuse(mut stream: TcpStream) {
     let body = error_json(
-        "overloaded",
+        ErrorCode::Overloaded,
         "The receiver has too many connections open just now; nothing was recorded. Try again.",
     );
     let head = format!(
@@ -256,8 +256,7 @@ async fn handle(
         Ok(Ok(response)) => response,
         Ok(Err(never)) => match never {},
         Err(_) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "overloaded",
+            ErrorCode::Overloaded,
             format!(
                 "The receiver could not answer within {} ms. The election may or may not have been recorded: send it again with the same idempotency key.",
                 limits.request.as_millis()

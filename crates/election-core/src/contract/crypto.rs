@@ -1,0 +1,160 @@
+//! Signing and verifying with RustCrypto's `p256` (feature `crypto`). Native only: the
+//! browser has WebCrypto.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine as _;
+use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use sha2::{Digest as _, Sha256};
+
+use super::checkpoint::{Checkpoint, SignedCheckpoint};
+use super::jws::{detached_jws, jws_signing_input, open_jws, SignatureError};
+use super::keys::PublicJwk;
+use super::payload::{ElectionPayload, SignedElection};
+use super::receipt::{Receipt, SignedReceipt};
+use crate::disclosure::{canonical, Digest};
+
+/// The key a JWK describes, checked to be a point on P-256.
+pub fn verifying_key(jwk: &PublicJwk) -> Result<VerifyingKey, SignatureError> {
+    let problems = jwk.problems();
+    if !problems.is_empty() {
+        return Err(SignatureError::BadKey(problems.join("; ")));
+    }
+    let mut sec1 = Vec::with_capacity(65);
+    sec1.push(0x04);
+    for part in [&jwk.x, &jwk.y] {
+        sec1.extend(
+            B64.decode(part)
+                .map_err(|e| SignatureError::BadKey(e.to_string()))?,
+        );
+    }
+    VerifyingKey::from_sec1_bytes(&sec1)
+        .map_err(|_| SignatureError::BadKey("the point is not on the P-256 curve".into()))
+}
+
+/// The JWK of a verifying key.
+pub fn public_jwk(key: &VerifyingKey) -> PublicJwk {
+    let point = key.to_sec1_point(false);
+    let bytes = point.as_bytes();
+    PublicJwk {
+        kty: "EC".into(),
+        crv: "P-256".into(),
+        x: B64.encode(&bytes[1..33]),
+        y: B64.encode(&bytes[33..65]),
+    }
+}
+
+/// Verifies a detached JWS over `payload` made by the key `jwk`, whose thumbprint the
+/// header must name.
+pub fn verify_detached(jws: &str, payload: &[u8], jwk: &PublicJwk) -> Result<(), SignatureError> {
+    let key = verifying_key(jwk)?;
+    let (header, raw) = open_jws(jws, &jwk.thumbprint())?;
+    let signature = Signature::from_slice(&raw)
+        .map_err(|_| SignatureError::Malformed("r or s is out of range".into()))?;
+    let input = format!("{header}.{}", B64.encode(payload));
+    key.verify(input.as_bytes(), &signature)
+        .map_err(|_| SignatureError::Invalid)
+}
+
+/// Verifies an employee's signed election against their registered key: the payload
+/// must name that key and the signature must be over its canonical bytes.
+///
+/// Returns the payload's hash ([`payload_hash`](super::payload_hash)), from the same canonical bytes.
+pub fn verify_election(signed: &SignedElection, jwk: &PublicJwk) -> Result<Digest, SignatureError> {
+    let kid = jwk.thumbprint();
+    if signed.payload.key_id != kid {
+        return Err(SignatureError::KeyId {
+            header: signed.payload.key_id.clone(),
+            expected: kid,
+        });
+    }
+    let bytes = canonical(&signed.payload);
+    verify_detached(&signed.signature, &bytes, jwk)?;
+    Ok(Digest(Sha256::digest(&bytes).into()))
+}
+
+/// Verifies a receipt's signature against the receiver's key, offline.
+pub fn verify_receipt(signed: &SignedReceipt, receiver: &PublicJwk) -> Result<(), SignatureError> {
+    if signed.receipt.key_id != receiver.thumbprint() {
+        return Err(SignatureError::KeyId {
+            header: signed.receipt.key_id.clone(),
+            expected: receiver.thumbprint(),
+        });
+    }
+    verify_detached(&signed.signature, &canonical(&signed.receipt), receiver)
+}
+
+/// Verifies a checkpoint's signature against the receiver's key, offline.
+pub fn verify_checkpoint(
+    signed: &SignedCheckpoint,
+    receiver: &PublicJwk,
+) -> Result<(), SignatureError> {
+    if signed.checkpoint.key_id != receiver.thumbprint() {
+        return Err(SignatureError::KeyId {
+            header: signed.checkpoint.key_id.clone(),
+            expected: receiver.thumbprint(),
+        });
+    }
+    verify_detached(&signed.signature, &canonical(&signed.checkpoint), receiver)
+}
+
+/// A P-256 private key that signs detached JWSs: the receiver's receipt key, or a
+/// test client's. Signatures are deterministic (RFC 6979), so test vectors reproduce.
+pub struct Signer {
+    key: SigningKey,
+    jwk: PublicJwk,
+    kid: String,
+}
+
+impl Signer {
+    /// From the 32-byte private scalar.
+    pub fn from_bytes(secret: &[u8]) -> Result<Signer, SignatureError> {
+        let key = SigningKey::from_slice(secret).map_err(|_| {
+            SignatureError::BadKey("a P-256 private key is 32 bytes below the group order".into())
+        })?;
+        let jwk = public_jwk(key.verifying_key());
+        let kid = jwk.thumbprint();
+        Ok(Signer { key, jwk, kid })
+    }
+
+    pub fn jwk(&self) -> &PublicJwk {
+        &self.jwk
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.kid
+    }
+
+    /// The private scalar, for storing the key.
+    pub fn secret_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes().into()
+    }
+
+    /// A detached JWS over `payload`.
+    pub fn sign_detached(&self, payload: &[u8]) -> String {
+        let (header, input) = jws_signing_input(&self.kid, payload);
+        let signature: Signature = self.key.sign(input.as_bytes());
+        detached_jws(&header, &signature.to_bytes())
+    }
+
+    /// A signed election (the payload's `key_id` should be this key's).
+    pub fn sign_election(&self, payload: ElectionPayload) -> SignedElection {
+        let signature = self.sign_detached(&canonical(&payload));
+        SignedElection { payload, signature }
+    }
+
+    /// A signed receipt.
+    pub fn sign_receipt(&self, receipt: Receipt) -> SignedReceipt {
+        let signature = self.sign_detached(&canonical(&receipt));
+        SignedReceipt { receipt, signature }
+    }
+
+    /// A signed checkpoint.
+    pub fn sign_checkpoint(&self, checkpoint: Checkpoint) -> SignedCheckpoint {
+        let signature = self.sign_detached(&canonical(&checkpoint));
+        SignedCheckpoint {
+            checkpoint,
+            signature,
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The offer's model: every type an offer file becomes (`Serialize` for output), and the
+//! small accessors on them. How they are read is `reader.rs` and `terms.rs`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The offer file format this crate reads.
+pub const OFFER_SCHEMA_VERSION: u64 = 1;
+
+/// Where a term comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Stated in the filed offer documents.
+    Seed,
+    /// Not stated in the filing; supplied for demonstration and shown as such.
+    Illustrative,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub id: String,
+    /// Revision of this offer's data; it goes up whenever the documents or terms change.
+    pub version: u64,
+    pub title: String,
+    pub issuer: Issuer,
+    pub securities: Securities,
+    pub plans: Vec<Plan>,
+    /// The day the offer commenced (the Schedule TO filing and the Offer to Exchange date).
+    pub opened_on: NaiveDate,
+    pub documents: Vec<Document>,
+    pub expiration: Expiration,
+    pub contacts: Vec<Contact>,
+    pub terms: ExchangeTerms,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issuer {
+    pub name: String,
+    pub address: Vec<String>,
+    pub incorporated_in: Option<String>,
+    /// CUSIP of the class of securities (for an option exchange, of the underlying stock).
+    pub cusip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Securities {
+    /// The title of the class of securities sought, as on the Schedule TO cover.
+    pub title: String,
+    /// The plan under which new options are granted.
+    pub new_options_plan: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    OfferToExchange,
+    NoticeOfAmendment,
+}
+
+/// One document of the offer. The Offer to Exchange is listed even where its text is not
+/// part of the data; notices of amendment carry each amendment's new text verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub title: String,
+    pub date: NaiveDate,
+    /// The exhibit number on the Schedule TO, such as `(a)(11)`.
+    pub exhibit: Option<String>,
+    /// For a notice of amendment: the id of the document it amends.
+    pub amends: Option<String>,
+    /// Verbatim opening text of the document, where the data carries it.
+    pub preamble: Option<String>,
+    /// For a notice of amendment: whether it changes the consideration offered (the offer
+    /// must then stay open 10 business days after it, not 5).
+    pub changes_consideration: bool,
+    pub amendments: Vec<Amendment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    ParagraphReplaced,
+    SentenceReplaced,
+    ParagraphInsertedAfter,
+}
+
+impl ChangeKind {
+    /// How the change is named to a reader.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::ParagraphReplaced => "Paragraph replaced",
+            ChangeKind::SentenceReplaced => "Sentence replaced",
+            ChangeKind::ParagraphInsertedAfter => "Paragraph inserted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionRef {
+    /// As the document numbers it: `7`, `17`.
+    pub number: String,
+    pub title: String,
+}
+
+impl SectionRef {
+    /// `Section 7. Conditions of the Offer`, as the filing writes section headings.
+    pub fn heading(&self) -> String {
+        format!("Section {}. {}", self.number, self.title)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Amendment {
+    pub number: u64,
+    pub section: SectionRef,
+    pub page: Option<u64>,
+    pub change: ChangeKind,
+    /// Which part of the section changes, in the filing's words: "the last paragraph".
+    pub location: String,
+    /// The new legal text, verbatim. Paragraphs are separated by a blank line.
+    pub text: String,
+    /// The legal text it replaces, verbatim, where the data has it (a word diff is shown).
+    pub prior_text: Option<String>,
+    /// What the change means, in plain words. Not legal text, and shown as such; not part
+    /// of the disclosure digest.
+    pub plain_language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expiration {
+    /// The moment the offer expires, with the UTC offset it was stated in (`-04:00` for
+    /// Eastern Daylight Time), so that its local date is known without a zone database.
+    pub instant: DateTime<FixedOffset>,
+    /// The IANA time zone the offer is stated in, such as `America/New_York`.
+    pub time_zone: String,
+    /// The deadline exactly as the documents word it.
+    pub legal_wording: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangeTerms {
+    pub eligibility: Eligibility,
+    pub exchange_ratio: ExchangeRatio,
+    pub tender_rules: TenderRules,
+    pub lookback: Lookback,
+    pub new_grant: NewGrantTiming,
+}
+
+/// Which grants may be exchanged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Eligibility {
+    pub source: Source,
+    pub summary: String,
+    /// Plans whose options may be tendered.
+    pub plans: Vec<String>,
+    /// Only grants with an exercise price at or above this may be tendered.
+    pub min_exercise_price: Option<Decimal>,
+    /// Only grants made before this day may be tendered.
+    pub granted_before: Option<NaiveDate>,
+}
+
+/// How many new options a tendered grant gives, by exercise-price tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangeRatio {
+    pub source: Source,
+    pub summary: String,
+    /// Sorted by `from_exercise_price`, strictly increasing; a tier runs up to the next.
+    pub tiers: Vec<RatioTier>,
+    pub rounding: Rounding,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatioTier {
+    pub from_exercise_price: Decimal,
+    /// `old` options tendered give `new` new options.
+    pub old: u64,
+    pub new: u64,
+}
+
+/// How a fractional number of new options becomes a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Down,
+    Nearest,
+    Up,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TenderRules {
+    pub source: Source,
+    pub summary: String,
+    /// A grant is tendered in full or not at all.
+    pub whole_grant: bool,
+    /// Tendering one grant at a given exercise price requires tendering all at that price.
+    pub all_grants_at_same_price: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lookback {
+    pub source: Source,
+    pub summary: String,
+    /// Tendering any grant requires tendering every eligible grant made this many months
+    /// before the offer opened.
+    pub months: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewGrantTiming {
+    pub source: Source,
+    pub summary: String,
+    /// New options are granted on the first business day at least this many months …
+    pub months_after_cancellation: u64,
+    /// … and this many days after the tendered options are cancelled.
+    pub days_after: u64,
+}
+
+impl Offer {
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The notices of amendment, oldest first.
+    pub fn notices(&self) -> impl Iterator<Item = &Document> {
+        self.documents
+            .iter()
+            .filter(|d| d.kind == DocumentKind::NoticeOfAmendment)
+    }
+}

@@ -1,0 +1,139 @@
+//! The readers of an offer's exchange terms: eligibility, the exchange ratio and its
+//! tiers, the tender rules, the lookback and the new grant's timing. Every term carries
+//! its `source` and a `summary`.
+
+use serde_json::Value;
+
+use super::model::{
+    Eligibility, ExchangeRatio, ExchangeTerms, Lookback, NewGrantTiming, RatioTier, Rounding,
+    Source, TenderRules,
+};
+use super::reader::source;
+use crate::problem::{JsonPath, Problems};
+use crate::read::{boolean, date, ident, non_empty_array, one_of, price, text, whole_between, Obj};
+
+/// Reads the `source` and `summary` every term carries, then the term's own fields.
+fn term<T>(
+    value: &Value,
+    path: JsonPath,
+    pr: &Problems,
+    fields: impl FnOnce(&mut Obj<'_>) -> Option<T>,
+) -> Option<(Source, String, T)> {
+    let mut o = Obj::new(value, path, pr)?;
+    let src = o.req("source", source);
+    let summary = o.req("summary", text);
+    let own = fields(&mut o);
+    o.finish();
+    Some((src?, summary?, own?))
+}
+
+impl ExchangeTerms {
+    pub(super) fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
+        let mut o = Obj::new(value, path, pr)?;
+        let eligibility = o.req("eligibility", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let plans = o.req("plans", |v, p, pr| non_empty_array(v, p, pr, ident));
+                let min = o.opt("min_exercise_price", price);
+                let before = o.opt("granted_before", date);
+                let ok = (!o.has("min_exercise_price") || min.is_some())
+                    && (!o.has("granted_before") || before.is_some());
+                ok.then_some((plans?, min, before))
+            })
+            .map(
+                |(source, summary, (plans, min_exercise_price, granted_before))| Eligibility {
+                    source,
+                    summary,
+                    plans,
+                    min_exercise_price,
+                    granted_before,
+                },
+            )
+        });
+        let exchange_ratio = o.req("exchange_ratio", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let tiers = o.req("tiers", |v, p, pr| {
+                    non_empty_array(v, p, pr, RatioTier::read)
+                });
+                let rounding = o.req(
+                    "rounding",
+                    one_of(&[
+                        ("down", Rounding::Down),
+                        ("nearest", Rounding::Nearest),
+                        ("up", Rounding::Up),
+                    ]),
+                );
+                Some((tiers?, rounding?))
+            })
+            .map(|(source, summary, (tiers, rounding))| ExchangeRatio {
+                source,
+                summary,
+                tiers,
+                rounding,
+            })
+        });
+        let tender_rules = o.req("tender_rules", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let whole = o.req("whole_grant", boolean);
+                let same = o.req("all_grants_at_same_price", boolean);
+                Some((whole?, same?))
+            })
+            .map(
+                |(source, summary, (whole_grant, all_grants_at_same_price))| TenderRules {
+                    source,
+                    summary,
+                    whole_grant,
+                    all_grants_at_same_price,
+                },
+            )
+        });
+        let lookback = o.req("lookback", |v, p, pr| {
+            term(v, p, pr, |o| o.req("months", whole_between(0, 120))).map(
+                |(source, summary, months)| Lookback {
+                    source,
+                    summary,
+                    months,
+                },
+            )
+        });
+        let new_grant = o.req("new_grant", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let months = o.req("months_after_cancellation", whole_between(0, 120));
+                let days = o.req("days_after", whole_between(0, 366));
+                Some((months?, days?))
+            })
+            .map(
+                |(source, summary, (months_after_cancellation, days_after))| NewGrantTiming {
+                    source,
+                    summary,
+                    months_after_cancellation,
+                    days_after,
+                },
+            )
+        });
+        o.finish();
+        Some(ExchangeTerms {
+            eligibility: eligibility?,
+            exchange_ratio: exchange_ratio?,
+            tender_rules: tender_rules?,
+            lookback: lookback?,
+            new_grant: new_grant?,
+        })
+    }
+}
+
+impl RatioTier {
+    fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
+        let mut o = Obj::new(value, path, pr)?;
+        let from = o.req("from_exercise_price", price);
+        // Ratios are small numbers: 1 to 1,000 keeps every product of options far from
+        // overflowing.
+        let old = o.req("old", whole_between(1, 1000));
+        let new = o.req("new", whole_between(1, 1000));
+        o.finish();
+        Some(RatioTier {
+            from_exercise_price: from?,
+            old: old?,
+            new: new?,
+        })
+    }
+}
