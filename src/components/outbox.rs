@@ -119,7 +119,7 @@ pub fn outbox_panel(
     if !view.loaded && view.entries.is_empty() {
         return Html::default();
     }
-    let governing = delivery::governing(&view.entries);
+    let governing = election_core::contract::governing(view.entries.iter());
     let newest = view.entries.iter().map(|e| e.payload().sequence).max();
     let items: Html = view
         .entries

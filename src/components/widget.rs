@@ -111,7 +111,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         })
     };
     let (on_sign, on_withdraw) = (sign_with(false), sign_with(true));
-    let governing = delivery::governing(&outbox.entries);
+    let governing = election_core::contract::governing(outbox.entries.iter());
     let blockers = delivery::sign_blockers(&delivery::Readiness {
         offer,
         holder,

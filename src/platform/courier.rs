@@ -17,7 +17,7 @@ use yew::Callback;
 
 use election_core::contract::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, payload_problems,
-    ElectionHistory, ElectionPayload, KeyRegistration, OfferInfo, PublicJwk, Receipt,
+    ElectionHistory, ElectionPayload, ErrorCode, KeyRegistration, OfferInfo, PublicJwk, Receipt,
     SignedCheckpoint, SignedElection, SignedReceipt, Signing, CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Acknowledgment;
@@ -570,8 +570,13 @@ impl Courier {
             self.replace(&entry);
             self.save(&entry).await;
             self.update(|_| {});
-            if matches!(&entry.status, Status::Rejected { code, .. } if code == "sequence_not_increasing")
-            {
+            if matches!(
+                &entry.status,
+                Status::Rejected {
+                    code: ErrorCode::SequenceNotIncreasing,
+                    ..
+                }
+            ) {
                 // The backend holds a later election (signed on another device since this
                 // page loaded): learn it, so that the next signing takes a higher number.
                 self.learn_from_backend().await;
@@ -612,7 +617,7 @@ impl Courier {
                     // Nothing is sent empty: said as a refusal on this device.
                     Err(problem) => {
                         return Outcome::Rejected {
-                            code: "not_serializable".to_owned(),
+                            code: ErrorCode::NotSerializable,
                             message: problem,
                             details: Vec::new(),
                         }
@@ -645,7 +650,7 @@ impl Courier {
             } => {
                 let Some(target) = vault::host_origin() else {
                     return Outcome::Rejected {
-                        code: "host_not_allowed".to_owned(),
+                        code: ErrorCode::HostNotAllowed,
                         message: "the page around this frame is not among the origins this widget is allowed to hand elections to".to_owned(),
                         details: Vec::new(),
                     };
@@ -659,7 +664,7 @@ impl Courier {
                     Ok(k) => k.jwk,
                     Err(reason) => {
                         return Outcome::Rejected {
-                            code: "no_key".to_owned(),
+                            code: ErrorCode::NoKey,
                             message: reason,
                             details: Vec::new(),
                         }
@@ -669,7 +674,7 @@ impl Courier {
                     Ok(signed) => signed,
                     Err(e) => {
                         return Outcome::Rejected {
-                            code: "not_serializable".to_owned(),
+                            code: ErrorCode::NotSerializable,
                             message: format!("the signed election could not be written as JSON ({e}); nothing was sent"),
                             details: Vec::new(),
                         }
@@ -714,7 +719,7 @@ impl Courier {
         timeout_ms: u32,
     ) -> Result<(), Outcome> {
         let mut key = self.key().await.map_err(|e| Outcome::Rejected {
-            code: "no_key".to_owned(),
+            code: ErrorCode::NoKey,
             message: e,
             details: Vec::new(),
         })?;
@@ -950,8 +955,8 @@ pub fn reply_outcome(text: &str) -> Outcome {
     } else {
         Outcome::Rejected {
             code: match error.code {
-                c if c.is_empty() => "portal_refused".to_owned(),
-                c => c,
+                c if c.is_empty() => ErrorCode::PortalRefused,
+                c => ErrorCode::from(c),
             },
             message,
             details: Vec::new(),
@@ -1000,14 +1005,17 @@ mod tests {
         assert_eq!(
             reply_outcome(r#"{"error":{"code":"not_eligible","message":"no"}}"#),
             Outcome::Rejected {
-                code: "not_eligible".into(),
+                code: ErrorCode::Other("not_eligible".into()),
                 message: "no".into(),
                 details: Vec::new()
             }
         );
         assert!(matches!(
             reply_outcome("{}"),
-            Outcome::Rejected { ref code, .. } if code == "portal_refused"
+            Outcome::Rejected {
+                code: ErrorCode::PortalRefused,
+                ..
+            }
         ));
         assert!(matches!(
             reply_outcome(r#"{"receipt":{"receipt":1}}"#),

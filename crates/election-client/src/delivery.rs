@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use election_core::contract::{
     checkpoint_extends, payload_hash, receipt_hash, Checkpoint, ElectionPayload, ErrorBody,
-    PublicJwk, Receipt, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse,
-    Timeliness, CHECKPOINT_CONTRACT, RECEIPT_CONTRACT,
+    ErrorCode, Governs, PublicJwk, Receipt, SignedCheckpoint, SignedElection, SignedReceipt,
+    SubmitResponse, Timeliness, CHECKPOINT_CONTRACT, RECEIPT_CONTRACT,
 };
 
 /// How long one delivery attempt may take before it counts as failed (and is retried).
@@ -306,7 +306,7 @@ pub enum Status {
     },
     /// The backend refused the election; retrying would get the same answer.
     Rejected {
-        code: String,
+        code: ErrorCode,
         message: String,
         details: Vec<String>,
     },
@@ -396,23 +396,22 @@ impl OutboxEntry {
             _ => None,
         }
     }
+}
+
+/// What the contract's one rule for the election in effect
+/// ([`governing`](election_core::contract::governing)) needs to know of an entry.
+impl Governs for OutboxEntry {
+    fn sequence(&self) -> u64 {
+        self.payload().sequence
+    }
 
     /// Delivered on time, by a receipt whose signature verified: this election can
     /// govern. (A receipt that could not be checked proves nothing, so the widget does
     /// not call its election the one in effect.)
-    pub fn counts(&self) -> bool {
+    fn counts(&self) -> bool {
         matches!(&self.status, Status::Delivered { receipt, verification: Verification::Verified }
             if receipt.receipt.timeliness == Timeliness::OnTime)
     }
-}
-
-/// The election in effect: the one with the highest sequence among those received on
-/// time (the contract's rule, as the receiver applies it).
-pub fn governing(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
-    entries
-        .iter()
-        .filter(|e| e.counts())
-        .max_by_key(|e| e.payload().sequence)
 }
 
 /// The sequence number for the next election: above every one this device or the
@@ -453,7 +452,7 @@ pub enum Outcome {
     Receipt(Box<SignedReceipt>, Option<Box<SignedCheckpoint>>),
     /// Refused for good.
     Rejected {
-        code: String,
+        code: ErrorCode,
         message: String,
         details: Vec<String>,
     },
@@ -503,7 +502,7 @@ pub fn classify(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64)
                 details: e.error.details,
             },
             None => Outcome::Rejected {
-                code: format!("http_{status}"),
+                code: ErrorCode::Other(format!("http_{status}")),
                 message: format!("the backend refused the election (HTTP {status})"),
                 details: Vec::new(),
             },
@@ -1042,13 +1041,13 @@ mod tests {
         assert_eq!(
             classify(422, &refusal, Some("5"), 0.0),
             Outcome::Rejected {
-                code: "invalid_election".into(),
+                code: ErrorCode::InvalidElection,
                 message: "no".into(),
                 details: vec!["a".into(), "b".into()]
             }
         );
         assert!(
-            matches!(classify(404, "<html>", None, 0.0), Outcome::Rejected { ref code, .. } if code == "http_404")
+            matches!(classify(404, "<html>", None, 0.0), Outcome::Rejected { ref code, .. } if code.as_str() == "http_404")
         );
         for status in [408, 429, 500, 502, 503, 504] {
             assert!(
@@ -1127,7 +1126,8 @@ mod tests {
 
     #[test]
     fn the_latest_on_time_election_governs() {
-        assert_eq!(governing(&[]), None);
+        use election_core::contract::governing;
+        assert_eq!(governing(&Vec::<OutboxEntry>::new()), None);
         let entries = vec![
             delivered(entry(1), Timeliness::OnTime),
             delivered(entry(2), Timeliness::OnTime),
@@ -1211,8 +1211,9 @@ mod tests {
     #[test]
     fn what_stands_between_the_employee_and_signing() {
         use election_core::disclosure::{Acknowledgment, Disclosure};
-        let offer = election_core::parse_offer(include_str!("../../../static/offers/mpower-2001.json"))
-            .expect("offer");
+        let offer =
+            election_core::parse_offer(include_str!("../../../static/offers/mpower-2001.json"))
+                .expect("offer");
         let holder = election_core::parse_holder(
             include_str!("../../../static/holders/e1001-avery-lindqvist.json"),
             Some(&offer),
