@@ -5,23 +5,14 @@ use yew::prelude::*;
 
 use election_client::clock::TrustedClock;
 use election_client::courier::OutboxView;
+pub use election_client::courier::SignRequest;
 use election_client::delivery::{self, DeliveryConfig};
 use election_client::host::HostEvents;
 use election_client::loading::Loaded;
-use election_core::disclosure::Acknowledgment;
-use election_core::Election;
 
 use crate::components::outbox::EntryAction;
 use crate::platform::courier::Courier;
 use crate::platform::vault;
-
-/// What to sign: the election, the acknowledgments it carries, the name typed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignRequest {
-    pub election: Election,
-    pub acknowledgments: Vec<Acknowledgment>,
-    pub signed_name: String,
-}
 
 /// The outbox as shown, and what the employee can ask of it.
 #[derive(Clone, PartialEq)]
@@ -68,10 +59,10 @@ pub fn use_courier(
         });
     }
     let sign = {
-        let (courier, data) = (courier.clone(), data.clone());
-        use_callback(data, move |request: SignRequest, data| {
+        let courier = courier.clone();
+        use_callback((), move |request: SignRequest, _| {
             if let Some(c) = current(&courier) {
-                c.sign(&data.offer, &data.holder, request);
+                c.sign(request);
             }
         })
     };

@@ -85,9 +85,13 @@ export async function ewOutboxAll(prefix) {
 export async function ewOutboxPut(key, text) {
   try { await run('outbox', 'readwrite', (s) => s.put(text, key)); } catch (e) { return stored(e); }
 }
-export function ewWithLock(name, task) {
-  if (navigator.locks && navigator.locks.request) return navigator.locks.request(name, () => task());
-  return task();
+// Resolves, once the lock is granted, with the function that releases it. Browsers
+// without Web Locks grant it at once.
+export function ewAcquire(name) {
+  return new Promise((granted) => {
+    if (!(navigator.locks && navigator.locks.request)) { granted(() => {}); return; }
+    navigator.locks.request(name, () => new Promise((release) => granted(release))).catch(() => granted(() => {}));
+  });
 }
 const channels = new Map();
 export function ewListen(name, callback) {

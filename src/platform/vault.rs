@@ -27,8 +27,8 @@ extern "C" {
     async fn js_outbox_all(prefix: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = ewOutboxPut)]
     async fn js_outbox_put(key: &str, text: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = ewWithLock)]
-    async fn js_with_lock(name: &str, task: &js_sys::Function) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ewAcquire)]
+    async fn js_acquire(name: &str) -> JsValue;
     #[wasm_bindgen(js_name = ewListen)]
     fn js_listen(name: &str, callback: &js_sys::Function) -> js_sys::Function;
     #[wasm_bindgen(js_name = ewAnnounce)]
@@ -173,24 +173,18 @@ pub async fn outbox_put(key: &str, text: &str) -> Result<(), String> {
         .map_err(|e| message(&e))
 }
 
-/// Runs `task` holding the Web Lock `name` (waiting for it), so that of several tabs
-/// only one sends at a time. Browsers without Web Locks run it at once.
-pub async fn with_lock<F>(name: &str, task: F)
-where
-    F: std::future::Future<Output = ()> + 'static,
-{
-    let task = std::cell::RefCell::new(Some(task));
-    let start = Closure::once(move || -> js_sys::Promise {
-        match task.borrow_mut().take() {
-            Some(task) => wasm_bindgen_futures::future_to_promise(async move {
-                task.await;
-                Ok(JsValue::UNDEFINED)
-            }),
-            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
-        }
-    });
-    let function: &js_sys::Function = start.as_ref().unchecked_ref();
-    let _ = js_with_lock(name, function).await;
+/// The Web Lock `name`, once granted (waiting for it), so that of several tabs only one
+/// sends at a time; dropping it releases it. Browsers without Web Locks grant it at once.
+pub struct Lock(js_sys::Function);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}
+
+pub async fn acquire(name: &str) -> Lock {
+    Lock(js_acquire(name).await.unchecked_into())
 }
 
 /// Listens for changes announced on channel `name` (by other tabs, and other widgets of
