@@ -205,7 +205,9 @@ impl Courier {
         view.entries = Rc::new(self.entries.clone());
         if self.shown.as_ref() != Some(&view) {
             self.shown = Some(view.clone());
-            self.out.push(Command::Show(view));
+            // First: what is shown is this page's memory, and a step's later commands
+            // may wait long (a portal that has not answered yet).
+            self.out.insert(0, Command::Show(view));
         }
     }
 
