@@ -1,24 +1,16 @@
 //! The election widget: a Yew component that shows an employee an option exchange offer
 //! and their option grants.
 //!
-//! Layout:
-//! - [`config`]: the one value a host page gives the widget (which offer, which holder).
-//! - [`loading`]: turns fetched text into checked data or a report of what is wrong (pure).
-//! - [`election_state`]: the employee's picks, as a reducer (pure).
-//! - [`drafts`]: where drafts are kept, behind a small trait (memory in tests).
-//! - [`format`]: how money, counts and dates read on screen, per locale; [`intl`]: the
-//!   browser's Intl for locales other than US English.
-//! - [`delivery`]: transports, the outbox's states, retries and receipts, as rules (pure).
-//! - [`vault`]: WebCrypto keys, IndexedDB, Web Locks, fetch and postMessage for delivery.
-//! - [`courier`]: signs elections and delivers each exactly once, through [`vault`].
-//! - [`host`]: events to the page that embeds the widget (pure; the carrier is injected).
-//! - [`browser`]: the only module that touches browser APIs (fetch, the page URL, marks).
-//! - [`desk`]: the HR preview desk's rules (pure); its page is `components::desk`.
-//! - [`offline`]: the service worker's registration and the update offer.
-//! - [`embed`]: the `<election-widget>` custom element; [`frame`]: the iframe embed.
-//! - [`components`]: function components that render state and nothing else.
-//!
-//! The domain itself (what an offer is, what makes data valid) lives in `election-core`.
+//! Layout (the client logic, which cannot touch the browser, is the `election-client`
+//! crate; the domain is `election-core`):
+//! - [`platform`]: the only code that touches the browser (fetch, IndexedDB, WebCrypto,
+//!   locks, the host page, downloads, time, Intl, the service worker), each module with
+//!   its JavaScript as a `.js` file beside it; it also runs the client's courier.
+//! - [`hooks`]: the effects, one a file (loading, re-anchoring, draft sync, the courier,
+//!   host events).
+//! - [`components`]: function components that render props and emit callbacks.
+//! - [`pages`]: the HR preview desk.
+//! - [`embed`]: the `<election-widget>` custom element and the iframe embed.
 
 pub mod components;
 pub mod embed;

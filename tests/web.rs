@@ -248,7 +248,7 @@ async fn the_custom_element_reads_attributes_properties_and_child_scripts() {
 #[wasm_bindgen_test]
 async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
     use election_core::contract::*;
-    use election_widget::platform::vault::{self, SigningKey};
+    use election_widget::platform::crypto::{self, SigningKey};
 
     let offer = election_core::parse_offer(OFFER).expect("offer");
     let holder = election_core::parse_holder(SINGLE, Some(&offer)).expect("holder");
@@ -269,8 +269,8 @@ async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
         Vec::new(),
         Signing {
             sequence: 1,
-            nonce: vault::random_b64(32),
-            idempotency_key: vault::random_b64(24),
+            nonce: crypto::random_b64(32),
+            idempotency_key: crypto::random_b64(24),
             client_time: "2001-09-20T14:00:00.000Z".into(),
             key_id: key.key_id.clone(),
             signed_name: "Avery Lindqvist".into(),
@@ -326,10 +326,13 @@ async fn webcrypto_signatures_and_the_contracts_verifier_agree() {
         (input, signature)
     };
     let (input, sig) = check(&signed);
-    assert_eq!(vault::verify(receiver.jwk(), &sig, &input).await, Ok(true));
+    assert_eq!(crypto::verify(receiver.jwk(), &sig, &input).await, Ok(true));
     signed.receipt.received_at_ms -= 3_600_000;
     let (input, sig) = check(&signed);
-    assert_eq!(vault::verify(receiver.jwk(), &sig, &input).await, Ok(false));
+    assert_eq!(
+        crypto::verify(receiver.jwk(), &sig, &input).await,
+        Ok(false)
+    );
 }
 
 /// Money is exact in every locale: a price just under a tier boundary never reads as the

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::widget::Widget;
 use crate::hooks::{use_load, use_load_events, use_reanchor, use_update_ready, LoadState};
-use crate::platform::{intl, offline, page};
+use crate::platform::{drafts, intl, offline};
 use election_client::config::WidgetConfig;
 use election_client::drafts::Drafts;
 use election_client::format::Formats;
@@ -27,7 +27,7 @@ pub struct AppProps {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let drafts = use_memo((), |_| Drafts(Rc::new(page::LocalStorageStore)));
+    let drafts = use_memo((), |_| Drafts(Rc::new(drafts::LocalStorageStore)));
     // Figures in the reader's locale (the configured one, else the browser's).
     // (Intl is the browser's: a server render writes US English.)
     let formats = use_memo(props.config.locale.clone(), |locale| {

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use crate::platform::page as browser;
+use crate::platform::{net, page as browser};
 use crate::{App, AppProps};
 use election_client::config::{Deployment, Input, LinkPolicy, Refusal, Source, WidgetConfig};
 use election_client::host::HostEvents;
@@ -166,7 +166,7 @@ pub fn events_on(host: &Element) -> HostEvents {
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        let detail = js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL);
+        let detail = js_sys::JSON::parse(value).unwrap_or(JsValue::NULL);
         init.set_detail(&detail);
         if let Ok(event) =
             web_sys::CustomEvent::new_with_event_init_dict(&format!("{TAG}:{kind}"), &init)
@@ -239,7 +239,7 @@ pub async fn resolve_inputs(
                 });
                 (None, None)
             }
-            _ => match browser::fetch_text(&url).await {
+            _ => match net::fetch_text(&url).await {
                 Ok(text) => (Some(text), None),
                 Err(why) => (
                     None,

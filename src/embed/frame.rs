@@ -152,7 +152,7 @@ pub fn run(root: Element) {
     if let Some(origin) = &parent {
         post_to_parent(
             origin,
-            &json!({ "schema": EVENT_SCHEMA, "type": "frame-ready" }),
+            &json!({ "schema": EVENT_SCHEMA, "type": "frame-ready" }).to_string(),
         );
     }
     report_height(&root, parent);
@@ -207,20 +207,22 @@ fn parent_events(parent: Option<String>) -> HostEvents {
     let Some(origin) = parent else {
         return HostEvents::default();
     };
-    HostEvents::new(move |_, value| post_to_parent(&origin, &value))
+    HostEvents::new(move |_, value| post_to_parent(&origin, value))
 }
 
-fn post_to_parent(origin: &str, value: &Value) {
-    let mut message = json!({ "source": "election-widget" });
-    if let (Some(m), Value::Object(fields)) = (message.as_object_mut(), value) {
-        for (k, v) in fields {
-            m.insert(k.clone(), v.clone());
+/// Posts `fields` (a JSON object's text) to the parent, marked as the widget's.
+fn post_to_parent(origin: &str, fields: &str) {
+    let message = match fields.strip_prefix('{') {
+        Some(rest) if rest.trim_start().starts_with('}') => {
+            r#"{"source":"election-widget"}"#.to_owned()
         }
-    }
+        Some(rest) => format!(r#"{{"source":"election-widget",{rest}"#),
+        None => return,
+    };
     let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
         return;
     };
-    let data = js_sys::JSON::parse(&message.to_string()).unwrap_or(JsValue::NULL);
+    let data = js_sys::JSON::parse(&message).unwrap_or(JsValue::NULL);
     let _ = parent.post_message(&data, origin);
 }
 
@@ -233,7 +235,7 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
             let kind = js_sys::Reflect::get(&event.data(), &"type".into())
                 .ok()
                 .and_then(|t| t.as_string());
-            // Answers to a post-message delivery are the courier's (`vault`), which checks
+            // Answers to a post-message delivery are the courier.s (`platform::host`), which checks
             // and counts them itself.
             if kind.as_deref() == Some(DELIVERY_RESULT) {
                 return;
@@ -279,7 +281,7 @@ fn report_height(root: &Element, parent: Option<String>) {
             last.set(height);
             post_to_parent(
                 &origin,
-                &json!({ "schema": EVENT_SCHEMA, "type": "resize", "height": height }),
+                &json!({ "schema": EVENT_SCHEMA, "type": "resize", "height": height }).to_string(),
             );
         }
     });

@@ -12,7 +12,7 @@ use election_client::loading::Loaded;
 
 use crate::components::outbox::EntryAction;
 use crate::platform::courier::Courier;
-use crate::platform::vault;
+use crate::platform::files;
 
 /// The outbox as shown, and what the employee can ask of it.
 #[derive(Clone, PartialEq)]
@@ -126,7 +126,7 @@ fn entry_action(
 /// Offers `value` as a JSON file; one that cannot be written is said, never an empty file.
 fn download_json(name: &str, what: &str, value: &impl serde::Serialize) {
     match delivery::to_json(what, value) {
-        Ok(text) => vault::download(name, &text),
-        Err(problem) => vault::alert(&problem.to_string()),
+        Ok(text) => files::download(name, &text),
+        Err(problem) => files::alert(&problem.to_string()),
     }
 }

@@ -7,7 +7,7 @@ use election_client::clock::{Anchor, ClockSource, TrustedClock};
 use election_client::config::WidgetConfig;
 use election_client::loading::{self, FileReport, Loaded};
 
-use crate::platform::page;
+use crate::platform::{clock, net, page};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -57,12 +57,12 @@ pub fn use_load(config: &WidgetConfig, parked: bool, locale: &str) -> Load {
                     match preview {
                         Some(at) => Anchor {
                             epoch_ms: at.timestamp_millis() as f64,
-                            mono_ms: page::mono_now(),
+                            mono_ms: clock::mono_now(),
                             uncertainty_ms: 0.0,
                             source: ClockSource::Preview,
                         },
                         None => {
-                            page::measure_anchor(config.time_url.as_deref(), &page::page_url())
+                            clock::measure_anchor(config.time_url.as_deref(), &page::page_url())
                                 .await
                         }
                     }
@@ -73,7 +73,7 @@ pub fn use_load(config: &WidgetConfig, parked: bool, locale: &str) -> Load {
                     async move {
                         match inline {
                             Some(text) => Ok((text.to_string(), None)),
-                            None => page::fetch_data(&url).await,
+                            None => net::fetch_data(&url).await,
                         }
                     }
                 };
@@ -96,7 +96,7 @@ pub fn use_load(config: &WidgetConfig, parked: bool, locale: &str) -> Load {
                 offline.set(stored_at);
                 let (offer, holder) = (offer.map(|(t, _)| t), holder.map(|(t, _)| t));
                 state.set(match loading::check(&config, offer, holder) {
-                    Ok(loaded) => LoadState::Ready(loaded, page::trusted_clock(anchor, &locale)),
+                    Ok(loaded) => LoadState::Ready(loaded, clock::trusted_clock(anchor, &locale)),
                     Err(reports) => LoadState::Failed(Rc::new(reports)),
                 });
             });

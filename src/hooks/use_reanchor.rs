@@ -3,7 +3,7 @@ use yew::prelude::*;
 use election_client::clock::ClockSource;
 
 use super::use_load::LoadState;
-use crate::platform::page;
+use crate::platform::{clock, page};
 
 /// Re-measure the time this often (and whenever the page becomes visible again), so that
 /// a laptop that slept or a clock that drifted is caught.
@@ -26,7 +26,7 @@ pub fn use_reanchor(state: &UseStateHandle<LoadState>, time_url: Option<String>)
         let reanchor = move || {
             let (state, time_url) = (state.clone(), time_url.clone());
             yew::platform::spawn_local(async move {
-                let anchor = page::measure_anchor(time_url.as_deref(), &page::page_url()).await;
+                let anchor = clock::measure_anchor(time_url.as_deref(), &page::page_url()).await;
                 if let LoadState::Ready(loaded, clock) = &*state {
                     state.set(LoadState::Ready(loaded.clone(), clock.with_anchor(anchor)));
                 }

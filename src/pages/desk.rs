@@ -170,10 +170,10 @@ pub fn Desk() -> Html {
             match at {
                 Ok(at) => {
                     let life = Life::of(offer, at, &zone);
-                    let clock = crate::platform::page::trusted_clock(
+                    let clock = crate::platform::clock::trusted_clock(
                         Anchor {
                             epoch_ms: at.timestamp_millis() as f64,
-                            mono_ms: crate::platform::page::mono_now(),
+                            mono_ms: crate::platform::clock::mono_now(),
                             uncertainty_ms: 0.0,
                             source: ClockSource::Preview,
                         },
@@ -287,7 +287,7 @@ fn report_section(offer: &Rc<election_core::Offer>, employees: &[CheckedEmployee
     let name = format!("preview-report-{}-v{}.txt", offer.id, offer.version);
     let download = {
         let text = text.clone();
-        Callback::from(move |_: MouseEvent| crate::platform::vault::download_text(&name, &text))
+        Callback::from(move |_: MouseEvent| crate::platform::files::download_text(&name, &text))
     };
     html! {
         <section class="ew-section ew-desk-report" aria-labelledby="ew-desk-report-heading">

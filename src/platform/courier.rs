@@ -20,8 +20,10 @@ use election_client::delivery::DeliveryConfig;
 use election_client::host::HostEvents;
 use election_core::{Holder, Offer};
 
-use super::page;
-use super::vault::{self, Lock, SigningKey};
+use super::crypto::{self, SigningKey};
+use super::net::{self, NetError};
+use super::tabs::{self, Lock};
+use super::{files, host, page, store};
 
 /// The lock every tab's courier sends under, and the channel they announce changes on.
 const LOCK: &str = "election-widget:outbox";
@@ -56,11 +58,11 @@ impl Courier {
             Rc::clone(offer),
             Rc::clone(holder),
             &config,
-            vault::host_origin(),
+            host::host_origin(),
         );
         let c = Rc::new(Courier {
             machine: RefCell::new(machine),
-            id: vault::random_b64(12),
+            id: crypto::random_b64(12),
             key_id: format!("{}\u{1f}{}", offer.id, holder.employee.id),
             key: RefCell::default(),
             lock: RefCell::default(),
@@ -79,8 +81,8 @@ impl Courier {
     pub fn sign(self: &Rc<Self>, request: SignRequest) {
         self.dispatch(Event::SignRequested {
             request,
-            nonce: vault::random_b64(32),
-            idempotency_key: vault::random_b64(24),
+            nonce: crypto::random_b64(32),
+            idempotency_key: crypto::random_b64(24),
         });
     }
 
@@ -109,7 +111,7 @@ impl Courier {
         }
         // Another tab changed the outbox.
         let weak = Rc::downgrade(self);
-        let listening = vault::listen(LOCK, move |sender| {
+        let listening = tabs::listen(LOCK, move |sender| {
             if let Some(c) = weak.upgrade() {
                 if sender != c.id {
                     c.dispatch(Event::OtherTab);
@@ -123,7 +125,7 @@ impl Courier {
         Env {
             now_ms: self.clock.now_ms(),
             jitter: js_sys::Math::random(),
-            online: vault::online(),
+            online: net::online(),
         }
     }
 
@@ -148,10 +150,10 @@ impl Courier {
         Some(match command {
             Command::ReadOutbox { read, prefix } => Event::OutboxRead {
                 read,
-                result: vault::outbox_all(&prefix).await,
+                result: store::outbox_all(&prefix).await,
             },
             Command::ReadCheckpoint { store_key } => Event::CheckpointRead(
-                vault::outbox_all(&store_key)
+                store::outbox_all(&store_key)
                     .await
                     .ok()
                     .and_then(|texts| texts.into_iter().next()),
@@ -162,14 +164,14 @@ impl Courier {
                 text,
             } => Event::Saved {
                 entry_key,
-                result: vault::outbox_put(&store_key, &text).await,
+                result: store::outbox_put(&store_key, &text).await,
             },
             Command::SaveCheckpoint { store_key, text } => {
-                let _ = vault::outbox_put(&store_key, &text).await;
+                let _ = store::outbox_put(&store_key, &text).await;
                 return None;
             }
             Command::Announce => {
-                vault::announce(LOCK, &self.id);
+                tabs::announce(LOCK, &self.id);
                 return None;
             }
             Command::Fetch { ask, request } => Event::Answered {
@@ -183,7 +185,7 @@ impl Courier {
                 input,
             } => Event::Verified {
                 check,
-                result: vault::verify(&key, &signature, &input).await,
+                result: crypto::verify(&key, &signature, &input).await,
             },
             Command::GetKey => Event::KeyReady(self.get_key().await),
             Command::Sign { input } => {
@@ -202,7 +204,7 @@ impl Courier {
                 return None;
             }
             Command::AcquireLock => {
-                let lock = vault::acquire(LOCK).await;
+                let lock = tabs::acquire(LOCK).await;
                 *self.lock.borrow_mut() = Some(lock);
                 Event::LockAcquired
             }
@@ -217,14 +219,14 @@ impl Courier {
                 idempotency_key,
                 timeout_ms,
             } => {
-                let reply = vault::await_reply(&idempotency_key, &accepted, timeout_ms);
-                Event::HostReplied(match vault::post_to_host(&message, &target) {
+                let reply = host::await_reply(&idempotency_key, &accepted, timeout_ms);
+                Event::HostReplied(match host::post_to_host(&message, &target) {
                     Ok(()) => reply.await,
                     Err(reason) => Err(reason),
                 })
             }
             Command::Download { name, text } => {
-                vault::download(&name, &text);
+                files::download(&name, &text);
                 return None;
             }
             Command::Emit(event) => {
@@ -278,18 +280,24 @@ impl Courier {
 }
 
 async fn fetch(request: &Request) -> Result<Answer, String> {
-    vault::http(
-        request.method,
-        &request.url,
-        &request.headers,
-        request.body.clone(),
-        &request.credentials,
-        request.timeout_ms,
-    )
+    let response = net::fetch(net::Request {
+        method: request.method,
+        url: &request.url,
+        headers: &request.headers,
+        body: request.body.clone(),
+        credentials: &request.credentials,
+        cache: "no-store",
+        timeout_ms: request.timeout_ms,
+    })
     .await
-    .map(|a| Answer {
-        status: a.status,
-        retry_after: a.retry_after,
-        body: a.body,
+    .map_err(|e| match e {
+        NetError::Timeout { seconds } => format!("no answer within {seconds} seconds"),
+        NetError::Unreachable => "could not reach the backend (no connection, a wrong address, or the backend does not allow this page: CORS)".to_owned(),
+    })?;
+    Ok(Answer {
+        status: response.status,
+        retry_after: response.retry_after,
+        // An unreadable body is an empty one: the answer's status still counts.
+        body: response.body.unwrap_or_default(),
     })
 }

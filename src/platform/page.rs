@@ -1,13 +1,7 @@
-//! Browser effects, kept apart so that components only render state: fetching data,
-//! reading the page URL, and performance marks. Everything here returns errors as plain
-//! sentences for the error panel; nothing panics on what the network or page gives it.
+//! The page: its document, URL, query and deployment block, performance marks, printing,
+//! visibility and in-page links. Nothing here panics on what the page gives it.
 
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestCache, RequestInit, Response};
-
-/// How long a data file may take to arrive before the widget gives up and says so.
-pub const FETCH_TIMEOUT_MS: u32 = 15_000;
 
 /// The performance mark set when the widget first shows a complete page (loaded data or
 /// the error panel); `make bench` reads it.
@@ -115,104 +109,6 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Fetches a text file. The error is a sentence saying what went wrong, for a person.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
-    fetch_data(url).await.map(|(text, _)| text)
-}
-
-/// The header the service worker puts on data it answers from its copy (the network
-/// failed): when that copy was loaded, in ms since the epoch.
-pub const STORED_AT_HEADER: &str = "x-election-widget-stored-at";
-
-/// [`fetch_text`], and when the answer is the service worker's stored copy (offline), the
-/// time that copy was loaded.
-pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), String> {
-    let window = web_sys::window().ok_or("there is no browser window")?;
-    let init = RequestInit::new();
-    // Offer data changes when an offer is amended or extended: always revalidate.
-    init.set_cache(RequestCache::NoCache);
-    init.set_signal(Some(&AbortSignal::timeout_with_u32(FETCH_TIMEOUT_MS)));
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|e| describe_fetch_error(&e))?;
-    let response: Response = response
-        .dyn_into()
-        .map_err(|_| "the browser returned something that is not a response".to_owned())?;
-    if !response.ok() {
-        let status = response.status();
-        let text = response.status_text();
-        return Err(if text.is_empty() {
-            format!("the server answered HTTP {status}")
-        } else {
-            format!("the server answered HTTP {status} {text}")
-        });
-    }
-    let stored_at = response
-        .headers()
-        .get(STORED_AT_HEADER)
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<f64>().ok());
-    let body = response
-        .text()
-        .map_err(|_| "the response body could not be read".to_owned())?;
-    let body = JsFuture::from(body)
-        .await
-        .map_err(|e| describe_fetch_error(&e))?;
-    body.as_string()
-        .map(|text| (text, stored_at))
-        .ok_or_else(|| "the response is not text".to_owned())
-}
-
-fn describe_fetch_error(error: &JsValue) -> String {
-    let name = js_sys::Reflect::get(error, &JsValue::from_str("name"))
-        .ok()
-        .and_then(|n| n.as_string())
-        .unwrap_or_default();
-    match name.as_str() {
-        "TimeoutError" | "AbortError" => format!(
-            "no answer within {} seconds",
-            FETCH_TIMEOUT_MS / 1000
-        ),
-        _ => "the request failed: the network is down, the address is wrong, or the server does not allow this page to read it (CORS)".to_owned(),
-    }
-}
-
-/// Drafts in the browser's localStorage. Every access can throw (private mode, a policy,
-/// a full quota): each error becomes a sentence, never a panic.
-pub struct LocalStorageStore;
-
-impl LocalStorageStore {
-    fn storage() -> Result<web_sys::Storage, String> {
-        let window = web_sys::window().ok_or("there is no browser window")?;
-        match window.local_storage() {
-            Ok(Some(storage)) => Ok(storage),
-            Ok(None) => Err("this browser offers no storage".to_owned()),
-            Err(_) => Err("this browser does not allow this page to store data".to_owned()),
-        }
-    }
-}
-
-impl election_client::drafts::DraftStore for LocalStorageStore {
-    fn load(&self, key: &str) -> Result<Option<String>, String> {
-        Self::storage()?
-            .get_item(key)
-            .map_err(|_| "this browser does not allow this page to read stored data".to_owned())
-    }
-
-    fn save(&self, key: &str, value: &str) -> Result<(), String> {
-        Self::storage()?
-            .set_item(key, value)
-            .map_err(|_| "the browser's storage for this page is full or refused".to_owned())
-    }
-
-    fn remove(&self, key: &str) -> Result<(), String> {
-        Self::storage()?
-            .remove_item(key)
-            .map_err(|_| "this browser does not allow this page to change stored data".to_owned())
-    }
-}
-
 /// Opens the browser's print dialog (the print stylesheet lays the page out).
 pub fn print() {
     if let Some(window) = web_sys::window() {
@@ -222,130 +118,11 @@ pub fn print() {
     }
 }
 
-/// The monotonic clock, in milliseconds: unaffected by changes of the device's clock.
-pub fn mono_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
-/// A trusted clock from the browser: anchored by [`measure_anchor`] or, in a preview, at
-/// the preview's moment.
-/// Instants read in the reader's time zone, written in `locale`.
-pub fn trusted_clock(
-    anchor: election_client::clock::Anchor,
-    locale: &str,
-) -> election_client::clock::TrustedClock {
-    let locale = locale.to_owned();
-    election_client::clock::TrustedClock::new(
-        anchor,
-        std::rc::Rc::new(mono_now),
-        std::rc::Rc::new(move |ms| crate::platform::intl::local_date_time(&locale, ms)),
-    )
-}
-
 /// The page's own URL (asked again for its server's `Date` header).
 pub fn page_url() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_else(|| "./".to_owned())
-}
-
-/// How many exchanges with a time source to make; the quickest one counts.
-const CLOCK_SAMPLES: usize = 4;
-
-/// Measures the time: from `time_url` (the server's time in ms) when given, else from the
-/// `Date` header of the page's own server (re-asked for `page_url`), else the device
-/// clock. Never fails: the worst case is the device clock, which the widget then names.
-pub async fn measure_anchor(
-    time_url: Option<&str>,
-    page_url: &str,
-) -> election_client::clock::Anchor {
-    use election_client::clock::{anchor_from_samples, Anchor, ClockSource};
-    if let Some(url) = time_url {
-        let mut samples = Vec::new();
-        for _ in 0..CLOCK_SAMPLES {
-            if let Some(s) = sample(url, "GET", read_time_body).await {
-                samples.push(s);
-            }
-        }
-        if let Some(anchor) = anchor_from_samples(&samples, ClockSource::TimeEndpoint, 0.0) {
-            return anchor;
-        }
-    }
-    let mut samples = Vec::new();
-    for _ in 0..2 {
-        if let Some(s) = sample(page_url, "HEAD", |_, headers_date| headers_date).await {
-            samples.push(s);
-        }
-    }
-    // A Date header has whole seconds: the true time is within the second after it.
-    for s in &mut samples {
-        s.server_epoch_ms += 500.0;
-    }
-    if let Some(anchor) = anchor_from_samples(&samples, ClockSource::DateHeader, 500.0) {
-        return anchor;
-    }
-    Anchor {
-        epoch_ms: js_sys::Date::now(),
-        mono_ms: mono_now(),
-        uncertainty_ms: 0.0,
-        source: ClockSource::Device,
-    }
-}
-
-/// One timed request; `read` gets the body text and the `Date` header (ms) and returns the
-/// server's time in ms.
-async fn sample(
-    url: &str,
-    method: &str,
-    read: impl Fn(Option<String>, Option<f64>) -> Option<f64>,
-) -> Option<election_client::clock::Sample> {
-    let window = web_sys::window()?;
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_cache(RequestCache::NoStore);
-    init.set_signal(Some(&AbortSignal::timeout_with_u32(5_000)));
-    let sent = mono_now();
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let received = mono_now();
-    if !response.ok() {
-        return None;
-    }
-    let date = response
-        .headers()
-        .get("date")
-        .ok()
-        .flatten()
-        .map(|d| js_sys::Date::parse(&d))
-        .filter(|ms| ms.is_finite());
-    let body = if method == "GET" {
-        JsFuture::from(response.text().ok()?)
-            .await
-            .ok()?
-            .as_string()
-    } else {
-        None
-    };
-    let server = read(body, date)?;
-    Some(election_client::clock::Sample {
-        sent_mono_ms: sent,
-        received_mono_ms: received,
-        server_epoch_ms: server,
-    })
-}
-
-/// A time endpoint's answer: a JSON number of milliseconds, or `{"now_ms": …}`.
-fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
-    let value: serde_json::Value = serde_json::from_slice(body?.trim().as_bytes()).ok()?;
-    value
-        .as_f64()
-        .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
-        .filter(|ms| ms.is_finite() && *ms > 0.0)
 }
 
 /// Calls `f` whenever the page becomes visible again; the listener lives as long as the

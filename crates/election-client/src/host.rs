@@ -10,28 +10,27 @@ use std::rc::Rc;
 
 use election_core::host_event::{LoadProblem, ProblemDetail, ProblemKind};
 use election_core::HostEvent;
-use serde_json::Value;
 
 use crate::loading::{DataFile, Failure, FileReport, Loaded};
 
 pub use election_core::host_event::EVENT_SCHEMA;
 
-type Sink = Rc<dyn Fn(&str, Value)>;
+type Sink = Rc<dyn Fn(&str, &str)>;
 
 /// Where the widget's events go; nowhere by default (tests, server renders). The sink
-/// gets the event's kind and the event as sent ([`HostEvent::to_value`]).
+/// gets the event's kind and the event as sent, JSON text ([`HostEvent::to_json`]).
 #[derive(Clone, Default)]
 pub struct HostEvents(Option<Sink>);
 
 impl HostEvents {
-    pub fn new(sink: impl Fn(&str, Value) + 'static) -> Self {
+    pub fn new(sink: impl Fn(&str, &str) + 'static) -> Self {
         HostEvents(Some(Rc::new(sink)))
     }
 
     /// Sends `event` (`{"schema": 1, "type": kind, …fields}`).
     pub fn emit(&self, event: HostEvent) {
         if let Some(sink) = &self.0 {
-            sink(event.kind(), event.to_value());
+            sink(event.kind(), &event.to_json());
         }
     }
 }
@@ -138,8 +137,10 @@ mod tests {
     fn every_event_reaches_the_sink_with_its_kind_and_the_envelope() {
         let seen = Rc::new(RefCell::new(Vec::new()));
         let sink = seen.clone();
-        let events =
-            HostEvents::new(move |kind, value| sink.borrow_mut().push((kind.to_owned(), value)));
+        let events = HostEvents::new(move |kind, text| {
+            let value: serde_json::Value = serde_json::from_str(text).expect("JSON");
+            sink.borrow_mut().push((kind.to_owned(), value))
+        });
         events.emit(HostEvent::OfferExpired {
             deadline: "d".into(),
         });

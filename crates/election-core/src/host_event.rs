@@ -126,6 +126,25 @@ impl HostEvent {
         }]
     }
 
+    /// The event as sent, as JSON text: `{"schema": 1, "type": kind, …fields}`. Written
+    /// straight to text (not through a `Value`, which would bring a second serializer of
+    /// every contract type into the widget's bundle).
+    pub fn to_json(&self) -> String {
+        match serde_json::to_string(self) {
+            Ok(text) => match text.strip_prefix('{') {
+                Some(fields) => format!("{{\"schema\":{EVENT_SCHEMA},{fields}"),
+                None => text,
+            },
+            // Not reachable for these types (no maps with non-string keys); said, not
+            // sent empty.
+            Err(e) => format!(
+                "{{\"schema\":{EVENT_SCHEMA},\"type\":\"{}\",\"error\":{}}}",
+                self.kind(),
+                Value::String(e.to_string())
+            ),
+        }
+    }
+
     /// The event as sent: its fields with `type` and `schema`.
     pub fn to_value(&self) -> Value {
         let mut value = match serde_json::to_value(self) {
@@ -144,6 +163,18 @@ impl HostEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_sent_is_the_event_with_its_schema() {
+        let event = HostEvent::OfferExpired {
+            deadline: "2001-09-27T23:59:00-04:00".into(),
+        };
+        let sent: Value = serde_json::from_str(&event.to_json()).expect("JSON");
+        assert_eq!(sent, event.to_value());
+        assert!(event
+            .to_json()
+            .starts_with(r#"{"schema":1,"type":"offer-expired""#));
+    }
 
     #[test]
     fn each_event_carries_its_kind_and_the_schema() {

@@ -7,7 +7,6 @@ use election_core::contract::{
     CONTRACT_VERSION_2,
 };
 use election_core::HostEvent;
-use serde_json::json;
 
 use super::checks::Checked;
 use super::learn::Owner;
@@ -280,28 +279,23 @@ impl Courier {
             true => vec![target.clone()],
             false => origins.clone(),
         };
-        // Written here, not by `json!` (which would panic on a value it cannot write).
-        let parts = serde_json::to_value(&entry.signed)
-            .and_then(|signed| Ok((signed, serde_json::to_value(&key.jwk)?)));
-        let (signed, jwk) = match parts {
-            Ok(parts) => parts,
-            Err(e) => {
-                let problem = format!(
-                    "the signed election could not be written as JSON ({e}); nothing was sent"
-                );
-                return self.finish(entry, rejected(ErrorCode::NotSerializable, problem));
+        let message = Deliver {
+            source: "election-widget",
+            schema: crate::host::EVENT_SCHEMA,
+            kind: "election-widget:deliver",
+            idempotency_key: entry.key(),
+            signed_election: &entry.signed,
+            public_jwk: &key.jwk,
+        };
+        // Nothing is handed over empty: said as a refusal on this device.
+        let message = match delivery::to_json("the signed election", &message) {
+            Ok(message) => message,
+            Err(problem) => {
+                return self.finish(entry, rejected(ErrorCode::NotSerializable, problem))
             }
         };
-        let message = json!({
-            "source": "election-widget",
-            "schema": crate::host::EVENT_SCHEMA,
-            "type": "election-widget:deliver",
-            "idempotency_key": entry.key(),
-            "signed_election": signed,
-            "public_jwk": jwk,
-        });
         let command = Command::PostToHost {
-            message: message.to_string(),
+            message,
             target: target.clone(),
             accepted,
             idempotency_key: entry.key().to_owned(),
@@ -487,6 +481,18 @@ impl Courier {
         }
         self.next_due();
     }
+}
+
+/// The message that hands an election to the host page (`docs/EMBEDDING.md`).
+#[derive(serde::Serialize)]
+struct Deliver<'a> {
+    source: &'static str,
+    schema: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    idempotency_key: &'a str,
+    signed_election: &'a election_core::contract::SignedElection,
+    public_jwk: &'a election_core::contract::PublicJwk,
 }
 
 fn rejected(code: ErrorCode, message: String) -> Outcome {

@@ -1,0 +1,159 @@
+//! The widget's one `fetch` (`net.js`): the data files, the clock's samples and the
+//! contract's requests all go through [`fetch`], which never throws and never panics on
+//! what the network gives it.
+
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+
+use super::js_field;
+
+#[wasm_bindgen(module = "/src/platform/net.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = ewFetch)]
+    #[allow(clippy::too_many_arguments)]
+    async fn js_fetch(
+        method: &str,
+        url: &str,
+        headers: &JsValue,
+        body: Option<String>,
+        credentials: &str,
+        cache: &str,
+        timeout_ms: u32,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ewOnline)]
+    fn js_online() -> bool;
+}
+
+/// How long a data file may take to arrive before the widget gives up and says so.
+pub const FETCH_TIMEOUT_MS: u32 = 15_000;
+
+/// The header the service worker puts on data it answers from its copy (the network
+/// failed): when that copy was loaded, in ms since the epoch.
+pub const STORED_AT_HEADER: &str = "x-election-widget-stored-at";
+
+/// One request.
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a BTreeMap<String, String>,
+    /// JSON text (sent as `application/json`).
+    pub body: Option<String>,
+    /// `omit`, `same-origin` or `include`.
+    pub credentials: &'a str,
+    /// The fetch cache mode (`no-store`, `no-cache`).
+    pub cache: &'a str,
+    pub timeout_ms: u32,
+}
+
+/// A response, read.
+pub struct Response {
+    pub status: u16,
+    pub status_text: String,
+    /// When the headers arrived, on the monotonic clock.
+    pub headers_at_ms: f64,
+    pub retry_after: Option<String>,
+    /// The `Date` header, in ms since the epoch.
+    pub date_ms: Option<f64>,
+    /// [`STORED_AT_HEADER`], in ms since the epoch.
+    pub stored_at_ms: Option<f64>,
+    /// `None` for a `HEAD`, or a body that could not be read.
+    pub body: Option<String>,
+}
+
+/// Why no response came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetError {
+    /// None within the time allowed.
+    Timeout { seconds: u32 },
+    /// No connection, a wrong address, or a server that does not allow this page (CORS).
+    Unreachable,
+}
+
+/// Sends `request`; a failure to get any answer is a [`NetError`].
+pub async fn fetch(request: Request<'_>) -> Result<Response, NetError> {
+    let headers = js_sys::Object::new();
+    for (k, v) in request.headers {
+        let _ = js_sys::Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    if request.body.is_some() {
+        let _ = js_sys::Reflect::set(
+            &headers,
+            &JsValue::from_str("Content-Type"),
+            &JsValue::from_str("application/json"),
+        );
+    }
+    let answer = js_fetch(
+        request.method,
+        request.url,
+        &headers,
+        request.body,
+        request.credentials,
+        request.cache,
+        request.timeout_ms,
+    )
+    .await
+    .map_err(|e| match js_field(&e, "kind").as_string().as_deref() {
+        Some("timeout") => NetError::Timeout {
+            seconds: (request.timeout_ms + 500) / 1000,
+        },
+        _ => NetError::Unreachable,
+    })?;
+    let text = |name| js_field(&answer, name).as_string();
+    Ok(Response {
+        status: js_field(&answer, "status").as_f64().unwrap_or(0.0) as u16,
+        status_text: text("statusText").unwrap_or_default(),
+        headers_at_ms: js_field(&answer, "headersAt")
+            .as_f64()
+            .unwrap_or_else(super::clock::mono_now),
+        retry_after: text("retryAfter"),
+        date_ms: text("date")
+            .map(|d| js_sys::Date::parse(&d))
+            .filter(|ms| ms.is_finite()),
+        stored_at_ms: text("storedAt").and_then(|v| v.parse::<f64>().ok()),
+        body: text("body"),
+    })
+}
+
+/// Fetches a data file (offer, holder, configuration). The error is a sentence for a
+/// person; with the text, when the answer is the service worker's stored copy (offline),
+/// the time that copy was loaded.
+pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), String> {
+    let response = fetch(Request {
+        method: "GET",
+        url,
+        headers: &BTreeMap::new(),
+        body: None,
+        credentials: "same-origin",
+        // Offer data changes when an offer is amended or extended: always revalidate.
+        cache: "no-cache",
+        timeout_ms: FETCH_TIMEOUT_MS,
+    })
+    .await
+    .map_err(|e| match e {
+        NetError::Timeout { seconds } => format!("no answer within {seconds} seconds"),
+        NetError::Unreachable => "the request failed: the network is down, the address is wrong, or the server does not allow this page to read it (CORS)".to_owned(),
+    })?;
+    if !(200..300).contains(&response.status) {
+        let (status, text) = (response.status, response.status_text);
+        return Err(if text.is_empty() {
+            format!("the server answered HTTP {status}")
+        } else {
+            format!("the server answered HTTP {status} {text}")
+        });
+    }
+    let body = response
+        .body
+        .ok_or_else(|| "the response body could not be read".to_owned())?;
+    Ok((body, response.stored_at_ms))
+}
+
+/// [`fetch_data`]'s text alone.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    fetch_data(url).await.map(|(text, _)| text)
+}
+
+/// Whether the browser believes it is online.
+pub fn online() -> bool {
+    js_online()
+}
