@@ -104,3 +104,11 @@ fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
         .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
         .filter(|ms| ms.is_finite() && *ms > 0.0)
 }
+
+/// The device's time now, as an ISO 8601 UTC text (for a report's "generated at").
+pub fn device_now_iso() -> String {
+    js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+}

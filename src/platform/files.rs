@@ -1,4 +1,5 @@
-//! Files for the employee: downloads (`files.js`), and a word when one cannot be made.
+//! Files: downloads (`files.js`), files HR opens on the preview desk, and a word when
+//! one cannot be made.
 
 use wasm_bindgen::prelude::*;
 
@@ -24,4 +25,27 @@ pub fn alert(message: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.alert_with_message(message);
     }
+}
+
+/// The text of each file HR opened (a file input or a drop), or why not: nothing leaves
+/// the computer.
+pub async fn read_opened(files: web_sys::FileList) -> Vec<election_client::desk::DeskFile> {
+    use election_client::desk::DeskFile;
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    let mut read = Vec::new();
+    for file in files {
+        let name = file.name();
+        if let Some(refused) = DeskFile::too_large(&name, file.size()) {
+            read.push(refused);
+            continue;
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .map(|t| std::rc::Rc::from(t.as_str()))
+            .ok_or_else(|| "the browser could not read it as text".to_owned());
+        read.push(DeskFile { name, text });
+    }
+    read
 }
