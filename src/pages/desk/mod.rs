@@ -9,21 +9,21 @@ mod moment;
 mod preview;
 mod report;
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use election_client::desk::{self, DeskFile};
 use election_client::drafts::Drafts;
 
 use crate::hooks::use_formats;
-use files::DropZone;
-use moment::MomentField;
-use preview::Preview;
-use report::{CheckedEmployee, PreviewReport, Validation};
+use election_client::format::Formats;
+use files::{drop_zone, DropZone};
+use moment::moment_field;
+use preview::preview;
+use report::{preview_report, validation, CheckedEmployee};
 
 #[component]
 pub fn Desk() -> Html {
+    let f = use_formats();
     let offer_file = use_state(|| None::<DeskFile>);
     let employee_files = use_state(Vec::<DeskFile>::new);
     let chosen = use_state(|| 0usize);
@@ -47,15 +47,19 @@ pub fn Desk() -> Html {
         let moment = moment.clone();
         Callback::from(move |at: String| moment.set(at))
     };
+    let on_choose = {
+        let chosen = chosen.clone();
+        Callback::from(move |i: usize| chosen.set(i))
+    };
 
     let checked_offer = offer_file.as_ref().map(desk::check_offer);
-    let employees: Rc<Vec<CheckedEmployee>> = Rc::new(match &checked_offer {
+    let employees: Vec<CheckedEmployee> = match &checked_offer {
         Some(Ok(offer)) => employee_files
             .iter()
             .map(|file| (file.name.clone(), desk::check_holder(offer, file)))
             .collect(),
         _ => Vec::new(),
-    });
+    };
     let file_name = offer_file
         .as_ref()
         .map(|o| o.name.clone())
@@ -70,51 +74,45 @@ pub fn Desk() -> Html {
             </p>
             <section class="ew-section" aria-labelledby="ew-desk-files">
                 <h2 id="ew-desk-files">{ "Files" }</h2>
-                <DropZone id="ew-desk-offer" label="Offer file (JSON)"
-                    hint="Choose the offer file, or drop it here." on_files={on_offer} />
-                <DropZone id="ew-desk-employees" label="Employee files (JSON)" multiple=true
-                    hint="Choose one or more sample employee files, or drop them here." on_files={on_employees} />
+                { drop_zone(DropZone { id: "ew-desk-offer", label: "Offer file (JSON)", multiple: false,
+                    hint: "Choose the offer file, or drop it here." }, &on_offer) }
+                { drop_zone(DropZone { id: "ew-desk-employees", label: "Employee files (JSON)", multiple: true,
+                    hint: "Choose one or more sample employee files, or drop them here." }, &on_employees) }
             </section>
             if let Some(checked) = &checked_offer {
-                <Validation file_name={file_name} checked={checked.clone()} employees={employees.clone()} />
+                { validation(&file_name, checked, &employees, &f) }
             }
             if let Some(Ok(offer)) = &checked_offer {
                 <section class="ew-section" aria-labelledby="ew-desk-employees-heading">
                     <h2 id="ew-desk-employees-heading">{ "Sample employees" }</h2>
-                    <EmployeeList offer={offer.clone()} employees={employees.clone()}
-                        chosen={*chosen} on_choose={Callback::from({ let chosen = chosen.clone(); move |i| chosen.set(i) })} />
-                    <MomentField offer={offer.clone()} moment={AttrValue::from((*moment).clone())} on_change={on_moment} />
+                    { employee_list(offer, &employees, *chosen, &on_choose, &f) }
+                    { moment_field(offer, &moment, &on_moment) }
                 </section>
-                <PreviewReport offer={offer.clone()} employees={employees.clone()} />
+                { preview_report(offer, &employees) }
                 if let Some((_, Ok(loaded))) = employees.get(*chosen) {
-                    <Preview offer={offer.clone()} loaded={loaded.clone()}
-                        moment={AttrValue::from((*moment).clone())} drafts={(*drafts).clone()} />
+                    { preview(offer, loaded, &moment, &drafts, &f) }
                 }
             }
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct EmployeeListProps {
-    offer: Rc<election_core::Offer>,
-    employees: Rc<Vec<CheckedEmployee>>,
+/// The sample employees that loaded, one button each (the chosen one pressed). (A view:
+/// it keeps no state.)
+fn employee_list(
+    offer: &election_core::Offer,
+    employees: &[CheckedEmployee],
     chosen: usize,
-    on_choose: Callback<usize>,
-}
-
-/// The sample employees that loaded, one button each (the chosen one pressed).
-#[component]
-fn EmployeeList(props: &EmployeeListProps) -> Html {
-    let f = use_formats();
-    let loaded = props
-        .employees
+    on_choose: &Callback<usize>,
+    f: &Formats,
+) -> Html {
+    let loaded = employees
         .iter()
         .enumerate()
         .filter_map(|(i, (_, e))| e.as_ref().ok().map(|l| (i, l)));
     html! {
         <>
-            if props.employees.iter().all(|(_, e)| e.is_err()) {
+            if employees.iter().all(|(_, e)| e.is_err()) {
                 <p class="ew-muted">{ "Open one or more employee files to see the widget as each would." }</p>
             }
             <ul class="ew-desk-list">
@@ -123,12 +121,12 @@ fn EmployeeList(props: &EmployeeListProps) -> Html {
                     let label = format!("{} ({}): {}, {} eligible",
                         employee.name, employee.id,
                         f.plural(loaded.holder.grants.len() as u64, "grant", "grants"),
-                        f.count(desk::eligible_count(&props.offer, &loaded.holder) as u64));
+                        f.count(desk::eligible_count(offer, &loaded.holder) as u64));
                     html! {
                         <li>
                             <button type="button" class="ew-button ew-button-secondary"
-                                aria-pressed={(props.chosen == i).to_string()}
-                                onclick={props.on_choose.reform(move |_: MouseEvent| i)}>{ label }</button>
+                                aria-pressed={(chosen == i).to_string()}
+                                onclick={on_choose.reform(move |_: MouseEvent| i)}>{ label }</button>
                         </li>
                     }
                 }) }

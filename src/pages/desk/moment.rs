@@ -1,32 +1,23 @@
 //! The moment to preview: a wall time in the offer's zone, the offset it is read at, and
 //! quick jumps to the offer's moments.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use election_client::desk;
 
 use super::zone_of;
 
-#[derive(Properties, PartialEq)]
-pub struct MomentFieldProps {
-    pub offer: Rc<election_core::Offer>,
-    /// What was typed or jumped to (empty: the default moment).
-    pub moment: AttrValue,
-    pub on_change: Callback<String>,
-}
-
-#[component]
-pub fn MomentField(props: &MomentFieldProps) -> Html {
-    let offer = &props.offer;
+/// The moment field for `offer`, showing `moment` (what was typed or jumped to; empty:
+/// the default moment); `on_change` has the new text. (A view: it keeps no state.)
+pub fn moment_field(
+    offer: &election_core::Offer,
+    moment: &str,
+    on_change: &Callback<String>,
+) -> Html {
     let zone = zone_of(offer);
     let default = desk::quick_jumps(offer, &zone)[1].1;
-    let shown = desk::in_zone(
-        desk::read_moment(&props.moment, &zone).unwrap_or(default),
-        &zone,
-    );
-    let on_moment = props.on_change.reform(|e: Event| {
+    let shown = desk::in_zone(desk::read_moment(moment, &zone).unwrap_or(default), &zone);
+    let on_moment = on_change.reform(|e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         input.value()
     });
@@ -44,7 +35,7 @@ pub fn MomentField(props: &MomentFieldProps) -> Html {
             </p>
             <div class="ew-actions">
                 { for desk::quick_jumps(offer, &zone).into_iter().map(|(label, at)| {
-                    let jump = props.on_change.reform(move |_: MouseEvent| at.to_rfc3339());
+                    let jump = on_change.reform(move |_: MouseEvent| at.to_rfc3339());
                     html! {
                         <button type="button" class="ew-button ew-button-secondary" onclick={jump}>{ label }</button>
                     }

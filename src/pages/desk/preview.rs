@@ -1,37 +1,32 @@
 //! The widget exactly as the chosen employee would see it at the chosen moment, on a
 //! clock fixed at that moment; nothing can be submitted from it.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use election_client::clock::{Anchor, ClockSource};
 use election_client::desk::{self, Life};
 use election_client::drafts::Drafts;
+use election_client::format::Formats;
 use election_client::loading::Loaded;
 
 use super::zone_of;
 use crate::components::widget::Widget;
-use crate::hooks::use_formats;
 use crate::platform::clock::{mono_now, trusted_clock};
 
-#[derive(Properties, PartialEq)]
-pub struct PreviewProps {
-    pub offer: Rc<election_core::Offer>,
-    pub loaded: Loaded,
-    pub moment: AttrValue,
-    pub drafts: Drafts,
-}
-
-#[component]
-pub fn Preview(props: &PreviewProps) -> Html {
-    let f = use_formats();
-    let (offer, loaded) = (&props.offer, &props.loaded);
+/// `loaded` (an employee of `offer`) in the widget at `moment` (empty: the default
+/// moment), its drafts kept in `drafts`. (A view: the widget it shows keeps the state.)
+pub fn preview(
+    offer: &election_core::Offer,
+    loaded: &Loaded,
+    moment: &str,
+    drafts: &Drafts,
+    f: &Formats,
+) -> Html {
     let zone = zone_of(offer);
-    let at = if props.moment.trim().is_empty() {
+    let at = if moment.trim().is_empty() {
         Ok(desk::quick_jumps(offer, &zone)[1].1)
     } else {
-        desk::read_moment(&props.moment, &zone)
+        desk::read_moment(moment, &zone)
     };
     let at = match at {
         Ok(at) => at,
@@ -53,7 +48,7 @@ pub fn Preview(props: &PreviewProps) -> Html {
                     loaded.holder.employee.name, at.to_rfc3339(), life.label()) }
             </p>
             <div class="ew-desk-preview">
-                <Widget {key} data={loaded.clone()} drafts={props.drafts.clone()} {clock} timing_checks={false} />
+                <Widget {key} data={loaded.clone()} drafts={drafts.clone()} {clock} timing_checks={false} />
             </div>
         </>
     }

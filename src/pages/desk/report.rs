@@ -6,62 +6,51 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use election_client::desk;
+use election_client::format::Formats;
 use election_client::loading::{FileReport, Loaded};
 
 use crate::components::countdown::timing_checks;
 use crate::components::error_panel::report;
-use crate::hooks::use_formats;
 use crate::platform::{clock, files, page};
 
 /// An employee file's name, and the employee checked against the offer or the report.
 pub type CheckedEmployee = (String, Result<Loaded, FileReport>);
 
-#[derive(Properties, PartialEq)]
-pub struct ValidationProps {
-    /// The offer file's name, and the offer checked or the report of what is wrong.
-    pub file_name: AttrValue,
-    pub checked: Result<Rc<election_core::Offer>, FileReport>,
-    pub employees: Rc<Vec<CheckedEmployee>>,
-}
-
-#[component]
-pub fn Validation(props: &ValidationProps) -> Html {
-    let f = use_formats();
+/// The validation report: the offer file `file_name` checked (the offer, or the report of
+/// what is wrong) and each employee file that did not load. (A view: it keeps no state.)
+pub fn validation(
+    file_name: &str,
+    checked: &Result<Rc<election_core::Offer>, FileReport>,
+    employees: &[CheckedEmployee],
+    f: &Formats,
+) -> Html {
     html! {
         <section class="ew-section" aria-labelledby="ew-desk-report">
             <h2 id="ew-desk-report">{ "Validation report" }</h2>
             {
-                match &props.checked {
+                match checked {
                     Ok(offer) => html! {
                         <>
                             <p class="ew-note" role="status">
-                                { format!("No problems found in {}: {} version {}.", props.file_name, offer.id, offer.version) }
+                                { format!("No problems found in {}: {} version {}.", file_name, offer.id, offer.version) }
                             </p>
-                            { timing_checks(offer, &f) }
+                            { timing_checks(offer, f) }
                         </>
                     },
-                    Err(r) => html! { <div class="ew-error" role="alert">{ report(r, &f) }</div> },
+                    Err(r) => html! { <div class="ew-error" role="alert">{ report(r, f) }</div> },
                 }
             }
-            { for props.employees.iter().filter_map(|(_, e)| e.as_ref().err()).map(|r| html! {
-                <div class="ew-error">{ report(r, &f) }</div>
+            { for employees.iter().filter_map(|(_, e)| e.as_ref().err()).map(|r| html! {
+                <div class="ew-error">{ report(r, f) }</div>
             }) }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PreviewReportProps {
-    pub offer: Rc<election_core::Offer>,
-    pub employees: Rc<Vec<CheckedEmployee>>,
-}
-
-/// The preview report: shown, downloadable as text, printable.
-#[component]
-pub fn PreviewReport(props: &PreviewReportProps) -> Html {
-    let offer = &props.offer;
-    let loaded: Vec<Loaded> = props
-        .employees
+/// The preview report: shown, downloadable as text, printable. (A view: it keeps no
+/// state.)
+pub fn preview_report(offer: &election_core::Offer, employees: &[CheckedEmployee]) -> Html {
+    let loaded: Vec<Loaded> = employees
         .iter()
         .filter_map(|(_, e)| e.as_ref().ok().cloned())
         .collect();
