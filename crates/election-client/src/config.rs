@@ -524,9 +524,10 @@ impl WidgetConfig {
                     refuse(c, "a link cannot choose where elections go or which key receipts are checked with; the deployment's delivery is used".to_owned());
                     continue;
                 }
-                match crate::delivery::DeliveryConfig::from_json(value) {
+                let at = election_core::JsonPath::named("config").key("delivery");
+                match crate::delivery::DeliveryConfig::from_json(value, &at) {
                     Ok(delivery) => c.delivery = delivery,
-                    Err(problems) => c.problems.extend(problems),
+                    Err(problems) => c.problems.extend(problems.iter().map(ToString::to_string)),
                 }
                 continue;
             }
@@ -879,7 +880,7 @@ mod element_tests {
             Some(delivery),
         );
         assert!(
-            c.problems[0].contains("config.delivery.url is missing"),
+            c.problems[0].contains("config.delivery.url: is missing"),
             "{:?}",
             c.problems
         );

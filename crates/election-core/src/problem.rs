@@ -22,6 +22,13 @@ impl JsonPath {
         JsonPath("$".to_owned())
     }
 
+    /// A document known by a name rather than as `$`: the widget's `config`, whose
+    /// problems read `config.delivery.url` as its documentation names the setting.
+    /// `name` is written as given, so it is a name the caller chose, never outside data.
+    pub fn named(name: &'static str) -> Self {
+        JsonPath(name.to_owned())
+    }
+
     /// The member `key` of the object at this path.
     pub fn key(&self, key: &str) -> Self {
         let plain = !key.is_empty()
@@ -127,6 +134,12 @@ mod tests {
         assert_eq!(JsonPath::root().key("1st").as_str(), "$[\"1st\"]");
         assert_eq!(JsonPath::root().key("").as_str(), "$[\"\"]");
         assert_eq!(JsonPath::root().key("a\"b").as_str(), "$[\"a\\\"b\"]");
+        let config = JsonPath::named("config").key("delivery");
+        assert_eq!(config.key("url").as_str(), "config.delivery.url");
+        assert_eq!(
+            config.key("headers").key("X-Bad\n").as_str(),
+            "config.delivery.headers[\"X-Bad\\n\"]"
+        );
     }
 
     #[test]

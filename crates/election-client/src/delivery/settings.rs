@@ -1,11 +1,13 @@
 //! How a company's backend is named in the configuration (`config.delivery`): the
 //! transport and its settings, each problem with its place.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use election_core::contract::PublicJwk;
+use election_core::{JsonPath, Problem};
 
 /// How long one delivery attempt may take before it counts as failed (and is retried).
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -55,60 +57,41 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    /// Reads `config.delivery`. Every problem names its path; a config with problems is
-    /// not used (the caller reports them and nothing loads).
-    pub fn from_json(value: &Value) -> Result<DeliveryConfig, Vec<String>> {
-        let mut problems = Vec::new();
+    /// Reads the delivery settings at `at` (`config.delivery`), in the core's one
+    /// validation style: every problem is a [`Problem`] with its path
+    /// (`config.delivery.headers["X-Bad\n"]`); settings with problems are not used (the
+    /// caller reports them and nothing loads).
+    pub fn from_json(value: &Value, at: &JsonPath) -> Result<DeliveryConfig, Vec<Problem>> {
         let Some(map) = value.as_object() else {
-            return Err(vec![format!(
-                "config.delivery must be an object such as {{\"transport\": \"http\", \"url\": \"…\"}}, not {value}"
-            )]);
+            return Err(vec![Problem {
+                path: at.clone(),
+                message: format!(
+                    "must be an object such as {{\"transport\": \"http\", \"url\": \"…\"}}, not {value}"
+                ),
+            }]);
         };
-        let text = |key: &str, problems: &mut Vec<String>| -> Option<String> {
-            match map.get(key) {
-                None => None,
-                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-                Some(other) => {
-                    problems.push(format!(
-                        "config.delivery.{key} must be a non-empty string, not {other}"
-                    ));
-                    None
-                }
-            }
+        let r = Reader {
+            map,
+            at,
+            problems: RefCell::new(Vec::new()),
         };
         let timeout_ms = match map.get("timeout_ms") {
             None => DEFAULT_TIMEOUT_MS,
-            Some(v) => match v.as_u64() {
-                Some(ms @ 1_000..=120_000) => ms as u32,
-                _ => {
-                    problems.push(format!(
-                        "config.delivery.timeout_ms must be a whole number of milliseconds from 1000 to 120000, not {v}"
-                    ));
-                    DEFAULT_TIMEOUT_MS
-                }
-            },
-        };
-        let receiver_key = match map.get("receiver_key") {
-            None => None,
-            // Through the same (byte-slice) deserializer as every other contract value:
-            // one copy of the JWK's parser in the bundle.
-            Some(v) => match serde_json::from_slice::<PublicJwk>(v.to_string().as_bytes()) {
-                Ok(jwk) if jwk.problems().is_empty() => Some(jwk),
-                Ok(jwk) => {
-                    for p in jwk.problems() {
-                        problems.push(format!("config.delivery.receiver_key: {p}"));
+            Some(v) => {
+                match v.as_u64() {
+                    Some(ms @ 1_000..=120_000) => ms as u32,
+                    _ => {
+                        r.problem(
+                        at.key("timeout_ms"),
+                        format!("must be a whole number of milliseconds from 1000 to 120000, not {v}"),
+                    );
+                        DEFAULT_TIMEOUT_MS
                     }
-                    None
                 }
-                Err(e) => {
-                    problems.push(format!(
-                        "config.delivery.receiver_key must be a P-256 public JWK (kty, crv, x, y): {e}"
-                    ));
-                    None
-                }
-            },
+            }
         };
-        let transport_name = text("transport", &mut problems);
+        let receiver_key = map.get("receiver_key").and_then(|v| r.receiver_key(v));
+        let transport_name = r.text("transport");
         let allowed: &[&str] = match transport_name.as_deref() {
             Some("http") => &[
                 "transport",
@@ -121,110 +104,49 @@ impl DeliveryConfig {
             Some("post-message") => &["transport", "origins", "receiver_key", "timeout_ms"],
             Some("download") => &["transport"],
             Some(other) => {
-                problems.push(format!(
-                    "config.delivery.transport must be \"http\", \"post-message\" or \"download\", not {other:?}"
-                ));
-                &[]
-            }
-            None => {
-                problems.push(
-                    "config.delivery.transport is missing: \"http\", \"post-message\" or \"download\""
-                        .to_owned(),
+                r.problem(
+                    at.key("transport"),
+                    format!("must be \"http\", \"post-message\" or \"download\", not {other:?}"),
                 );
                 &[]
             }
+            None => {
+                if !map.contains_key("transport") {
+                    r.problem(
+                        at.key("transport"),
+                        "is missing: \"http\", \"post-message\" or \"download\"",
+                    );
+                }
+                &[]
+            }
         };
-        if !allowed.is_empty() {
+        if let Some(name) = transport_name.as_deref().filter(|_| !allowed.is_empty()) {
             for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
-                problems.push(format!(
-                    "config.delivery.{key} is not a setting of the {} transport; its settings are {}",
-                    transport_name.as_deref().unwrap_or_default(),
-                    allowed.join(", ")
-                ));
+                r.problem(
+                    at.key(key),
+                    format!(
+                        "is not a setting of the {name} transport; its settings are {}",
+                        allowed.join(", ")
+                    ),
+                );
             }
         }
         let transport = match transport_name.as_deref() {
-            Some("http") => {
-                let url = text("url", &mut problems);
-                if url.is_none() && !map.contains_key("url") {
-                    problems
-                        .push("config.delivery.url is missing: the backend's base URL".to_owned());
-                }
-                if let Some(u) = &url {
-                    if u.contains(char::is_whitespace)
-                        || !(u.starts_with("https://")
-                            || u.starts_with("http://")
-                            || u.starts_with('/'))
-                    {
-                        problems.push(format!(
-                            "config.delivery.url must be an http(s) URL or a path starting with /, not {u:?}"
-                        ));
-                    }
-                }
-                let mut headers = BTreeMap::new();
-                match map.get("headers") {
-                    None => {}
-                    Some(Value::Object(h)) => {
-                        for (name, value) in h {
-                            let token = !name.is_empty()
-                                && name.bytes().all(|b| {
-                                    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-                                });
-                            match value.as_str() {
-                                Some(v) if token && !v.contains(['\r', '\n']) => {
-                                    headers.insert(name.clone(), v.to_owned());
-                                }
-                                _ => problems.push(format!(
-                                    "config.delivery.headers.{name} must be a header name with a one-line string value"
-                                )),
-                            }
-                        }
-                    }
-                    Some(other) => problems.push(format!(
-                        "config.delivery.headers must be an object of header names and values, not {other}"
-                    )),
-                }
-                let credentials =
-                    text("credentials", &mut problems).unwrap_or_else(|| "same-origin".to_owned());
-                if !["omit", "same-origin", "include"].contains(&credentials.as_str()) {
-                    problems.push(format!(
-                        "config.delivery.credentials must be \"omit\", \"same-origin\" or \"include\", not {credentials:?}"
-                    ));
-                }
-                Transport::Http {
-                    url: url.unwrap_or_default().trim_end_matches('/').to_owned(),
-                    headers,
-                    credentials,
-                    receiver_key,
-                    timeout_ms,
-                }
-            }
-            Some("post-message") => {
-                let mut origins = Vec::new();
-                match map.get("origins") {
-                    None => {}
-                    Some(Value::Array(list)) => {
-                        for o in list {
-                            match o.as_str() {
-                                Some(s) if is_origin(s) => origins.push(s.to_owned()),
-                                _ => problems.push(format!(
-                                    "config.delivery.origins must list origins such as \"https://hr.example.com\" (scheme, host and port only), not {o}"
-                                )),
-                            }
-                        }
-                    }
-                    Some(other) => problems.push(format!(
-                        "config.delivery.origins must be a list of origins, not {other}"
-                    )),
-                }
-                Transport::PostMessage {
-                    origins,
-                    receiver_key,
-                    timeout_ms,
-                }
-            }
+            Some("http") => Transport::Http {
+                url: r.url().unwrap_or_default(),
+                headers: r.headers(),
+                credentials: r.credentials(),
+                receiver_key,
+                timeout_ms,
+            },
+            Some("post-message") => Transport::PostMessage {
+                origins: r.origins(),
+                receiver_key,
+                timeout_ms,
+            },
             _ => Transport::Download,
         };
+        let problems = r.problems.into_inner();
         if problems.is_empty() {
             Ok(DeliveryConfig { transport })
         } else {
@@ -253,6 +175,147 @@ impl DeliveryConfig {
     }
 }
 
+/// Reads the settings of one `config.delivery` object, collecting every problem found.
+struct Reader<'a> {
+    map: &'a Map<String, Value>,
+    at: &'a JsonPath,
+    problems: RefCell<Vec<Problem>>,
+}
+
+impl Reader<'_> {
+    fn problem(&self, path: JsonPath, message: impl Into<String>) {
+        self.problems.borrow_mut().push(Problem {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// A non-empty string setting, trimmed (absent: `None`).
+    fn text(&self, key: &str) -> Option<String> {
+        match self.map.get(key) {
+            None => None,
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Some(other) => {
+                self.problem(
+                    self.at.key(key),
+                    format!("must be a non-empty string, not {other}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn receiver_key(&self, value: &Value) -> Option<PublicJwk> {
+        let at = self.at.key("receiver_key");
+        // Through the same (byte-slice) deserializer as every other contract value: one
+        // copy of the JWK's parser in the bundle.
+        match serde_json::from_slice::<PublicJwk>(value.to_string().as_bytes()) {
+            Ok(jwk) if jwk.problems().is_empty() => Some(jwk),
+            Ok(jwk) => {
+                for p in jwk.problems() {
+                    self.problem(at.clone(), p);
+                }
+                None
+            }
+            Err(e) => {
+                self.problem(
+                    at,
+                    format!("must be a P-256 public JWK (kty, crv, x, y): {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The backend's base URL, without a trailing `/`.
+    fn url(&self) -> Option<String> {
+        let at = self.at.key("url");
+        let url = self.text("url");
+        match &url {
+            None if !self.map.contains_key("url") => {
+                self.problem(at, "is missing: the backend's base URL")
+            }
+            Some(u)
+                if u.contains(char::is_whitespace)
+                    || !(u.starts_with("https://")
+                        || u.starts_with("http://")
+                        || u.starts_with('/')) =>
+            {
+                self.problem(
+                    at,
+                    format!("must be an http(s) URL or a path starting with /, not {u:?}"),
+                )
+            }
+            _ => {}
+        }
+        url.map(|u| u.trim_end_matches('/').to_owned())
+    }
+
+    fn headers(&self) -> BTreeMap<String, String> {
+        let at = self.at.key("headers");
+        let mut headers = BTreeMap::new();
+        match self.map.get("headers") {
+            None => {}
+            Some(Value::Object(h)) => {
+                for (name, value) in h {
+                    let token = !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                    match value.as_str() {
+                        Some(v) if token && !v.contains(['\r', '\n']) => {
+                            headers.insert(name.clone(), v.to_owned());
+                        }
+                        _ => self.problem(
+                            at.key(name),
+                            "must be a header name with a one-line string value",
+                        ),
+                    }
+                }
+            }
+            Some(other) => self.problem(
+                at,
+                format!("must be an object of header names and values, not {other}"),
+            ),
+        }
+        headers
+    }
+
+    fn credentials(&self) -> String {
+        let credentials = self
+            .text("credentials")
+            .unwrap_or_else(|| "same-origin".to_owned());
+        if !["omit", "same-origin", "include"].contains(&credentials.as_str()) {
+            self.problem(
+                self.at.key("credentials"),
+                format!("must be \"omit\", \"same-origin\" or \"include\", not {credentials:?}"),
+            );
+        }
+        credentials
+    }
+
+    fn origins(&self) -> Vec<String> {
+        let at = self.at.key("origins");
+        let mut origins = Vec::new();
+        match self.map.get("origins") {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (i, o) in list.iter().enumerate() {
+                    match o.as_str() {
+                        Some(s) if is_origin(s) => origins.push(s.to_owned()),
+                        _ => self.problem(
+                            at.index(i),
+                            format!("must be an origin such as \"https://hr.example.com\" (scheme, host and port only), not {o}"),
+                        ),
+                    }
+                }
+            }
+            Some(other) => self.problem(at, format!("must be a list of origins, not {other}")),
+        }
+        origins
+    }
+}
+
 /// `scheme://host[:port]` and nothing more.
 fn is_origin(s: &str) -> bool {
     let rest = s
@@ -270,12 +333,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn at() -> JsonPath {
+        JsonPath::named("config").key("delivery")
+    }
+
     #[test]
     fn configurations_of_each_transport() {
-        let http = DeliveryConfig::from_json(&json!({
-            "transport": "http", "url": "https://hr.example.com/elections/",
-            "headers": { "Authorization": "Bearer t" }, "timeout_ms": 5000
-        }))
+        let http = DeliveryConfig::from_json(
+            &json!({
+                "transport": "http", "url": "https://hr.example.com/elections/",
+                "headers": { "Authorization": "Bearer t" }, "timeout_ms": 5000
+            }),
+            &at(),
+        )
         .expect("valid");
         let Transport::Http {
             url,
@@ -295,49 +365,86 @@ mod tests {
         );
         let pm = DeliveryConfig::from_json(
             &json!({ "transport": "post-message", "origins": ["https://hr.example.com"] }),
+            &at(),
         )
         .expect("valid");
         assert!(
             matches!(pm.transport, Transport::PostMessage { ref origins, .. } if origins == &["https://hr.example.com"])
         );
         assert_eq!(
-            DeliveryConfig::from_json(&json!({ "transport": "download" })),
+            DeliveryConfig::from_json(&json!({ "transport": "download" }), &at()),
             Ok(DeliveryConfig::default())
         );
     }
 
     #[test]
-    fn bad_configurations_name_each_problem() {
-        let problems = |v: Value| {
-            DeliveryConfig::from_json(&v)
+    fn bad_configurations_name_each_problem_at_its_path() {
+        let problems = |v: Value| -> Vec<(String, String)> {
+            DeliveryConfig::from_json(&v, &at())
                 .expect_err("invalid")
-                .join("\n")
+                .into_iter()
+                .map(|p| (p.path.to_string(), p.message))
+                .collect()
         };
         let all = problems(json!({
             "transport": "http", "url": "javascript:alert(1)", "headers": { "X-Bad\n": "v", "X-Ok": 5 },
             "credentials": "always", "timeout_ms": 10, "recever_key": {}
         }));
+        let paths: Vec<&str> = all.iter().map(|(p, _)| p.as_str()).collect();
+        // A header name that holds anything is quoted (and escaped) in its path.
         for expected in [
-            "config.delivery.url must be an http(s) URL",
-            "config.delivery.headers.X-Bad",
-            "config.delivery.headers.X-Ok",
-            "config.delivery.credentials must be",
-            "config.delivery.timeout_ms must be",
-            "config.delivery.recever_key is not a setting of the http transport",
+            "config.delivery.timeout_ms",
+            "config.delivery.recever_key",
+            "config.delivery.url",
+            "config.delivery.headers[\"X-Bad\\n\"]",
+            "config.delivery.headers[\"X-Ok\"]",
+            "config.delivery.credentials",
         ] {
-            assert!(all.contains(expected), "{expected} in {all}");
+            assert!(paths.contains(&expected), "{expected} in {paths:?}");
         }
-        assert!(problems(json!({ "transport": "http" })).contains("config.delivery.url is missing"));
-        assert!(problems(json!({ "transport": "pigeon" })).contains("not \"pigeon\""));
-        assert!(problems(json!({})).contains("transport is missing"));
-        assert!(problems(json!("http")).contains("must be an object"));
-        assert!(problems(
-            json!({ "transport": "post-message", "origins": ["https://a.example/path", 3] })
-        )
-        .contains("config.delivery.origins must list origins"));
-        assert!(problems(
-            json!({ "transport": "http", "url": "/r", "receiver_key": { "kty": "EC" } })
-        )
-        .contains("config.delivery.receiver_key"));
+        assert_eq!(all.len(), 6, "{all:?}");
+        let said = |v: Value| {
+            problems(v)
+                .into_iter()
+                .map(|(p, m)| format!("{p}: {m}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let one =
+            said(json!({ "transport": "http", "url": "javascript:alert(1)", "recever_key": {} }));
+        assert!(
+            one.contains("config.delivery.url: must be an http(s) URL"),
+            "{one}"
+        );
+        assert!(
+            one.contains("config.delivery.recever_key: is not a setting of the http transport"),
+            "{one}"
+        );
+        assert_eq!(
+            said(json!({ "transport": "http" })),
+            "config.delivery.url: is missing: the backend's base URL"
+        );
+        assert!(said(json!({ "transport": "pigeon" })).contains("not \"pigeon\""));
+        assert_eq!(
+            said(json!({})),
+            "config.delivery.transport: is missing: \"http\", \"post-message\" or \"download\""
+        );
+        // A transport that is not a string is said once, not also "missing".
+        assert_eq!(problems(json!({ "transport": 7 })).len(), 1);
+        assert!(said(json!("http")).starts_with("config.delivery: must be an object"));
+        let origins = problems(
+            json!({ "transport": "post-message", "origins": ["https://hr.example.com", "https://a.example/path", 3] }),
+        );
+        let paths: Vec<&str> = origins.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["config.delivery.origins[1]", "config.delivery.origins[2]"]
+        );
+        let key =
+            problems(json!({ "transport": "http", "url": "/r", "receiver_key": { "kty": "EC" } }));
+        assert!(
+            key.iter().all(|(p, _)| p == "config.delivery.receiver_key"),
+            "{key:?}"
+        );
     }
 }
