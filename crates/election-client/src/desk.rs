@@ -25,11 +25,24 @@ impl DeskFile {
         (size > MAX_FILE_BYTES).then(|| DeskFile {
             name: name.to_owned(),
             text: Err(format!(
-                "it is {:.1} MB; an offer or employee file may be at most 5 MB",
-                size / 1024.0 / 1024.0
+                "it is {} MB; an offer or employee file may be at most 5 MB",
+                megabytes(size)
             )),
         })
     }
+}
+
+/// `size` bytes in megabytes to one decimal, `5.3`: by integer arithmetic, because
+/// formatting an `f64` would bring the float formatter into the bundle.
+fn megabytes(size: f64) -> String {
+    let tenths = (size * 10.0 / 1_048_576.0).round();
+    // A file's size is far below 2^53 bytes; anything else reads as its whole tenths.
+    let tenths = if tenths.is_finite() && tenths >= 0.0 {
+        tenths as u64
+    } else {
+        0
+    };
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// The offer file checked: the offer, or its report.
@@ -350,6 +363,15 @@ mod tests {
         let big = DeskFile::too_large("huge.json", 6.0 * 1024.0 * 1024.0).expect("refused");
         assert!(check_offer(&big).is_err());
         assert!(DeskFile::too_large("ok.json", 1000.0).is_none());
+        assert_eq!(
+            big.text,
+            Err("it is 6.0 MB; an offer or employee file may be at most 5 MB".to_owned())
+        );
+        let odd = DeskFile::too_large("odd.json", 5.0 * 1024.0 * 1024.0 + 300_000.0);
+        assert!(
+            matches!(odd, Some(DeskFile { text: Err(why), .. }) if why.starts_with("it is 5.3 MB"))
+        );
+        assert_eq!(megabytes(f64::INFINITY), "0.0");
     }
 
     #[test]
