@@ -22,7 +22,7 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
         let (now, clock) = (now.clone(), clock.clone());
         use_effect_with((*now, current), move |&(_, current)| {
             let timer = (current != Phase::Closed).then(|| {
-                gloo_timers::callback::Timeout::new(next_tick_ms(remaining), move || {
+                crate::platform::clock::Timeout::new(next_tick_ms(remaining), move || {
                     page::mark(page::TICK_MARK);
                     now.set(clock.now_ms())
                 })

@@ -35,7 +35,7 @@ pub fn use_reanchor(state: &UseStateHandle<LoadState>, time_url: Option<String>)
         let handles = live.then(|| {
             let again = reanchor.clone();
             (
-                gloo_timers::callback::Interval::new(REANCHOR_MS, again),
+                crate::platform::clock::Interval::new(REANCHOR_MS, again),
                 page::on_visible(reanchor),
             )
         });

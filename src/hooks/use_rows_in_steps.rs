@@ -10,7 +10,7 @@ pub fn use_rows_in_steps(total: usize, first: usize, more: usize) -> usize {
         let shown = shown.clone();
         use_effect_with((*shown, total), move |&(now, total)| {
             let timer = (now < total).then(|| {
-                gloo_timers::callback::Timeout::new(0, move || {
+                crate::platform::clock::Timeout::new(0, move || {
                     shown.set((now + more).min(total));
                 })
             });

@@ -1,6 +1,10 @@
 //! The browser's clocks: the monotonic one, and the trusted clock anchored by timed
 //! requests to the receiver's time endpoint or the page's own server (`Date`).
 
+/// The browser's timers (`setTimeout`, `setInterval`), cancelled when dropped: what the
+/// hooks wake on.
+pub use gloo_timers::callback::{Interval, Timeout};
+
 /// The monotonic clock, in milliseconds: unaffected by changes of the device's clock.
 pub fn mono_now() -> f64 {
     web_sys::window()

@@ -27,9 +27,18 @@ pub fn alert(message: &str) {
     }
 }
 
+/// Reads the files HR opened (a file input or a drop) and gives `done` each one's text or
+/// why not; nothing leaves the computer.
+pub fn read_opened_then(
+    files: web_sys::FileList,
+    done: impl FnOnce(Vec<election_client::desk::DeskFile>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move { done(read_opened(files).await) });
+}
+
 /// The text of each file HR opened (a file input or a drop), or why not: nothing leaves
 /// the computer.
-pub async fn read_opened(files: web_sys::FileList) -> Vec<election_client::desk::DeskFile> {
+async fn read_opened(files: web_sys::FileList) -> Vec<election_client::desk::DeskFile> {
     use election_client::desk::DeskFile;
     let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     let mut read = Vec::new();

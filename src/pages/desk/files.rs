@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use election_client::desk::DeskFile;
 
-use crate::platform::files::read_opened;
+use crate::platform::files::read_opened_then;
 
 /// What a drop zone is for: its input's id, its label and hint, whether it takes more
 /// than one file.
@@ -16,7 +16,7 @@ pub struct DropZone {
 }
 
 fn read(files: web_sys::FileList, done: Callback<Vec<DeskFile>>) {
-    wasm_bindgen_futures::spawn_local(async move { done.emit(read_opened(files).await) });
+    read_opened_then(files, move |read| done.emit(read));
 }
 
 /// A file input that also takes a drop; `on_files` has each file opened, with its text or
