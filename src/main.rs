@@ -5,30 +5,30 @@
 
 use election_widget::embed::{element as embed, frame};
 use election_widget::mount_with_events;
-use election_widget::platform::{offline, page as browser};
+use election_widget::platform::{offline, page};
 
 /// The HR preview desk's page (`preview.html`) mounts the desk here.
 const DESK_ROOT_ID: &str = "election-widget-desk";
 
 fn main() {
     embed::define();
-    if let Some(root) = browser::element_by_id(DESK_ROOT_ID) {
+    if let Some(root) = page::element_by_id(DESK_ROOT_ID) {
         offline::register("sw.js");
         election_widget::pages::desk::mount(root);
         return;
     }
-    if let Some(root) = browser::element_by_id(frame::FRAME_ROOT_ID) {
+    if let Some(root) = page::element_by_id(frame::FRAME_ROOT_ID) {
         offline::register("sw.js");
         frame::run(root);
         return;
     }
-    let Some(root) = browser::element_by_id("election-widget") else {
+    let Some(root) = page::element_by_id("election-widget") else {
         // A portal page with only <election-widget> elements: nothing more to do.
         return;
     };
     // The standalone page works offline once opened (portals keep their own caching).
     offline::register("sw.js");
-    let config = browser::standalone_config(&root);
+    let config = page::standalone_config(&root);
     let events = embed::events_on(&root);
     // The page lives as long as the widget, so the handle is kept for good.
     std::mem::forget(mount_with_events(root, config, events));

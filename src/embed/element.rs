@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use crate::platform::{net, page as browser};
+use crate::platform::{net, page};
 use crate::{App, AppProps};
 use election_client::config::{Deployment, Input, LinkPolicy, Refusal, Source, WidgetConfig};
 use election_client::host::HostEvents;
@@ -105,7 +105,7 @@ impl ElementHandle {
             {
                 Ok(root) => root,
                 Err(_) => {
-                    browser::console_error("election widget: the element has no shadow root");
+                    page::console_error("election widget: the element has no shadow root");
                     return ElementHandle::detached(host);
                 }
             },
@@ -117,12 +117,12 @@ impl ElementHandle {
         let parked = PARKED.with(|pool| pool.borrow_mut().pop());
         let (app, mount) = match parked {
             Some((app, mount)) => (Some(app), mount),
-            None => match browser::document().and_then(|d| d.create_element("div").ok()) {
+            None => match page::document().and_then(|d| d.create_element("div").ok()) {
                 Some(mount) => (None, mount),
                 None => return ElementHandle::detached(host),
             },
         };
-        let Some(style) = browser::document().and_then(|d| d.create_element("style").ok()) else {
+        let Some(style) = page::document().and_then(|d| d.create_element("style").ok()) else {
             return ElementHandle::detached(host);
         };
         style.set_text_content(Some(STYLES));
@@ -220,12 +220,12 @@ pub async fn resolve_inputs(
     };
     let empty = Deployment::default();
     let d = deployment.as_deref().unwrap_or(&empty);
-    let page_origin = browser::page_origin();
+    let page_origin = page::page_origin();
     let policy = LinkPolicy {
         data_origins: &d.data_origins,
         page_origin: &page_origin,
         link_preview: d.link_preview,
-        origin_of: &browser::url_origin,
+        origin_of: &page::url_origin,
     };
     let mut refused = None;
     let (text, problem) = match config {

@@ -45,11 +45,11 @@ pub fn own_origin() -> String {
 }
 
 /// The host page a `post-message` delivery goes to: the embedding page when framed by an
-/// allowed parent (`frame::allowed_parent`), the page itself when not framed, and `None`
+/// allowed parent ([`super::frame::allowed_parent`]), the page itself when not framed, and `None`
 /// when framed by a page that is not allowed.
 pub fn host_origin() -> Option<String> {
-    if crate::embed::frame::framed() {
-        crate::embed::frame::allowed_parent()
+    if super::frame::framed() {
+        super::frame::allowed_parent()
     } else {
         Some(own_origin())
     }

@@ -8,7 +8,9 @@
 //! - [`store`] and [`crypto`]: IndexedDB (the outbox, the signing key) and WebCrypto.
 //! - [`tabs`]: the Web Lock and the channel between tabs.
 //! - [`host`]: the host page, for `post-message` delivery.
-//! - [`files`]: downloads, and a word when one cannot be made.
+//! - [`files`]: downloads, files HR opens, and a word when a download cannot be made.
+//! - [`frame`]: the iframe embed's side of `postMessage`: who framed the page, its
+//!   messages, the content's height.
 //! - [`clock`], [`drafts`], [`intl`], [`offline`], [`page`]: time, localStorage, the
 //!   locale's formats, the service worker, and the page itself.
 //! - [`courier`]: runs the client's courier state machine with all of the above.
@@ -18,6 +20,7 @@ pub mod courier;
 pub mod crypto;
 pub mod drafts;
 pub mod files;
+pub mod frame;
 pub mod host;
 pub mod intl;
 pub mod net;

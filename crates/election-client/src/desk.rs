@@ -1,6 +1,6 @@
 //! The HR preview desk's rules, pure: files opened from disk checked as the widget checks
 //! fetched ones, the moments worth previewing, and where a moment falls in the offer's
-//! life. The page is `components::desk`; nothing here touches the browser.
+//! life. The page is the widget's `pages::desk`; nothing here touches the browser.
 
 use std::rc::Rc;
 

@@ -1,7 +1,7 @@
 //! How numbers, money and dates read on screen, in the employee's locale. Components get
 //! the [`Formats`] of their widget from context (`use_formats`); plain view functions are
 //! given it. US English is the core's own wording, in Rust; any other locale goes through
-//! the browser's Intl (`browser::intl_formats`). Only figures change with the locale: the
+//! the browser's Intl (`platform::intl` in the widget). Only figures change with the locale: the
 //! sentences around them, the legal texts and the deadline's wording do not.
 
 use std::rc::Rc;

@@ -15,6 +15,7 @@
 //! - [`courier`]: signing and exactly-once delivery as a state machine: events in,
 //!   commands out; the widget's platform layer executes the commands.
 //! - [`host`]: what the widget tells the page that embeds it.
+//! - [`frame`]: the iframe embed's rules (allowed parents, `configure`, its messages).
 //! - [`desk`]: the HR preview desk's rules.
 
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod desk;
 pub mod drafts;
 pub mod election_state;
 pub mod format;
+pub mod frame;
 pub mod host;
 pub mod loading;
 

@@ -1,5 +1,5 @@
 //! From fetched text to the data the widget shows, or to a report of what is wrong with
-//! which file. Pure: the browser module fetches, this decides.
+//! which file. Pure: the platform layer fetches, this decides.
 
 use std::rc::Rc;
 
