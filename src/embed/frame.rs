@@ -88,8 +88,7 @@ fn configure(
     let deployment = Rc::clone(&frame.borrow().deployment);
     yew::platform::spawn_local(async move {
         let (config, settings) =
-            crate::embed::element::resolve_inputs(offer, holder, config, source, Some(deployment))
-                .await;
+            super::inputs::resolve_inputs(offer, holder, config, source, Some(deployment)).await;
         apply_settings(&settings);
         apply(&frame, config);
     });
