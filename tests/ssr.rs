@@ -319,7 +319,10 @@ async fn the_error_panel_names_each_file_and_every_problem_with_its_path() {
     let reports = loading::check(
         &config,
         Ok(offer.to_string()),
-        Err("the server answered HTTP 404 Not Found".into()),
+        Err(election_client::fetch::FetchError::Status {
+            status: 404,
+            text: "Not Found".into(),
+        }),
     )
     .expect_err("broken");
     let html = render::<ErrorPanel>(ErrorPanelProps {

@@ -33,6 +33,7 @@ pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
 pub fn report(r: &FileReport, f: &Formats) -> Html {
     let summary = match &r.failure {
         Failure::Unreachable(_) => "could not be loaded".to_owned(),
+        Failure::Unread(_) => "could not be read".to_owned(),
         Failure::Setting(_) => "cannot be used".to_owned(),
         Failure::Invalid(problems) => f.plural(problems.len() as u64, "problem", "problems"),
     };
@@ -46,6 +47,7 @@ pub fn report(r: &FileReport, f: &Formats) -> Html {
             {
                 match &r.failure {
                     Failure::Unreachable(why) => html! { <p>{ format!("It could not be loaded: {why}.") }</p> },
+                    Failure::Unread(why) => html! { <p>{ format!("It could not be read: {why}.") }</p> },
                     Failure::Setting(why) => html! { <p>{ format!("It cannot be used: {why}.") }</p> },
                     Failure::Invalid(problems) => html! {
                         <ul class="ew-problems">

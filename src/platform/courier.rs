@@ -279,7 +279,7 @@ impl Courier {
     }
 }
 
-async fn fetch(request: &Request) -> Result<Answer, String> {
+async fn fetch(request: &Request) -> Result<Answer, NetError> {
     let response = net::fetch(net::Request {
         method: request.method,
         url: &request.url,
@@ -289,11 +289,7 @@ async fn fetch(request: &Request) -> Result<Answer, String> {
         cache: "no-store",
         timeout_ms: request.timeout_ms,
     })
-    .await
-    .map_err(|e| match e {
-        NetError::Timeout { seconds } => format!("no answer within {seconds} seconds"),
-        NetError::Unreachable => "could not reach the backend (no connection, a wrong address, or the backend does not allow this page: CORS)".to_owned(),
-    })?;
+    .await?;
     Ok(Answer {
         status: response.status,
         retry_after: response.retry_after,

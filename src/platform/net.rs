@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 use super::js_field;
+pub use election_client::fetch::{FetchError, NetError};
 
 #[wasm_bindgen(module = "/src/platform/net.js")]
 extern "C" {
@@ -61,15 +62,6 @@ pub struct Response {
     pub body: Option<String>,
 }
 
-/// Why no response came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetError {
-    /// None within the time allowed.
-    Timeout { seconds: u32 },
-    /// No connection, a wrong address, or a server that does not allow this page (CORS).
-    Unreachable,
-}
-
 /// Sends `request`; a failure to get any answer is a [`NetError`].
 pub async fn fetch(request: Request<'_>) -> Result<Response, NetError> {
     let headers = js_sys::Object::new();
@@ -94,9 +86,7 @@ pub async fn fetch(request: Request<'_>) -> Result<Response, NetError> {
     )
     .await
     .map_err(|e| match js_field(&e, "kind").as_string().as_deref() {
-        Some("timeout") => NetError::Timeout {
-            seconds: (request.timeout_ms + 500) / 1000,
-        },
+        Some("timeout") => NetError::timeout(request.timeout_ms),
         _ => NetError::Unreachable,
     })?;
     let text = |name| js_field(&answer, name).as_string();
@@ -115,10 +105,9 @@ pub async fn fetch(request: Request<'_>) -> Result<Response, NetError> {
     })
 }
 
-/// Fetches a data file (offer, holder, configuration). The error is a sentence for a
-/// person; with the text, when the answer is the service worker's stored copy (offline),
-/// the time that copy was loaded.
-pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), String> {
+/// Fetches a data file (offer, holder, configuration): its text, with, when the answer is
+/// the service worker's stored copy (offline), the time that copy was loaded.
+pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), FetchError> {
     let response = fetch(Request {
         method: "GET",
         url,
@@ -130,26 +119,19 @@ pub async fn fetch_data(url: &str) -> Result<(String, Option<f64>), String> {
         timeout_ms: FETCH_TIMEOUT_MS,
     })
     .await
-    .map_err(|e| match e {
-        NetError::Timeout { seconds } => format!("no answer within {seconds} seconds"),
-        NetError::Unreachable => "the request failed: the network is down, the address is wrong, or the server does not allow this page to read it (CORS)".to_owned(),
-    })?;
+    .map_err(FetchError::Net)?;
     if !(200..300).contains(&response.status) {
-        let (status, text) = (response.status, response.status_text);
-        return Err(if text.is_empty() {
-            format!("the server answered HTTP {status}")
-        } else {
-            format!("the server answered HTTP {status} {text}")
+        return Err(FetchError::Status {
+            status: response.status,
+            text: response.status_text,
         });
     }
-    let body = response
-        .body
-        .ok_or_else(|| "the response body could not be read".to_owned())?;
+    let body = response.body.ok_or(FetchError::Unreadable)?;
     Ok((body, response.stored_at_ms))
 }
 
 /// [`fetch_data`]'s text alone.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     fetch_data(url).await.map(|(text, _)| text)
 }
 

@@ -48,7 +48,7 @@ fn megabytes(size: f64) -> String {
 /// The offer file checked: the offer, or its report.
 pub fn check_offer(file: &DeskFile) -> Result<Rc<Offer>, FileReport> {
     let failure = match &file.text {
-        Err(why) => Failure::Unreachable(why.clone()),
+        Err(why) => Failure::Unread(why.clone()),
         Ok(text) => match parse_offer(text) {
             Ok(offer) => return Ok(Rc::new(offer)),
             Err(problems) => Failure::Invalid(problems),
@@ -65,7 +65,7 @@ pub fn check_offer(file: &DeskFile) -> Result<Rc<Offer>, FileReport> {
 /// such by the core's check of `offer_id`).
 pub fn check_holder(offer: &Rc<Offer>, file: &DeskFile) -> Result<Loaded, FileReport> {
     let failure = match &file.text {
-        Err(why) => Failure::Unreachable(why.clone()),
+        Err(why) => Failure::Unread(why.clone()),
         Ok(text) => match parse_holder(text, Some(offer)) {
             Ok(holder) => {
                 return Ok(Loaded {
@@ -361,7 +361,10 @@ mod tests {
             "{problems:?}"
         );
         let big = DeskFile::too_large("huge.json", 6.0 * 1024.0 * 1024.0).expect("refused");
-        assert!(check_offer(&big).is_err());
+        assert!(matches!(
+            check_offer(&big),
+            Err(FileReport { failure: Failure::Unread(why), .. }) if why.contains("6.0 MB")
+        ));
         assert!(DeskFile::too_large("ok.json", 1000.0).is_none());
         assert_eq!(
             big.text,

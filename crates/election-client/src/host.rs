@@ -81,7 +81,8 @@ pub fn load_error(reports: &[FileReport]) -> HostEvent {
                 DataFile::Settings => "settings",
             };
             let (kind, problems) = match &report.failure {
-                Failure::Unreachable(why) => (ProblemKind::Unreachable, message(why)),
+                Failure::Unreachable(why) => (ProblemKind::Unreachable, message(&why.to_string())),
+                Failure::Unread(why) => (ProblemKind::Unreachable, message(why)),
                 Failure::Setting(why) => (ProblemKind::Setting, message(why)),
                 Failure::Invalid(problems) => (
                     ProblemKind::Invalid,
@@ -158,7 +159,10 @@ mod tests {
         let reports = crate::loading::check(
             &config,
             Ok(r#"{"schema_version": 1}"#.into()),
-            Err("the server answered HTTP 404 Not Found".into()),
+            Err(crate::fetch::FetchError::Status {
+                status: 404,
+                text: "Not Found".into(),
+            }),
         )
         .expect_err("both files fail");
         let fields = load_error(&reports).to_value();

@@ -6,6 +6,7 @@
 //! - [`config`]: the one value a host page gives the widget, and who may set what
 //!   (the deployment, the portal, a link).
 //! - [`loading`]: fetched text in, checked data or a report of what is wrong out.
+//! - [`fetch`]: why a request got nowhere ([`fetch::NetError`], [`fetch::FetchError`]).
 //! - [`clock`]: the trusted clock (anchors, uncertainty, the deadline's phase).
 //! - [`drafts`]: the employee's draft and where it is kept, behind a small trait.
 //! - [`election_state`]: the employee's picks, as a reducer.
@@ -25,6 +26,7 @@ pub mod delivery;
 pub mod desk;
 pub mod drafts;
 pub mod election_state;
+pub mod fetch;
 pub mod format;
 pub mod frame;
 pub mod host;

@@ -8,6 +8,7 @@ use election_core::{parse_holder, parse_offer, Holder, Offer, Problem};
 use chrono::{DateTime, FixedOffset};
 
 use crate::config::{PreviewAt, WidgetConfig};
+use crate::fetch::FetchError;
 
 /// Which of the widget's inputs a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +31,11 @@ impl DataFile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
-    /// The file could not be fetched; the sentence says why.
-    Unreachable(String),
+    /// The file could not be fetched.
+    Unreachable(FetchError),
+    /// A file opened on the HR desk could not be read (too large, not text); the
+    /// sentence says why.
+    Unread(String),
     /// The file arrived but is not valid.
     Invalid(Vec<Problem>),
     /// A page setting is not usable; the sentence says why.
@@ -92,8 +96,8 @@ pub fn preview_instant(config: &WidgetConfig) -> Result<Option<DateTime<FixedOff
 /// and for its form alone otherwise, so that both files' problems show at once.
 pub fn check(
     config: &WidgetConfig,
-    offer_text: Result<String, String>,
-    holder_text: Result<String, String>,
+    offer_text: Result<String, FetchError>,
+    holder_text: Result<String, FetchError>,
 ) -> Result<Loaded, Vec<FileReport>> {
     let offer = offer_text
         .map_err(Failure::Unreachable)
@@ -166,14 +170,20 @@ mod tests {
     fn both_files_are_reported_when_both_are_bad() {
         let reports = check(
             &WidgetConfig::defaults(),
-            Err("the server answered HTTP 404 Not Found".into()),
+            Err(FetchError::Status {
+                status: 404,
+                text: "Not Found".into(),
+            }),
             Ok("{".into()),
         )
         .expect_err("fails");
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[0].file, DataFile::Offer);
         assert_eq!(reports[0].location, WidgetConfig::defaults().offer_url);
-        assert!(matches!(&reports[0].failure, Failure::Unreachable(m) if m.contains("404")));
+        assert!(matches!(
+            &reports[0].failure,
+            Failure::Unreachable(FetchError::Status { status: 404, .. })
+        ));
         assert!(
             matches!(&reports[1].failure, Failure::Invalid(p) if p[0].message.contains("not valid JSON"))
         );

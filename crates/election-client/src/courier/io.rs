@@ -8,6 +8,7 @@ use election_core::disclosure::Acknowledgment;
 use election_core::{Election, HostEvent};
 
 use super::OutboxView;
+use crate::fetch::NetError;
 
 /// What to sign: the election, the acknowledgments it carries, the name typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,10 +104,10 @@ pub enum Event {
     },
     /// A [`Command::ReadCheckpoint`] finished: the kept checkpoint's text, if any.
     CheckpointRead(Option<String>),
-    /// A [`Command::Fetch`] finished: the answer, or a sentence for a network failure.
+    /// A [`Command::Fetch`] finished: the answer, or why none came.
     Answered {
         ask: Ask,
-        result: Result<Answer, String>,
+        result: Result<Answer, NetError>,
     },
     /// A [`Command::Verify`] finished.
     Verified {

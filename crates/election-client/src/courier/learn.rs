@@ -11,6 +11,7 @@ use election_core::contract::{ElectionEntry, ElectionHistory, OfferInfo, SignedC
 use super::checks::Checked;
 use super::{read_json, Answer, Ask, Check, Command, Courier, Read};
 use crate::delivery::{self, OutboxEntry};
+use crate::fetch::NetError;
 use election_core::contract::SignedReceipt;
 
 /// Where starting stands.
@@ -114,7 +115,7 @@ impl Courier {
         }
     }
 
-    pub(super) fn learn_answered(&mut self, ask: Ask, result: Result<Answer, String>) {
+    pub(super) fn learn_answered(&mut self, ask: Ask, result: Result<Answer, NetError>) {
         let Some(Learn { owner, stage }) = self.learn.take() else {
             return;
         };

@@ -14,6 +14,7 @@ use super::{reply_outcome, Answer, Ask, Check, Command, Courier, Read, DELIVER_M
 use crate::delivery::{
     self, backoff_ms, classify, OutboxEntry, Outcome, Status, Transport, Verification,
 };
+use crate::fetch::NetError;
 
 pub(super) struct Pass {
     /// Everything waiting is due, whatever its backoff said (the network came back, or
@@ -305,7 +306,7 @@ impl Courier {
         self.out.push(command);
     }
 
-    pub(super) fn pass_answered(&mut self, ask: Ask, result: Result<Answer, String>) {
+    pub(super) fn pass_answered(&mut self, ask: Ask, result: Result<Answer, NetError>) {
         let Some(Attempt { entry, wait }) = self.attempt.take() else {
             return;
         };
@@ -328,8 +329,9 @@ impl Courier {
                 self.finish(entry, outcome);
             }
             (Wait::Submit, Ask::Submit, Ok(a)) => self.finish(entry, outcome(&a)),
-            (Wait::Register, Ask::RegisterKey, Err(reason))
-            | (Wait::Submit, Ask::Submit, Err(reason)) => self.finish(entry, retry(&reason)),
+            (Wait::Register, Ask::RegisterKey, Err(e)) | (Wait::Submit, Ask::Submit, Err(e)) => {
+                self.finish(entry, retry(&super::reply::unanswered(e)))
+            }
             // Not the answer waited for.
             (wait, _, _) => self.wait(entry, wait),
         }

@@ -4,13 +4,22 @@ use election_core::contract::{ErrorCode, SignedReceipt};
 
 use super::Answer;
 use crate::delivery::Outcome;
+use crate::fetch::NetError;
+
+/// Why the backend gave no answer, as the employee is told it.
+pub fn unanswered(e: NetError) -> String {
+    match e {
+        NetError::Timeout { .. } => e.to_string(),
+        NetError::Unreachable => "could not reach the backend (no connection, a wrong address, or the backend does not allow this page: CORS)".to_owned(),
+    }
+}
 
 /// A backend's JSON answer to a GET, or a sentence naming `what` could not be read.
 pub fn read_json<T: serde::de::DeserializeOwned>(
-    answer: Result<Answer, String>,
+    answer: Result<Answer, NetError>,
     what: &str,
 ) -> Result<T, String> {
-    let answer = answer?;
+    let answer = answer.map_err(unanswered)?;
     if answer.status != 200 {
         return Err(format!("{what} could not be read (HTTP {})", answer.status));
     }
@@ -100,9 +109,11 @@ mod tests {
         let garbage = read_json::<ElectionHistory>(answer(200, "<html>"), "your record");
         assert!(garbage.is_err_and(|e| e.starts_with("your record could not be read: ")));
         assert_eq!(
-            read_json::<OfferInfo>(Err("no connection".into()), "x"),
-            Err("no connection".to_owned())
+            read_json::<OfferInfo>(Err(NetError::Timeout { seconds: 15 }), "x"),
+            Err("no answer within 15 seconds".to_owned())
         );
+        let unreachable = read_json::<OfferInfo>(Err(NetError::Unreachable), "x");
+        assert!(unreachable.is_err_and(|e| e.starts_with("could not reach the backend")));
     }
 
     #[test]

@@ -409,6 +409,38 @@ fn a_backend_that_is_down_is_retried_after_its_retry_after_with_the_same_key() {
 }
 
 #[test]
+fn a_request_that_gets_no_answer_is_retried_and_says_why() {
+    use crate::fetch::NetError;
+    let mut w = World::new(http(true));
+    let waiting = entry(1);
+    w.start(std::slice::from_ref(&waiting), Vec::new());
+    w.pass(std::slice::from_ref(&waiting));
+    w.key_ready(true);
+    let timed_out = w.step(Event::Answered {
+        ask: Ask::Submit,
+        result: Err(NetError::Timeout { seconds: 15 }),
+    });
+    assert!(matches!(
+        &saved(&timed_out)[..],
+        [(1, Status::Retrying { reason, .. })] if reason == "no answer within 15 seconds"
+    ));
+    assert!(matches!(wake(&timed_out), Some(Some(_))));
+    // Due again (forced, as "Try again now" does), then unreachable.
+    w.step(Event::RetryRequested("key-1".into()));
+    let again = w.pass(&[w.entry("key-1")]);
+    assert_eq!(submitted(&again), ["key-1"]);
+    let unreachable = w.step(Event::Answered {
+        ask: Ask::Submit,
+        result: Err(NetError::Unreachable),
+    });
+    assert!(matches!(
+        &saved(&unreachable)[..],
+        [(1, Status::Retrying { reason, .. })] if reason.starts_with("could not reach the backend")
+    ));
+    assert_eq!(w.entry("key-1").attempts, 2);
+}
+
+#[test]
 fn offline_it_waits_and_the_network_coming_back_sends_at_once() {
     let mut w = World::new(http(true));
     let waiting = entry(1);
