@@ -17,6 +17,7 @@ use election_client::courier::{
     self, Answer, Command, Env, Event, KeyInfo, OutboxView, Request, SignRequest,
 };
 use election_client::delivery::DeliveryConfig;
+use election_client::device::DeviceError;
 use election_client::host::HostEvents;
 use election_core::{Holder, Offer};
 
@@ -192,7 +193,7 @@ impl Courier {
                 let key = self.key.borrow().clone();
                 Event::Signed(match key {
                     Some(key) => key.sign(&input).await,
-                    None => Err("the signing key is not ready".to_owned()),
+                    None => Err(DeviceError::KeyNotReady),
                 })
             }
             Command::MarkRegistered { url } => {
@@ -252,7 +253,7 @@ impl Courier {
         })
     }
 
-    async fn get_key(&self) -> Result<KeyInfo, String> {
+    async fn get_key(&self) -> Result<KeyInfo, DeviceError> {
         let key = SigningKey::for_id(&self.key_id).await?;
         let info = KeyInfo {
             key_id: key.key_id.clone(),

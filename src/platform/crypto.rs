@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use election_client::device::DeviceError;
 use election_core::contract::PublicJwk;
 
 use super::{js_field, js_message};
@@ -43,13 +44,10 @@ pub struct SigningKey {
 impl SigningKey {
     /// The key kept for `id` (one per offer and employee), made on first use. Where the
     /// browser cannot keep it, a key for this page's life, with the reason.
-    pub async fn for_id(id: &str) -> Result<SigningKey, String> {
-        let found = js_key(id).await.map_err(|e| {
-            format!(
-                "this browser cannot make a signing key ({}); use a current browser, or ask HR for a paper election form",
-                js_message(&e)
-            )
-        })?;
+    pub async fn for_id(id: &str) -> Result<SigningKey, DeviceError> {
+        let found = js_key(id)
+            .await
+            .map_err(|e| DeviceError::NoKey(js_message(&e)))?;
         let jwk: PublicJwk = serde_json::from_slice(
             js_sys::JSON::stringify(&js_field(&found, "jwk"))
                 .ok()
@@ -57,7 +55,7 @@ impl SigningKey {
                 .unwrap_or_default()
                 .as_bytes(),
         )
-        .map_err(|e| format!("the signing key could not be read: {e}"))?;
+        .map_err(|e| DeviceError::KeyUnreadable(e.to_string()))?;
         let registered = js_sys::Array::from(&js_field(&found, "registered"))
             .iter()
             .filter_map(|v| v.as_string())
@@ -81,10 +79,10 @@ impl SigningKey {
     }
 
     /// ECDSA P-256 / SHA-256 over `bytes`: the raw 64-byte `r||s`.
-    pub async fn sign(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    pub async fn sign(&self, bytes: &[u8]) -> Result<Vec<u8>, DeviceError> {
         let signature = js_sign(&self.private, bytes)
             .await
-            .map_err(|e| format!("the browser could not sign: {}", js_message(&e)))?;
+            .map_err(|e| DeviceError::SignFailed(js_message(&e)))?;
         Ok(js_sys::Uint8Array::new(&signature).to_vec())
     }
 
@@ -98,13 +96,14 @@ impl SigningKey {
 }
 
 /// Whether `signature` (raw `r||s`) over `bytes` verifies with the public key `jwk`.
-pub async fn verify(jwk: &PublicJwk, signature: &[u8], bytes: &[u8]) -> Result<bool, String> {
-    let jwk = serde_json::to_string(jwk).map_err(|e| e.to_string())?;
-    let jwk = js_sys::JSON::parse(&jwk).map_err(|e| js_message(&e))?;
+pub async fn verify(jwk: &PublicJwk, signature: &[u8], bytes: &[u8]) -> Result<bool, DeviceError> {
+    let unusable = |why: String| DeviceError::ReceiverKeyUnusable(why);
+    let jwk = serde_json::to_string(jwk).map_err(|e| unusable(e.to_string()))?;
+    let jwk = js_sys::JSON::parse(&jwk).map_err(|e| unusable(js_message(&e)))?;
     js_verify(&jwk, signature, bytes)
         .await
         .map(|ok| ok.as_bool() == Some(true))
-        .map_err(|e| format!("the receiver's key is unusable: {}", js_message(&e)))
+        .map_err(|e| unusable(js_message(&e)))
 }
 
 /// `n` random bytes from the browser's CSPRNG, base64url without padding.

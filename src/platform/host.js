@@ -17,7 +17,12 @@ export function ewAwaitReply(key, origins, timeoutMs) {
       done();
       resolve(JSON.stringify(d));
     };
-    const timer = setTimeout(() => { done(); reject(new Error(`the portal did not answer within ${Math.round(timeoutMs / 1000)} seconds`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      done();
+      const err = new Error('the portal did not answer in time');
+      err.kind = 'timeout';
+      reject(err);
+    }, timeoutMs);
     window.addEventListener('message', listener);
   });
 }

@@ -3,7 +3,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::js_message;
+use election_client::device::DeviceError;
+
+use super::{js_field, js_message};
 
 #[wasm_bindgen(module = "/src/platform/host.js")]
 extern "C" {
@@ -19,21 +21,31 @@ extern "C" {
 
 /// Posts `message` (JSON text) to the host page: the parent frame when framed, else this
 /// window (where the portal's own script listens), to `target_origin` only.
-pub fn post_to_host(message: &str, target_origin: &str) -> Result<(), String> {
-    let data = js_sys::JSON::parse(message).map_err(|e| js_message(&e))?;
-    js_post_to_host(&data, target_origin).map_err(|e| js_message(&e))
+pub fn post_to_host(message: &str, target_origin: &str) -> Result<(), DeviceError> {
+    let refused = |e: JsValue| DeviceError::HostRefused(js_message(&e));
+    let data = js_sys::JSON::parse(message).map_err(refused)?;
+    js_post_to_host(&data, target_origin).map_err(refused)
 }
 
 /// Waits for the host's `delivery-result` for `key` from one of `origins` (JSON text);
 /// messages from other origins are ignored and counted.
-pub async fn await_reply(key: &str, origins: &[String], timeout_ms: u32) -> Result<String, String> {
+pub async fn await_reply(
+    key: &str,
+    origins: &[String],
+    timeout_ms: u32,
+) -> Result<String, DeviceError> {
     let list = js_sys::Array::new();
     for o in origins {
         list.push(&JsValue::from_str(o));
     }
     js_await_reply(key, list, timeout_ms)
         .await
-        .map_err(|e| js_message(&e))
+        .map_err(|e| match js_field(&e, "kind").as_string().as_deref() {
+            Some("timeout") => DeviceError::HostTimeout {
+                seconds: timeout_ms.saturating_add(500) / 1000,
+            },
+            _ => DeviceError::HostRefused(js_message(&e)),
+        })
         .map(|v| v.as_string().unwrap_or_default())
 }
 

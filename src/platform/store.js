@@ -33,7 +33,12 @@ async function run(store, mode, fn) {
     t.onabort = () => reject(t.error || new Error('the storage transaction was aborted'));
   });
 }
-function stored(e) { return Promise.reject(new Error(why(e))); }
+// An outbox failure keeps the browser's name for it (store.rs classifies it).
+function stored(e) {
+  const err = new Error(String((e && e.message) || e));
+  err.kind = e && e.name;
+  return Promise.reject(err);
+}
 
 export async function ewKey(id) {
   let reason = null;

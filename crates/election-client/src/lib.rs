@@ -7,6 +7,7 @@
 //!   (the deployment, the portal, a link).
 //! - [`loading`]: fetched text in, checked data or a report of what is wrong out.
 //! - [`fetch`]: why a request got nowhere ([`fetch::NetError`], [`fetch::FetchError`]).
+//! - [`device`]: why an effect on the device failed ([`device::DeviceError`]).
 //! - [`clock`]: the trusted clock (anchors, uncertainty, the deadline's phase).
 //! - [`drafts`]: the employee's draft and where it is kept, behind a small trait.
 //! - [`election_state`]: the employee's picks, as a reducer.
@@ -24,6 +25,7 @@ pub mod config;
 pub mod courier;
 pub mod delivery;
 pub mod desk;
+pub mod device;
 pub mod drafts;
 pub mod election_state;
 pub mod fetch;

@@ -11,6 +11,7 @@ use election_core::contract::{
 
 use super::{Check, Command, Courier};
 use crate::delivery::{self, CheckpointStep, OutboxEntry, Status, Verification};
+use crate::device::DeviceError;
 
 /// A receipt checked as far as it can be without a signature check, or the check to run.
 pub(super) enum Checked {
@@ -95,7 +96,7 @@ impl Courier {
     pub(super) fn checkpoint_verified(
         &mut self,
         signed: SignedCheckpoint,
-        result: Result<bool, String>,
+        result: Result<bool, DeviceError>,
     ) {
         if result != Ok(true) {
             return self.checkpoint_unused(NOT_VERIFIED);
@@ -123,7 +124,10 @@ impl Courier {
 const NOT_VERIFIED: &str = "its signature does not verify with the receiver's key";
 
 /// What a receipt whose signature was checked proves.
-pub(super) fn receipt_verified(receipt: SignedReceipt, result: Result<bool, String>) -> Status {
+pub(super) fn receipt_verified(
+    receipt: SignedReceipt,
+    result: Result<bool, DeviceError>,
+) -> Status {
     match result {
         Ok(true) => Status::Delivered {
             receipt: Box::new(receipt),
@@ -132,6 +136,8 @@ pub(super) fn receipt_verified(receipt: SignedReceipt, result: Result<bool, Stri
         Ok(false) => Status::ReceiptInvalid {
             reason: "its signature does not verify with the receiver's key: it was altered, or not signed by the receiver".to_owned(),
         },
-        Err(reason) => Status::ReceiptInvalid { reason },
+        Err(reason) => Status::ReceiptInvalid {
+            reason: reason.to_string(),
+        },
     }
 }

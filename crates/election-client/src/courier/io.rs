@@ -8,6 +8,7 @@ use election_core::disclosure::Acknowledgment;
 use election_core::{Election, HostEvent};
 
 use super::OutboxView;
+use crate::device::DeviceError;
 use crate::fetch::NetError;
 
 /// What to sign: the election, the acknowledgments it carries, the name typed.
@@ -100,7 +101,7 @@ pub enum Event {
     /// store could not be read.
     OutboxRead {
         read: Read,
-        result: Result<Vec<String>, String>,
+        result: Result<Vec<String>, DeviceError>,
     },
     /// A [`Command::ReadCheckpoint`] finished: the kept checkpoint's text, if any.
     CheckpointRead(Option<String>),
@@ -112,22 +113,22 @@ pub enum Event {
     /// A [`Command::Verify`] finished.
     Verified {
         check: Check,
-        result: Result<bool, String>,
+        result: Result<bool, DeviceError>,
     },
     /// A [`Command::GetKey`] finished.
-    KeyReady(Result<KeyInfo, String>),
+    KeyReady(Result<KeyInfo, DeviceError>),
     /// A [`Command::Sign`] finished: the raw signature.
-    Signed(Result<Vec<u8>, String>),
+    Signed(Result<Vec<u8>, DeviceError>),
     /// A [`Command::Save`] finished.
     Saved {
         entry_key: String,
-        result: Result<(), String>,
+        result: Result<(), DeviceError>,
     },
     /// A [`Command::AcquireLock`] was granted.
     LockAcquired,
     /// The host's `delivery-result` for a [`Command::PostToHost`] (JSON text), or why
     /// none came.
-    HostReplied(Result<String, String>),
+    HostReplied(Result<String, DeviceError>),
     /// The network came back.
     Online,
     /// Another tab (or another widget on the page) changed the outbox.

@@ -11,6 +11,7 @@ use election_core::contract::{ElectionEntry, ElectionHistory, OfferInfo, SignedC
 use super::checks::Checked;
 use super::{read_json, Answer, Ask, Check, Command, Courier, Read};
 use crate::delivery::{self, OutboxEntry};
+use crate::device::DeviceError;
 use crate::fetch::NetError;
 use election_core::contract::SignedReceipt;
 
@@ -163,7 +164,7 @@ impl Courier {
         self.ask(owner, Stage::Record, Ask::Record, "/v1/elections");
     }
 
-    pub(super) fn learn_verified(&mut self, check: Check, result: Result<bool, String>) {
+    pub(super) fn learn_verified(&mut self, check: Check, result: Result<bool, DeviceError>) {
         let Some(Learn { owner, stage }) = self.learn.take() else {
             return;
         };

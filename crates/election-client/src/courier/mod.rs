@@ -34,6 +34,7 @@ use election_core::contract::{PublicJwk, SignedCheckpoint};
 use election_core::{Holder, Offer};
 
 use crate::delivery::{self, DeliveryConfig, OutboxEntry, Transport};
+use crate::device::DeviceError;
 
 pub use io::{Answer, Ask, Check, Command, Env, Event, KeyInfo, Read, Request, SignRequest};
 pub use reply::{read_json, reply_outcome};
@@ -255,7 +256,7 @@ impl Courier {
 
     /// A save finished. A refusal (storage full, private mode) keeps the entry in
     /// memory and says so: the election is still sent while the page is open.
-    fn saved(&mut self, key: &str, result: Result<(), String>) {
+    fn saved(&mut self, key: &str, result: Result<(), DeviceError>) {
         if let Some(n) = self.saving.get_mut(key) {
             *n -= 1;
             if *n == 0 {
@@ -266,7 +267,7 @@ impl Courier {
             Ok(()) => self.unsaved.retain(|k| k != key),
             Err(problem) => {
                 self.keep_unsaved(key.to_owned());
-                self.view.storage_problem = Some(problem);
+                self.view.storage_problem = Some(problem.to_string());
             }
         }
         self.out.push(Command::Announce);
@@ -275,7 +276,7 @@ impl Courier {
     /// The outbox as read from storage (the truth when it works), but for entries only
     /// memory has or has newer: those the store refused, and those with a save under
     /// way. Unreadable stored entries (an older format, a hand edit) are skipped.
-    fn apply_read(&mut self, result: Result<Vec<String>, String>) {
+    fn apply_read(&mut self, result: Result<Vec<String>, DeviceError>) {
         match result {
             Ok(texts) => {
                 let mut stored: Vec<OutboxEntry> = texts
@@ -296,11 +297,11 @@ impl Courier {
                 stored.sort_by_key(|e| e.payload().sequence);
                 self.entries = stored;
             }
-            Err(problem) => self.view.storage_problem = Some(problem),
+            Err(problem) => self.view.storage_problem = Some(problem.to_string()),
         }
     }
 
-    fn outbox_read(&mut self, read: Read, result: Result<Vec<String>, String>) {
+    fn outbox_read(&mut self, read: Read, result: Result<Vec<String>, DeviceError>) {
         match read {
             Read::Start => {
                 self.apply_read(result);
@@ -364,13 +365,13 @@ impl Courier {
         }
     }
 
-    fn key_ready(&mut self, result: Result<KeyInfo, String>) {
+    fn key_ready(&mut self, result: Result<KeyInfo, DeviceError>) {
         self.key_asked = false;
         if let Ok(key) = &result {
             self.view.session_key = key.session_only.clone();
             self.key = Some(key.clone());
         }
-        let problem = result.err();
+        let problem = result.err().map(|e| e.to_string());
         self.sign_key_ready(problem.clone());
         self.pass_key_ready(problem);
     }

@@ -14,6 +14,7 @@ use super::{reply_outcome, Answer, Ask, Check, Command, Courier, Read, DELIVER_M
 use crate::delivery::{
     self, backoff_ms, classify, OutboxEntry, Outcome, Status, Transport, Verification,
 };
+use crate::device::DeviceError;
 use crate::fetch::NetError;
 
 pub(super) struct Pass {
@@ -86,7 +87,7 @@ impl Courier {
         });
     }
 
-    pub(super) fn pass_read(&mut self, result: Result<Vec<String>, String>) {
+    pub(super) fn pass_read(&mut self, result: Result<Vec<String>, DeviceError>) {
         let Some(pass) = &mut self.pass else {
             return;
         };
@@ -341,7 +342,7 @@ impl Courier {
         self.http_url().map(str::to_owned)
     }
 
-    pub(super) fn host_replied(&mut self, result: Result<String, String>) {
+    pub(super) fn host_replied(&mut self, result: Result<String, DeviceError>) {
         let Some(Attempt {
             entry,
             wait: Wait::HostReply,
@@ -351,7 +352,7 @@ impl Courier {
         };
         let outcome = match result {
             Ok(text) => reply_outcome(&text),
-            Err(reason) => retry(&reason),
+            Err(reason) => retry(&reason.to_string()),
         };
         self.finish(entry, outcome);
     }
@@ -392,7 +393,7 @@ impl Courier {
         }
     }
 
-    pub(super) fn pass_verified(&mut self, check: Check, result: Result<bool, String>) {
+    pub(super) fn pass_verified(&mut self, check: Check, result: Result<bool, DeviceError>) {
         let Some(Attempt { entry, wait }) = self.attempt.take() else {
             return;
         };

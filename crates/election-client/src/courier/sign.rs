@@ -9,6 +9,7 @@ use election_core::HostEvent;
 
 use super::{Command, Courier, SignRequest, SIGN_MARK, SIGN_MEASURE};
 use crate::delivery::{self, OutboxEntry, Status, Transport};
+use crate::device::DeviceError;
 
 /// A signature under way: waiting for the key, then for the signature.
 pub(super) struct SignFlow {
@@ -94,7 +95,7 @@ impl Courier {
 
     /// The signature came: the signed election goes into the outbox (and, with no
     /// backend, to the employee as a file), and the host is told.
-    pub(super) fn signed(&mut self, result: Result<Vec<u8>, String>) {
+    pub(super) fn signed(&mut self, result: Result<Vec<u8>, DeviceError>) {
         let Some(SignFlow {
             signature: Some((payload, header)),
             ..
@@ -104,7 +105,7 @@ impl Courier {
         };
         let signature = match result {
             Ok(signature) => signature,
-            Err(problem) => return self.signing_failed(problem),
+            Err(problem) => return self.signing_failed(problem.to_string()),
         };
         let signed = SignedElection {
             payload,

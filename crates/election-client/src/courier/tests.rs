@@ -660,7 +660,7 @@ fn a_read_racing_a_save_keeps_what_memory_has() {
     // A store that refuses keeps it in memory, and says so.
     w.step(Event::Saved {
         entry_key: "fresh-key-000000000000000000000000".into(),
-        result: Err("this device's storage is full".into()),
+        result: Err(crate::device::DeviceError::StorageFull),
     });
     w.step(Event::OtherTab);
     w.step(Event::OutboxRead {
@@ -819,6 +819,17 @@ fn an_unpinned_key_is_read_from_the_backend_and_a_stranger_portal_gets_nothing()
     assert_eq!(target, "https://portal.example");
     assert_eq!(accepted, &["https://portal.example"]);
     assert!(message.contains("\"type\":\"election-widget:deliver\""));
+    // A portal that does not answer in time: tried again later, and said why.
+    let silent = w.step(Event::HostReplied(Err(
+        crate::device::DeviceError::HostTimeout { seconds: 5 },
+    )));
+    assert!(matches!(
+        &saved(&silent)[..],
+        [(1, Status::Retrying { reason, .. })] if reason == "the portal did not answer within 5 seconds"
+    ));
+    w.step(Event::RetryRequested("key-1".into()));
+    let again = w.pass(&[w.entry("key-1")]);
+    assert!(kinds(&again).contains(&"PostToHost"), "{:?}", kinds(&again));
     let reply = json!({ "receipt": receipt_for(&mine) }).to_string();
     assert_eq!(kinds(&w.step(Event::HostReplied(Ok(reply)))), ["Verify"]);
 }
