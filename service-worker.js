@@ -5,7 +5,8 @@
 //
 // - The shell (pages, the bundle, the stylesheet) is precached per build, in a cache
 //   named after the build, so two builds never mix; old builds' caches go when a new
-//   one takes over.
+//   one takes over. Files only another page needs (the HR desk's bundle) are not
+//   precached: they join the build's cache when that page loads them.
 // - A new build installs beside the old one and waits: the page says an update is ready
 //   and the worker takes over only when the employee agrees (`skip-waiting`).
 // - JSON data on this origin is network first; a copy of each successful answer is kept
@@ -15,6 +16,7 @@
 //   to the network: elections are never cached or answered from here.
 const BUILD = '__BUILD__';
 const SHELL = __SHELL__;
+const ON_DEMAND = __ON_DEMAND__;
 const SHELL_CACHE = `election-widget-shell-${BUILD}`;
 const DATA_CACHE = 'election-widget-data-v1';
 const STORED_AT = 'x-election-widget-stored-at';
@@ -35,17 +37,32 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type === 'election-widget:skip-waiting') self.skipWaiting();
-  // Data a page loaded before this worker controlled it (its first visit).
+  // What a page loaded before this worker controlled it (its first visit): its data, and
+  // the build's on-demand files it used.
   if (data.type === 'election-widget:store' && Array.isArray(data.urls)) {
-    const same = data.urls.filter((u) => typeof u === 'string' && new URL(u).origin === self.location.origin && new URL(u).pathname.endsWith('.json'));
-    event.waitUntil(Promise.all(same.map((u) => networkFirst(new Request(u)).catch(() => null))));
+    const same = data.urls.filter((u) => typeof u === 'string' && new URL(u).origin === self.location.origin);
+    const json = same.filter((u) => new URL(u).pathname.endsWith('.json'));
+    const files = same.filter((u) => onDemand(new URL(u)));
+    event.waitUntil(Promise.all([
+      ...json.map((u) => networkFirst(new Request(u)).catch(() => null)),
+      ...files.map((u) => shellFirst(new Request(u)).catch(() => null)),
+    ]));
   }
 });
+
+function onDemand(url) {
+  return ON_DEMAND.some((file) => new URL(file, self.location).pathname === url.pathname);
+}
 
 async function shellFirst(request) {
   const cache = await caches.open(SHELL_CACHE);
   const hit = await cache.match(request, { ignoreSearch: true });
   if (hit) return hit;
+  if (onDemand(new URL(request.url))) {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request.url, response.clone());
+    return response;
+  }
   if (request.mode === 'navigate') {
     const page = new URL(request.url).pathname.endsWith('/') ? 'index.html' : null;
     const fallback = page && (await cache.match(page));
@@ -82,7 +99,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.endsWith('.json')) {
     event.respondWith(networkFirst(request));
-  } else if (request.mode === 'navigate' || SHELL.some((file) => new URL(file, self.location).pathname === url.pathname)) {
+  } else if (request.mode === 'navigate' || onDemand(url) || SHELL.some((file) => new URL(file, self.location).pathname === url.pathname)) {
     event.respondWith(shellFirst(request));
   }
 });

@@ -1,22 +1,15 @@
-//! The bundle's entry: registers the `<election-widget>` element for any page that uses
-//! it, and mounts the widget into the standalone page's host element
+//! The employee's bundle's entry: registers the `<election-widget>` element for any page
+//! that uses it, and mounts the widget into the standalone page's host element
 //! (`#election-widget`) when there is one, reading the page URL for overrides
-//! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed.
+//! (`?offer=URL&holder=URL`); or, on `embed.html`, runs the iframe embed. The HR preview
+//! desk is a bundle of its own (`src/bin/election-desk.rs`), so none of it ships here.
 
 use election_widget::embed::{element as embed, frame};
 use election_widget::mount_with_events;
 use election_widget::platform::{offline, page};
 
-/// The HR preview desk's page (`preview.html`) mounts the desk here.
-const DESK_ROOT_ID: &str = "election-widget-desk";
-
 fn main() {
     embed::define();
-    if let Some(root) = page::element_by_id(DESK_ROOT_ID) {
-        offline::register("sw.js");
-        election_widget::pages::desk::mount(root);
-        return;
-    }
     if let Some(root) = page::element_by_id(frame::FRAME_ROOT_ID) {
         offline::register("sw.js");
         frame::run(root);

@@ -66,7 +66,7 @@ fn src_holds_only_the_entry_points_and_the_layers() {
     assert_eq!(
         top,
         ["lib.rs", "main.rs"],
-        "a module belongs in platform/, hooks/, components/, pages/ or embed/"
+        "a module belongs in platform/, hooks/, components/, pages/ or embed/ (an entry in bin/)"
     );
     let mut dirs: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("src"))
         .expect("src")
@@ -75,7 +75,20 @@ fn src_holds_only_the_entry_points_and_the_layers() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     dirs.sort();
-    assert_eq!(dirs, ["components", "embed", "hooks", "pages", "platform"]);
+    assert_eq!(
+        dirs,
+        ["bin", "components", "embed", "hooks", "pages", "platform"]
+    );
+    // src/bin holds the other pages' entries (a bundle each), and nothing else: a few
+    // lines that mount what lives in the layers.
+    for path in rust("src/bin") {
+        let lines = text(&path).lines().count();
+        assert!(
+            lines <= 40,
+            "{}: an entry point of {lines} lines",
+            path.display()
+        );
+    }
 }
 
 /// What only the platform layer (and the embeddings, which are the custom element and the

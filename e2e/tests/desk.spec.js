@@ -112,3 +112,18 @@ test('files can be dropped on the desk, and one over 5 MB is refused unread', as
   await page.getByLabel('Offer file (JSON)').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(6 * 1024 * 1024, 32) });
   await expect(page.getByRole('alert')).toContainText('it is 6.0 MB; an offer or employee file may be at most 5 MB');
 });
+
+test('the desk is a bundle of its own: the employee\'s page never loads it, and the desk page loads no employee bundle', async ({ page }) => {
+  const loaded = [];
+  page.on('request', (request) => loaded.push(new URL(request.url()).pathname));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('table')).toBeVisible();
+  expect(loaded.filter((p) => p.includes('election-desk'))).toEqual([]);
+  expect(loaded.some((p) => /election-widget-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
+  loaded.length = 0;
+  await page.goto('/preview.html');
+  await expect(page.getByRole('heading', { level: 1, name: 'Offer preview desk' })).toBeVisible();
+  expect(loaded.some((p) => /election-desk-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
+  expect(loaded.filter((p) => /election-widget-[0-9a-f]+(\.js|_bg\.wasm)$/.test(p))).toEqual([]);
+});

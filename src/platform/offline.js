@@ -32,11 +32,12 @@ export function ewRegisterWorker(url, eventName) {
         if (worker.state === 'installed' && navigator.serviceWorker.controller) announce();
       });
     });
-    // The data this page loaded before the worker controlled it (a first visit): stored
-    // now, so the next visit works offline too.
+    // What this page loaded before the worker controlled it (a first visit): its data and
+    // any of the build's on-demand files (the desk's bundle), stored now, so the next
+    // visit works offline too. The worker keeps only what it knows.
     navigator.serviceWorker.ready.then((ready) => {
       const urls = performance.getEntriesByType('resource').map((e) => e.name)
-        .filter((u) => { const p = new URL(u); return p.origin === location.origin && p.pathname.endsWith('.json'); });
+        .filter((u) => new URL(u).origin === location.origin);
       if (ready.active && urls.length) ready.active.postMessage({ type: 'election-widget:store', urls });
     });
     // Look for a new build when the page is shown again.

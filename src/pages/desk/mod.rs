@@ -143,6 +143,9 @@ fn zone_of(offer: &election_core::Offer) -> impl Fn(i64) -> i32 {
     move |ms| crate::platform::intl::zone_offset(&zone, ms).unwrap_or(fallback)
 }
 
+/// The id of `preview.html`'s mount point.
+pub const ROOT_ID: &str = "election-widget-desk";
+
 /// Mounts the desk into `root` (the `preview.html` page).
 pub fn mount(root: web_sys::Element) {
     // The page lives as long as the desk.
