@@ -15,6 +15,14 @@ export async function ewFetch(method, url, headers, body, credentials, cache, ti
     try { text = await response.text(); } catch (e) { /* an unreadable body is said by the caller */ }
   }
   const h = response.headers;
-  return { status: response.status, statusText: response.statusText, headersAt, retryAfter: h.get('Retry-After'), date: h.get('Date'), storedAt: h.get('x-election-widget-stored-at'), body: text };
+  // The times as numbers here (Date.parse, Number): parsing them in Rust would bring a
+  // float parser into the bundle. NaN and junk are refused on the Rust side.
+  const stored = h.get('x-election-widget-stored-at');
+  return {
+    status: response.status, statusText: response.statusText, headersAt, retryAfter: h.get('Retry-After'),
+    dateMs: h.has('Date') ? Date.parse(h.get('Date')) : null,
+    storedAtMs: stored === null || stored.trim() === '' ? null : Number(stored),
+    body: text,
+  };
 }
 export function ewOnline() { return navigator.onLine !== false; }

@@ -97,10 +97,12 @@ pub async fn fetch(request: Request<'_>) -> Result<Response, NetError> {
             .as_f64()
             .unwrap_or_else(super::clock::mono_now),
         retry_after: text("retryAfter"),
-        date_ms: text("date")
-            .map(|d| js_sys::Date::parse(&d))
+        date_ms: js_field(&answer, "dateMs")
+            .as_f64()
             .filter(|ms| ms.is_finite()),
-        stored_at_ms: text("storedAt").and_then(|v| v.parse::<f64>().ok()),
+        stored_at_ms: js_field(&answer, "storedAtMs")
+            .as_f64()
+            .filter(|ms| ms.is_finite() && *ms >= 0.0),
         body: text("body"),
     })
 }
