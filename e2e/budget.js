@@ -1,0 +1,17 @@
+// The employee's byte budget: what the default page (index.html, the Mpower offer) loads
+// before it is ready, script and wasm together, each file brotli-compressed at quality 11
+// (what the project's page server and a CDN send). It does not cover the HTML, the data
+// files, the stylesheet inside the wasm's own data, the service worker (installed after
+// ready), the files it precaches after ready, the preview desk's bundle (preview.html
+// only) or the example portals.
+//
+// `make test` fails when the page loads more (e2e/tests/budget.spec.js; sizes are
+// deterministic, so this is a test; timings are measured by `make bench`, never tested).
+//
+// `limitKB` is the ceiling in force: today's size with a little room, lowered each time a
+// part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
+// performance issue; the issue is done when the limit has come down to it.
+export const BUDGET = {
+  limitKB: 310,
+  targetKB: 150,
+};
