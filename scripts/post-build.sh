@@ -50,3 +50,7 @@ shell=$(cd "$dir" && { echo "./"; echo "index.html"; echo "embed.html"; echo "pr
 # once the desk page has loaded it.
 on_demand=$(printf '["election-desk.js", "%s", "%s"]' "$desk_js" "$desk_wasm")
 sed -e "s|__BUILD__|$build|" -e "s|__SHELL__|$shell|" -e "s|__ON_DEMAND__|$on_demand|" "$src/service-worker.js" > "$dir/sw.js"
+
+# Brotli and gzip copies of the build's scripts, wasm and stylesheets, which the page
+# server sends as they are (scripts/precompress.mjs).
+node "$src/scripts/precompress.mjs" "$dir"

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::hooks::use_now;
+use crate::hooks::{use_local_time, use_now};
 use election_client::clock::{phase, ClockSource, Phase, Remaining, TrustedClock};
 use election_client::format::Formats;
 
@@ -20,29 +20,26 @@ pub struct CountdownProps {
     /// The deadline in the documents' words.
     pub wording: AttrValue,
     pub clock: TrustedClock,
+    /// The phase as the time left last reported it.
+    pub phase: Phase,
     pub on_phase: Callback<Phase>,
 }
 
+/// The countdown's frame: the deadline in the documents' words and in the reader's zone,
+/// the clock's source and the phase, re-rendered when the phase changes; the time left
+/// inside it ([`TimeLeft`]) is all that re-renders on a tick.
 #[component]
 pub fn Countdown(props: &CountdownProps) -> Html {
     let deadline_ms = props.deadline.timestamp_millis() as f64;
-    let now = use_now(&props.clock, deadline_ms);
-    let remaining = deadline_ms - now;
-    let current = phase(remaining, props.clock.anchor.uncertainty_ms);
-    {
-        let on_phase = props.on_phase.clone();
-        use_effect_with(current, move |&p| on_phase.emit(p));
-    }
-
-    // The deadline in the reader's zone does not change from tick to tick.
-    let local = use_memo(props.clock.clone(), |clock| clock.local(deadline_ms));
+    // The deadline in the reader's zone: just after the first render, then kept.
+    let local = use_local_time(&props.clock, Some(deadline_ms));
     let source_note = match props.clock.anchor.source {
         ClockSource::Device => Some(
             "The time could not be checked with the company's server, so this device's clock is used: if it is wrong, so is this countdown.",
         ),
         _ => None,
     };
-    let name = match current {
+    let name = match props.phase {
         Phase::Open => "open",
         Phase::Closing => "closing",
         Phase::FinalHour => "finalhour",
@@ -51,25 +48,48 @@ pub fn Countdown(props: &CountdownProps) -> Html {
     let class = classes!("ew-countdown", format!("ew-phase-{name}"));
     html! {
         <section {class} aria-label="Time left to make your election" data-phase={name}>
-            if current == Phase::Closed {
-                <p class="ew-countdown-value">{ "The offer has expired." }</p>
-            } else {
-                <p class="ew-countdown-value">
-                    <span class="ew-countdown-label">{ "Time left: " }</span>
-                    <span class="ew-countdown-time" aria-live="off">{ Remaining(remaining).to_string() }</span>
-                </p>
-            }
+            <TimeLeft deadline_ms={deadline_ms} clock={props.clock.clone()} on_phase={props.on_phase.clone()} />
             <p class="ew-countdown-deadline">
                 { format!("Deadline: {}.", props.wording) }
-                if !local.is_empty() {
-                    <span class="ew-muted">{ format!(" In your time zone: {}.", *local) }</span>
+                if let Some(local) = local {
+                    <span class="ew-muted">{ format!(" In your time zone: {local}.") }</span>
                 }
             </p>
             if let Some(note) = source_note {
                 <p class="ew-muted ew-small">{ note }</p>
             }
-            <p class="ew-sr-only" role="status">{ current.announcement() }</p>
+            <p class="ew-sr-only" role="status">{ props.phase.announcement() }</p>
         </section>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+struct TimeLeftProps {
+    deadline_ms: f64,
+    clock: TrustedClock,
+    on_phase: Callback<Phase>,
+}
+
+/// The time left, computed from the trusted clock on each tick; tells the countdown when
+/// the phase changes.
+#[component]
+fn TimeLeft(props: &TimeLeftProps) -> Html {
+    let now = use_now(&props.clock, props.deadline_ms);
+    let remaining = props.deadline_ms - now;
+    let current = phase(remaining, props.clock.anchor.uncertainty_ms);
+    {
+        let on_phase = props.on_phase.clone();
+        use_effect_with(current, move |&p| on_phase.emit(p));
+    }
+    if current == Phase::Closed {
+        html! { <p class="ew-countdown-value">{ "The offer has expired." }</p> }
+    } else {
+        html! {
+            <p class="ew-countdown-value">
+                <span class="ew-countdown-label">{ "Time left: " }</span>
+                <span class="ew-countdown-time" aria-live="off">{ Remaining(remaining).to_string() }</span>
+            </p>
+        }
     }
 }
 

@@ -19,8 +19,8 @@ use crate::components::outbox::outbox_panel;
 use crate::components::sign::SignElection;
 use crate::components::terms::terms;
 use crate::hooks::{
-    use_courier, use_election, use_election_events, use_formats, use_moved_deadline, use_phase,
-    SignRequest,
+    use_courier, use_election, use_election_events, use_formats, use_local_time,
+    use_moved_deadline, use_phase, SignRequest,
 };
 use crate::platform::page;
 use election_client::clock::{ClockSource, Phase, TrustedClock};
@@ -59,6 +59,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let locked = phase == Phase::Closed;
     let moved = use_moved_deadline(&state, offer.expiration.instant);
     let preview = props.clock.anchor.source == ClockSource::Preview;
+    let offline_on = use_local_time(&props.clock, props.offline_as_of);
 
     let resolution = use_memo(
         (props.data.clone(), state.picks.clone()),
@@ -149,15 +150,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     { " The clock runs from that moment. This is a preview: nothing can be submitted from it." }
                 </div>
             }
-            if let Some(at) = props.offline_as_of {
+            if props.offline_as_of.is_some() {
                 <p class="ew-note ew-warning ew-offline" role="status">
-                    { format!("Offline: showing the offer as loaded on {}. You can review the offer and your grants and make and sign your choices; a signed election is sent when the connection returns.",
-                        props.clock.local(at)) }
+                    { format!("Offline: showing the offer as loaded {}. You can review the offer and your grants and make and sign your choices; a signed election is sent when the connection returns.",
+                        offline_on.map_or_else(|| "earlier".to_owned(), |on| format!("on {on}"))) }
                 </p>
             }
             { offer_header(offer, &f) }
             <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}
-                clock={props.clock.clone()} {on_phase} />
+                clock={props.clock.clone()} {phase} {on_phase} />
             if let Some(later) = moved {
                 <p class="ew-note ew-warning" role="status">
                     { format!("{} {}.", if later { "The offer was extended to" } else { "The deadline was changed to" },

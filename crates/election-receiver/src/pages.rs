@@ -282,7 +282,9 @@ pub fn content_type(path: &str) -> Option<&'static str> {
 }
 
 /// The router: `DIR`'s files (a directory serves its `index.html`), with headers,
-/// compressed (brotli, gzip) as the client accepts.
+/// compressed (brotli, gzip) as the client accepts: a file's precompressed copy beside
+/// it (`FILE.br`, `FILE.gz`, which the build writes for its scripts, wasm and
+/// stylesheets) when there is one, else compressed on the fly.
 pub fn router(options: &PagesOptions) -> Result<Router, String> {
     if !options.dir.is_dir() {
         return Err(format!("{} is not a directory", options.dir.display()));
@@ -292,7 +294,14 @@ pub fn router(options: &PagesOptions) -> Result<Router, String> {
         HeaderValue::from_str(value).map_err(|e| format!("the policy is not a header: {e}"))?;
     }
     Ok(Router::new()
-        .fallback_service(ServeDir::new(&options.dir).append_index_html_on_directories(true))
+        .fallback_service(
+            ServeDir::new(&options.dir)
+                .append_index_html_on_directories(true)
+                // The build's brotli and gzip copies (scripts/precompress.mjs), sent as
+                // they are; files without one are compressed by the layer below.
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(axum::middleware::from_fn_with_state(policies, headers))
         .layer(CompressionLayer::new().br(true).gzip(true)))
 }
@@ -316,6 +325,12 @@ async fn headers(State(policies): State<Arc<Policies>>, request: Request, next: 
     if success {
         if let Some(kind) = content_type(&path) {
             set(headers, header::CONTENT_TYPE, kind);
+        }
+        // The answer depends on Accept-Encoding (a precompressed copy or the file), so a
+        // cache between must keep them apart; the compression layer adds this itself to
+        // what it compresses.
+        if headers.contains_key(header::CONTENT_ENCODING) && !headers.contains_key(header::VARY) {
+            set(headers, header::VARY, "accept-encoding");
         }
     }
     let kind = headers

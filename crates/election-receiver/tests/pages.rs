@@ -240,6 +240,55 @@ async fn files_are_compressed_as_the_client_accepts() {
     assert_eq!(response.bytes().await.unwrap(), original);
 }
 
+#[tokio::test]
+async fn the_builds_precompressed_copies_are_sent_as_they_are() {
+    let dir = dist();
+    // What scripts/precompress.mjs writes beside the wasm: the server sends these bytes
+    // (marked, so the test knows them from an on-the-fly compression) without reading
+    // or re-compressing them.
+    std::fs::write(dir.join(format!("{WASM}.br")), b"brotli copy of the wasm").unwrap();
+    std::fs::write(dir.join(format!("{WASM}.gz")), b"gzip copy of the wasm").unwrap();
+    let addr = start(&dir, &[]).await;
+    let client = reqwest::Client::new();
+    let fetch = |encoding: &'static str| {
+        let request = client.get(format!("http://{addr}/{WASM}"));
+        let request = if encoding.is_empty() {
+            request
+        } else {
+            request.header("accept-encoding", encoding)
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            let headers = response.headers().clone();
+            (response.status(), headers, response.bytes().await.unwrap())
+        }
+    };
+    let (status, headers, body) = fetch("gzip, deflate, br").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-encoding"), "br");
+    assert_eq!(header(&headers, "content-type"), "application/wasm");
+    assert_eq!(header(&headers, "cache-control"), IMMUTABLE);
+    assert!(
+        header(&headers, "vary")
+            .to_ascii_lowercase()
+            .contains("accept-encoding"),
+        "{headers:?}"
+    );
+    assert_eq!(&body[..], b"brotli copy of the wasm");
+    let (_, headers, body) = fetch("gzip").await;
+    assert_eq!(header(&headers, "content-encoding"), "gzip");
+    assert_eq!(&body[..], b"gzip copy of the wasm");
+    // A client that accepts neither gets the file itself, compressed by no one.
+    let (_, headers, body) = fetch("").await;
+    assert_eq!(header(&headers, "content-encoding"), "(absent)");
+    assert_eq!(body, std::fs::read(dir.join(WASM)).unwrap());
+    // The copies are not pages of their own: asked for by name they are the file they
+    // are, never a wasm module by its type.
+    let (status, headers, _) = get(addr, &format!("/{WASM}.br")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(header(&headers, "content-type"), "application/wasm");
+}
+
 /// A request sent as written (an HTTP client would normalise the path); the status.
 async fn raw_status(addr: SocketAddr, target: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
