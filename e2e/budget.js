@@ -12,6 +12,6 @@
 // part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
 // performance issue; the issue is done when the limit has come down to it.
 export const BUDGET = {
-  limitKB: 310,
+  limitKB: 308,
   targetKB: 150,
 };
