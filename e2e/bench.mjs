@@ -1,16 +1,16 @@
 // `make bench`: measures the release bundle and the time to first render in headless
 // Chromium, and writes the table to docs/BENCHMARKS.md. Later issues add rows here.
 //
-// Sizes: every .wasm and .js file in dist/, raw, gzip -9 and brotli q11 (what a CDN
-// serves). First render: from navigation start to the widget's `election-widget:ready`
+// Sizes: every .wasm and .js file in dist/, raw and as the page server sends it (the
+// build's gzip -9 and brotli q11 copies, scripts/precompress.mjs). First render: from navigation start to the widget's `election-widget:ready`
 // performance mark (set after the loaded page is in the DOM), on 127.0.0.1, each run in
 // a fresh browser context (no HTTP or code cache), after two warm-up runs.
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
 import { BUDGET } from './budget.js';
+import { fetchedScripts, servedSize } from './loaded.js';
 
 const root = new URL('../', import.meta.url);
 const dist = new URL('dist/', root);
@@ -58,6 +58,15 @@ function bigHolder(n) {
 }
 const BIG = JSON.stringify(bigHolder(1000));
 
+/** A file's name in the tables: without its content hash (stable from run to run), the
+ *  unhashed entries and the desk's files said for what they are. */
+function label(f) {
+  if (f === 'election-widget.js') return 'election-widget.js (portal entry)';
+  if (f === 'election-desk.js') return 'election-desk.js (preview desk entry)';
+  const name = f.replace(/-[0-9a-f]{16}/g, '');
+  return f.startsWith('election-desk') ? `${name} (preview desk only)` : name;
+}
+
 function bundleSizes() {
   // The bundle: the wasm, its JS, the snippets wasm-bindgen writes for inline JS, and the
   // stable portal entry. The HR preview desk's own bundle (election-desk*, loaded only by
@@ -69,48 +78,35 @@ function bundleSizes() {
     const desk = f.startsWith('election-desk');
     return {
       desk,
-      file: f === 'election-widget.js' ? 'election-widget.js (portal entry)'
-        : f === 'election-desk.js' ? 'election-desk.js (preview desk entry)'
-          : desk ? `${f.replace(/-[0-9a-f]{16}/g, '')} (preview desk only)` : f.replace(/-[0-9a-f]{16}/g, ''),
+      file: label(f),
       raw: bytes.length,
-      gzip: gzipSync(bytes, { level: 9 }).length,
-      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      gzip: servedSize(`/${f}`, 'gz'),
+      brotli: servedSize(`/${f}`, 'br'),
     };
   });
   const sum = (list) => list.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   return { rows, total: sum(rows.filter((r) => !r.desk)), desk: sum(rows.filter((r) => r.desk)) };
 }
 
-/** What a first visit to `url` fetches, script and wasm of this origin, each with its
- *  brotli size and when it started relative to the ready mark (the service worker
- *  allowed, so what it precaches after ready shows too). */
+/** What a first visit to `url` fetches, script and wasm of this origin, each with the
+ *  size the page server sends and when its fetch started relative to the ready mark (the
+ *  service worker allowed, so what it precaches after ready shows too). */
 async function pageParts(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url);
   await ready(page);
   await page.waitForTimeout(3000);
-  const entries = await page.evaluate(() => {
-    const readyAt = performance.getEntriesByName('election-widget:ready')[0].startTime;
-    return { readyAt, list: performance.getEntriesByType('resource').map((e) => ({ url: e.name, start: e.startTime })) };
-  });
+  const readyAt = await page.evaluate(() => performance.getEntriesByName('election-widget:ready')[0].startTime);
+  const fetched = await fetchedScripts(page);
   await context.close();
-  const seen = new Set();
-  const parts = [];
-  for (const e of entries.list) {
-    const u = new URL(e.url);
-    const path = u.pathname;
-    if (u.origin !== new URL(url).origin || !(path.endsWith('.js') || path.endsWith('.wasm')) || seen.has(path)) continue;
-    seen.add(path);
-    const bytes = readFileSync(new URL(`.${path}`, dist));
-    parts.push({
-      file: path.slice(1).replace(/-[0-9a-f]{16}/g, ''),
-      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-      start: e.start,
-      before: e.start < entries.readyAt,
-    });
-  }
-  return { parts, readyAt: entries.readyAt };
+  const parts = fetched.map((f) => ({
+    file: label(f.path.slice(1)),
+    brotli: servedSize(f.path),
+    start: f.start,
+    before: f.beforeReady,
+  }));
+  return { parts, readyAt };
 }
 
 function stats(values) {
@@ -322,18 +318,21 @@ async function deliveryCosts(browser, base) {
 
 const sizes = bundleSizes();
 // The browser's floor: a trivial page (HTML and one small module script that marks it
-// ready), served by the same server from the same directory, measured the same way.
-const floorDir = new URL('bench-floor/', dist);
-mkdirSync(floorDir, { recursive: true });
-writeFileSync(new URL('index.html', floorDir), '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Floor</title><script type="module" src="floor.js"></script></head><body><main></main></body></html>\n');
-writeFileSync(new URL('floor.js', floorDir), "const main = document.querySelector('main');\nmain.textContent = 'Ready';\nmain.dataset.state = 'ready';\nperformance.mark('election-widget:ready');\n");
+// ready) in a directory of its own, served by a second instance of the same server with
+// the same flags and measured the same way; the build's dist/ is left as it is.
+const floorDir = mkdtempSync(`${os.tmpdir()}/election-bench-floor-`);
+writeFileSync(`${floorDir}/index.html`, '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Floor</title><script type="module" src="floor.js"></script></head><body><main></main></body></html>\n');
+writeFileSync(`${floorDir}/floor.js`, "const main = document.querySelector('main');\nmain.textContent = 'Ready';\nmain.dataset.state = 'ready';\nperformance.mark('election-widget:ready');\n");
+const pagesServer = (dir, port) => spawn(new URL('../target/server/election-receiver', import.meta.url).pathname, ['pages', '--dir', dir, '--listen', `127.0.0.1:${port}`, '--connect-src', 'http://127.0.0.1:*', '--frame-ancestors', `http://127.0.0.1:${port}`], { stdio: 'ignore' });
+const floorServer = pagesServer(floorDir, PORT + 1);
 // The project's own page server (keep-alive, compression, the pages' headers), as
 // `make demo` serves them.
-const server = spawn(new URL('../target/server/election-receiver', import.meta.url).pathname, ['pages', '--dir', dist.pathname, '--listen', `127.0.0.1:${PORT}`, '--connect-src', 'http://127.0.0.1:*', '--frame-ancestors', `http://127.0.0.1:${PORT}`], { stdio: 'ignore' });
+const server = pagesServer(dist.pathname, PORT);
 let render;
 let chromiumVersion = '';
 try {
   await waitForServer(`http://127.0.0.1:${PORT}/index.html`);
+  await waitForServer(`http://127.0.0.1:${PORT + 1}/index.html`);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -342,8 +341,8 @@ try {
   const base = `http://127.0.0.1:${PORT}/`;
   render = {
     parts: await pageParts(browser, base),
-    floor: await firstRender(browser, `${base}bench-floor/`),
-    floorRepeat: await repeatRender(browser, `${base}bench-floor/`),
+    floor: await firstRender(browser, `http://127.0.0.1:${PORT + 1}/`),
+    floorRepeat: await repeatRender(browser, `http://127.0.0.1:${PORT + 1}/`),
     default: await firstRender(browser, base),
     single: await firstRender(browser, `${base}?holder=holders/e1001-avery-lindqvist.json`),
     big: await firstRender(browser, `${base}?holder=bench/holder-1000.json`),
@@ -359,6 +358,7 @@ try {
   await browser.close();
 } finally {
   server.kill();
+  floorServer.kill();
   rmSync(floorDir, { recursive: true, force: true });
 }
 
@@ -389,7 +389,7 @@ const lines = [
   '',
   '### What the default page loads',
   '',
-  `A first visit to the default page (fresh context, the service worker allowed), ready at ${ms(render.parts.readyAt)} ms in this visit: every script and wasm file it fetches, brotli q11, and when its fetch started.`,
+  `A first visit to the default page (fresh context, the service worker allowed), ready at ${ms(render.parts.readyAt)} ms in this visit: every script and wasm file it fetches, at the size the page server sends it (the build's brotli q11 copy), and when its fetch started.`,
   '',
   '| file | brotli KB | fetched |',
   '|---|---:|---|',

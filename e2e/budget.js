@@ -1,6 +1,6 @@
 // The employee's byte budget: what the default page (index.html, the Mpower offer) loads
-// before it is ready, script and wasm together, each file brotli-compressed at quality 11
-// (what the project's page server and a CDN send). It does not cover the HTML, the data
+// before it is ready, script and wasm together, each at the size the page server sends it
+// (the build's brotli q11 copy, scripts/precompress.mjs). It does not cover the HTML, the data
 // files, the stylesheet inside the wasm's own data, the service worker (installed after
 // ready), the files it precaches after ready, the preview desk's bundle (preview.html
 // only) or the example portals.

@@ -144,6 +144,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     html! {
         <div class="ew" data-state="ready" lang="en" dir="ltr">
+            // A preview's moment is in its first render: it is what HR reads first, and a
+            // preview is HR's, not an employee's first visit (see use_local_time).
             if preview {
                 <div class="ew-preview" role="note" aria-label="Preview">
                     <strong>{ format!("Preview as of {}.", props.clock.local(props.clock.anchor.epoch_ms)) }</strong>
