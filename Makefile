@@ -38,6 +38,8 @@ lint: tools
 	# On wasm: the widget with its browser tests, and the core's library (its property
 	# tests need a native RNG and run natively).
 	cargo clippy --target wasm32-unknown-unknown -p election-widget --all-targets -- -D warnings
+	# The release build's split point (src/platform/lazy.rs, feature `lazy`).
+	cargo clippy --target wasm32-unknown-unknown -p election-widget --bin election-widget --features lazy -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p election-core --lib -- -D warnings
 
 test-native: tools

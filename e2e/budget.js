@@ -12,6 +12,6 @@
 // part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
 // performance issue; the issue is done when the limit has come down to it.
 export const BUDGET = {
-  limitKB: 308,
+  limitKB: 268,
   targetKB: 150,
 };

@@ -52,6 +52,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_V
   cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# wasm-split, which cuts the employee's bundle in two (scripts/build-widget.mjs).
+WASM_SPLIT_VERSION=0.2.4
+# (the tool prints no version: cargo's list of installed packages says which it is).
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 3 minutes, once)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 # Node packages (Playwright's runner, axe-core, binaryen's wasm-opt), exactly as locked.
 # Playwright never downloads a browser here: the tests drive /usr/bin/chromium.
 if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then

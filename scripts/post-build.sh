@@ -1,12 +1,17 @@
 #!/bin/sh
-# Trunk post-build hook: writes `election-widget.js`, the stable entry a portal loads
+# Trunk post-build hook: builds the employee's bundle (scripts/build-widget.mjs) and
+# writes `election-widget.js`, the stable entry a portal loads
 # (<script type="module" src=".../election-widget.js">). It imports the content-hashed
-# bundle Trunk just built, so the portal's tag never changes while the bundle's files
-# stay cacheable forever.
+# bundle, so the portal's tag never changes while the bundle's files stay cacheable
+# forever. Then the desk's entry, the pages' preloads, the service worker and the
+# precompressed copies.
 set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
-js=$(cd "$dir" && ls election-widget-*.js | grep -v '_bg' | head -n 1)
-wasm=$(cd "$dir" && ls election-widget-*_bg.wasm | head -n 1)
+src="${TRUNK_SOURCE_DIR:-.}"
+# The employee's bundle: built here, not by Trunk's Rust pipeline, because it is split in
+# two (the code after the first render in a module of its own; scripts/build-widget.mjs).
+set -- $(node "$src/scripts/build-widget.mjs" "$dir")
+js=$1 wasm=$2 split=$3
 cat > "$dir/election-widget.js" <<JS
 // The stable entry for portals: registers <election-widget> (docs/EMBEDDING.md).
 // Generated at build time; it loads the content-hashed bundle beside it.
@@ -14,14 +19,11 @@ import init from './$js';
 await init({ module_or_path: new URL('./$wasm', import.meta.url) });
 JS
 
-# The HR preview desk's own bundle (preview.html only): Trunk builds it as a "worker",
-# whose files keep the binary's plain name, so they are given content-hashed names here
-# (cacheable for good, like the employee's bundle) and loaded by election-desk.js.
-desk_hash=$(cat "$dir/election-desk.js" "$dir/election-desk_bg.wasm" | sha256sum | cut -c1-16)
-desk_js="election-desk-$desk_hash.js"
-desk_wasm="election-desk-${desk_hash}_bg.wasm"
-mv "$dir/election-desk.js" "$dir/$desk_js"
-mv "$dir/election-desk_bg.wasm" "$dir/$desk_wasm"
+# The HR preview desk's own bundle (preview.html only), built by Trunk with
+# content-hashed names (cacheable for good, like the employee's bundle); its stable entry
+# is election-desk.js.
+desk_js=$(cd "$dir" && ls election-desk-*.js | grep -v '_bg' | head -n 1)
+desk_wasm=$(cd "$dir" && ls election-desk-*_bg.wasm | head -n 1)
 cat > "$dir/election-desk.js" <<JS
 // The HR preview desk's entry (preview.html). Generated at build time; it loads the
 // desk's content-hashed bundle beside it.
@@ -32,19 +34,21 @@ desk_preload="<link rel=\"modulepreload\" href=\"$desk_js\" /><link rel=\"preloa
 
 # The bundle's preloads, where each page marks them (Trunk injects no script: the pages'
 # Content-Security-Policy allows no inline script, so the loader is the file above).
-preload="<link rel=\"modulepreload\" href=\"$js\" /><link rel=\"preload\" href=\"$wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" />"
+# The split loader is imported by the bindings: preloaded too, so it is not a round trip
+# after them. The modules after the first render are not preloaded (they would take
+# bandwidth from the first screen); they are fetched when the page first needs them.
+preload="<link rel=\"modulepreload\" href=\"$js\" /><link rel=\"modulepreload\" href=\"$split\" /><link rel=\"preload\" href=\"$wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" />"
 sed -i "s|<!-- election-widget:preload -->|$preload|" "$dir/index.html"
 
 # The iframe embed page: embed.html with the content-hashed stylesheet's name.
 css=$(cd "$dir" && ls widget-*.css | head -n 1)
-src="${TRUNK_SOURCE_DIR:-.}"
 sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload|" "$src/embed.html" > "$dir/embed.html"
 # The HR preview desk's page, likewise.
 sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-desk:preload -->|$desk_preload|" "$src/preview.html" > "$dir/preview.html"
 
 # The service worker (service-worker.js): this build's id and its shell files.
 build=$(echo "$js $wasm $css $desk_js" | sha256sum | cut -c1-16)
-shell=$(cd "$dir" && { echo "./"; echo "index.html"; echo "embed.html"; echo "preview.html"; echo "election-widget.js"; ls election-widget-*.js election-widget-*_bg.wasm widget-*.css; find snippets -name '*.js'; } \
+shell=$(cd "$dir" && { echo "./"; echo "index.html"; echo "embed.html"; echo "preview.html"; echo "election-widget.js"; ls election-widget-*.js election-widget-*.wasm widget-*.css; find snippets -name '*.js'; } \
   | awk 'BEGIN { printf "[" } { printf "%s\"%s\"", (NR > 1 ? ", " : ""), $0 } END { printf "]" }')
 # The desk's bundle is not in the shell (employees never need it): the worker keeps it
 # once the desk page has loaded it.

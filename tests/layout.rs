@@ -226,3 +226,29 @@ fn the_client_logic_cannot_reach_the_browser() {
         assert!(web.is_empty(), "{package} depends on {web:?}");
     }
 }
+
+/// `unsafe_code` is denied in every crate (Cargo.toml); one module may allow it: the split
+/// point of the release build's second wasm module, whose macro declares an `extern "C"`
+/// import and export pair. Nowhere else.
+#[test]
+fn unsafe_code_is_allowed_only_at_the_split_point() {
+    let mut allowed = Vec::new();
+    for dir in ["src", "crates", "tests"] {
+        for path in rust(dir) {
+            if path == Path::new("tests/layout.rs") {
+                continue; // this test names what it looks for
+            }
+            let code = code(&path);
+            if code.contains("allow(unsafe_code)")
+                || code.contains("unsafe {")
+                || code.contains("unsafe extern")
+            {
+                allowed.push(path.display().to_string());
+            }
+        }
+    }
+    assert_eq!(allowed, ["src/platform/lazy.rs"]);
+    let lazy = code(Path::new("src/platform/lazy.rs"));
+    assert_eq!(lazy.matches("allow(unsafe_code)").count(), 1, "{lazy}");
+    assert!(!lazy.contains("unsafe {"), "{lazy}");
+}

@@ -235,6 +235,64 @@ window.addEventListener('message', (e) => { if (e.data && e.data.type === 'elect
   expect((await receiver.record('E-1001')).history).toHaveLength(1);
 });
 
+test('signing loads after the first screen; when it cannot load, the employee is told, nothing is lost, and it is tried again', async ({ page }) => {
+  // The release build's second module (src/platform/lazy.rs): the courier, signing and
+  // the outbox. Refused at first, as a dropped connection would.
+  let refuse = true;
+  const asked = [];
+  await page.route(/-delivery\.wasm$/, (route) => {
+    asked.push(route.request().url());
+    return refuse ? route.abort('internetdisconnected') : route.continue();
+  });
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(page.getByRole('table')).toBeVisible();
+  await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await acknowledgeAll(page);
+  await page.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  await expect(page.getByRole('alert').filter({ hasText: 'Your signed elections cannot be shown or sent yet: the part of this page that signs and sends elections could not be loaded' })).toBeVisible();
+  await expect(page.getByText('Signing could not be loaded: check your connection and try again.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+  expect(asked).toHaveLength(1);
+
+  // The connection is back: the employee asks again, and what they chose is still there.
+  refuse = false;
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeEnabled();
+  await expect(page.getByRole('checkbox', { name: /H-2000-0417/ })).toBeChecked();
+  expect(asked).toHaveLength(2);
+  await page.getByRole('button', { name: 'Sign election' }).click();
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
+
+test('signing that could not load is loaded when the browser is online again', async ({ page, context }) => {
+  let refuse = true;
+  await page.route(/-delivery\.wasm$/, (route) => (refuse ? route.abort('internetdisconnected') : route.continue()));
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  refuse = false;
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(page.getByText('You have not signed an election.')).toBeVisible();
+});
+
+test('the signing module is fetched after the ready mark, never before it', async ({ page }) => {
+  await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeAttached();
+  await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+  await acknowledgeAll(page);
+  await page.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+  await expect(page.getByRole('button', { name: 'Sign election' })).toBeEnabled();
+  const timing = await page.evaluate(() => {
+    const ready = performance.getEntriesByName('election-widget:ready')[0];
+    const module = performance.getEntriesByType('resource').find((r) => r.name.endsWith('-delivery.wasm'));
+    return { ready: ready?.startTime, fetched: module?.startTime };
+  });
+  expect(timing.ready).toBeGreaterThan(0);
+  expect(timing.fetched).toBeGreaterThan(timing.ready);
+});
+
 test('no backend configured: the signed election is saved as a file to hand in', async ({ page }) => {
   await openPortal(page, portal(AVERY, { time_url: `${receiver.url}/v1/time` }));
   await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();

@@ -225,3 +225,18 @@ pub fn outbox_panel(
         </section>
     }
 }
+
+/// The code that signs and sends did not load (the page fetches it after its first
+/// render): said, with a way to try again (it is also tried when the connection returns).
+pub fn courier_unavailable(problem: &str, on_reload: &Callback<()>) -> Html {
+    let reload = on_reload.reform(|_: MouseEvent| ());
+    html! {
+        <section class="ew-section ew-outbox" aria-labelledby="ew-outbox-heading">
+            <h2 id="ew-outbox-heading">{ "Your signed elections" }</h2>
+            <p class="ew-note ew-warning" role="alert">
+                { format!("Your signed elections cannot be shown or sent yet: {problem} (the connection may be down). Nothing you chose is lost. ") }
+                <button type="button" class="ew-button ew-button-secondary" onclick={reload}>{ "Try again" }</button>
+            </p>
+        </section>
+    }
+}

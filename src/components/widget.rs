@@ -15,7 +15,7 @@ use crate::components::decision::decision_support;
 use crate::components::disclosure::{acknowledgments, amendment_banner};
 use crate::components::grants_section::{GrantsSection, SectionActions};
 use crate::components::offer_header::offer_header;
-use crate::components::outbox::outbox_panel;
+use crate::components::outbox::{courier_unavailable, outbox_panel};
 use crate::components::sign::SignElection;
 use crate::components::terms::terms;
 use crate::hooks::{
@@ -122,6 +122,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         preview,
         locked,
         outbox_loaded: outbox.loaded,
+        courier_unavailable: courier.unavailable.is_some(),
         style: f.style(),
     });
     let kept = resolution
@@ -188,6 +189,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     destination={AttrValue::from(props.delivery.destination(&offer.issuer.name))}
                     blockers={Rc::new(blockers)} signing={outbox.signing}
                     changing={governing.is_some()} {can_withdraw} {on_sign} {on_withdraw} />
+            }
+            if let Some(problem) = &courier.unavailable {
+                { courier_unavailable(problem, &courier.on_reload) }
             }
             { outbox_panel(outbox, offer, &courier.on_entry, &f) }
             <div class="ew-footer">

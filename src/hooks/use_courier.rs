@@ -1,4 +1,4 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -11,8 +11,9 @@ use election_client::host::HostEvents;
 use election_client::loading::Loaded;
 
 use crate::components::outbox::EntryAction;
-use crate::platform::courier::Courier;
-use crate::platform::files;
+use crate::platform::courier::{Delivery, StartArgs};
+use crate::platform::lazy;
+use crate::platform::{files, page};
 
 /// The outbox as shown, and what the employee can ask of it.
 #[derive(Clone, PartialEq)]
@@ -20,11 +21,20 @@ pub struct CourierHandle {
     pub outbox: OutboxView,
     pub sign: Callback<SignRequest>,
     pub on_entry: Callback<EntryAction>,
+    /// Why the courier could not be started (its module did not load), until it is.
+    pub unavailable: Option<AttrValue>,
+    /// Tries to load and start it again.
+    pub on_reload: Callback<()>,
 }
+
+type Slot = Rc<RefCell<Option<Rc<dyn Delivery>>>>;
 
 /// Runs the courier for this load (not when `active` is false: a preview can submit
 /// nothing): it keeps the outbox and sends from it, and stops when the data, the
-/// delivery or the component goes.
+/// delivery or the component goes. Its code may load after the first render
+/// (`platform::lazy`): until then the outbox is "not loaded" and nothing can be signed,
+/// and a load that fails is said, with a way to try again (also when the browser says it
+/// is online again).
 #[hook]
 pub fn use_courier(
     data: &Loaded,
@@ -33,29 +43,62 @@ pub fn use_courier(
     active: bool,
 ) -> CourierHandle {
     let outbox = use_state(OutboxView::default);
-    let courier = use_mut_ref(|| None::<Rc<Courier>>);
+    let unavailable = use_state(|| None::<AttrValue>);
+    let attempt = use_state(|| 0u32);
+    let courier: Slot = use_mut_ref(|| None);
     {
-        let (outbox, slot) = (outbox.setter(), courier.clone());
+        let (outbox, unavailable, slot) = (outbox.setter(), unavailable.setter(), courier.clone());
         let events = use_context::<HostEvents>().unwrap_or_default();
         let clock = clock.clone();
-        let deps = (data.clone(), delivery.clone(), active);
-        use_effect_with(deps, move |(data, delivery, active)| {
-            let c = active.then(|| {
-                Courier::start(
-                    &data.offer,
-                    &data.holder,
-                    delivery.clone(),
+        let deps = (data.clone(), delivery.clone(), active, *attempt);
+        use_effect_with(deps, move |(data, delivery, active, _)| {
+            let gone = Rc::new(Cell::new(false));
+            if *active {
+                let args = StartArgs {
+                    offer: data.offer.clone(),
+                    holder: data.holder.clone(),
+                    config: delivery.clone(),
                     clock,
                     events,
-                    Callback::from(move |view| outbox.set(view)),
-                )
-            });
-            *slot.borrow_mut() = c.clone();
+                    notify: Callback::from(move |view| outbox.set(view)),
+                };
+                let (slot, gone) = (slot.clone(), gone.clone());
+                yew::platform::spawn_local(async move {
+                    match lazy::start_courier(args).await {
+                        // The component went (or the data changed) while it loaded.
+                        Ok(c) if gone.get() => c.close(),
+                        Ok(c) => {
+                            unavailable.set(None);
+                            *slot.borrow_mut() = Some(Rc::from(c));
+                        }
+                        Err(e) if !gone.get() => {
+                            unavailable.set(Some(AttrValue::from(e.to_string())))
+                        }
+                        Err(_) => {}
+                    }
+                });
+            }
             move || {
-                if let Some(c) = c {
+                gone.set(true);
+                if let Some(c) = slot.borrow_mut().take() {
                     c.close();
                 }
             }
+        });
+    }
+    let on_reload = {
+        let next = *attempt + 1;
+        let attempt = attempt.setter();
+        use_callback(next, move |(), next| attempt.set(*next))
+    };
+    // A load that failed is tried again when the connection returns.
+    {
+        let reload = on_reload.clone();
+        use_effect_with(unavailable.is_some(), move |failed| {
+            let listener = failed
+                .then(|| page::on_online(move || reload.emit(())))
+                .flatten();
+            move || drop(listener)
         });
     }
     let sign = {
@@ -77,18 +120,16 @@ pub fn use_courier(
         outbox: (*outbox).clone(),
         sign,
         on_entry,
+        unavailable: (*unavailable).clone(),
+        on_reload,
     }
 }
 
-fn current(slot: &Rc<RefCell<Option<Rc<Courier>>>>) -> Option<Rc<Courier>> {
+fn current(slot: &Slot) -> Option<Rc<dyn Delivery>> {
     slot.borrow().clone()
 }
 
-fn entry_action(
-    courier: &Rc<RefCell<Option<Rc<Courier>>>>,
-    view: &OutboxView,
-    action: EntryAction,
-) {
+fn entry_action(courier: &Slot, view: &OutboxView, action: EntryAction) {
     let find = |key: &str| view.entries.iter().find(|e| e.key() == key).cloned();
     match action {
         EntryAction::Retry(key) => {

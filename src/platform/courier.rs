@@ -298,3 +298,54 @@ async fn fetch(request: &Request) -> Result<Answer, NetError> {
         body: response.body.unwrap_or_default(),
     })
 }
+
+/// What the widget may ask of a running courier. The widget holds the courier as this
+/// trait object, so that the courier's code is reached only through
+/// [`super::lazy::start_courier`], and the release build can load it after the first
+/// render.
+pub trait Delivery {
+    /// Signs what `request` asks and puts it in the outbox.
+    fn sign(&self, request: SignRequest);
+    /// Asks again for an election whose receipt did not hold, or sends a waiting one now.
+    fn retry(&self, key: &str);
+    /// Stops timers and listeners.
+    fn close(&self);
+}
+
+impl Delivery for Rc<Courier> {
+    fn sign(&self, request: SignRequest) {
+        Courier::sign(self, request);
+    }
+    fn retry(&self, key: &str) {
+        Courier::retry(self, key);
+    }
+    fn close(&self) {
+        Courier::close(self);
+    }
+}
+
+/// What a courier is started with (see [`Courier::start`]).
+pub struct StartArgs {
+    pub offer: Rc<Offer>,
+    pub holder: Rc<Holder>,
+    pub config: DeliveryConfig,
+    pub clock: TrustedClock,
+    pub events: HostEvents,
+    pub notify: Callback<OutboxView>,
+}
+
+impl StartArgs {
+    pub(super) fn start(self) -> Box<dyn Delivery> {
+        let StartArgs {
+            offer,
+            holder,
+            config,
+            clock,
+            events,
+            notify,
+        } = self;
+        Box::new(Courier::start(
+            &offer, &holder, config, clock, events, notify,
+        ))
+    }
+}

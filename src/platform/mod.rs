@@ -13,7 +13,8 @@
 //!   messages, the content's height.
 //! - [`clock`], [`drafts`], [`intl`], [`offline`], [`page`]: time, localStorage, the
 //!   locale's formats, the service worker, and the page itself.
-//! - [`courier`]: runs the client's courier state machine with all of the above.
+//! - [`courier`]: runs the client's courier state machine with all of the above;
+//!   [`lazy`] starts it, from a module of its own in the release build.
 
 pub mod clock;
 pub mod courier;
@@ -23,6 +24,7 @@ pub mod files;
 pub mod frame;
 pub mod host;
 pub mod intl;
+pub mod lazy;
 pub mod net;
 pub mod offline;
 pub mod page;

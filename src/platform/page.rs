@@ -141,6 +141,17 @@ pub fn on_visible(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> 
     ))
 }
 
+/// Calls `f` whenever the browser says it is online again; the listener lives as long as
+/// the returned value.
+pub fn on_online(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "online",
+        move |_| f(),
+    ))
+}
+
 /// Follows an in-page link (`href="#id"`) clicked inside the widget when the widget is in
 /// a shadow root (the `<election-widget>` element), where the browser does not: scrolls
 /// the target into view and moves focus to it. On a page of its own the browser's own

@@ -18,6 +18,9 @@ pub struct Readiness<'a> {
     /// The outbox and the backend's record have been read (the next sequence number
     /// depends on them).
     pub outbox_loaded: bool,
+    /// The code that signs and sends could not be loaded (the page loads it after its
+    /// first render): said instead of "checking", which would never end.
+    pub courier_unavailable: bool,
     pub style: &'a dyn election_core::display::Style,
 }
 
@@ -33,7 +36,10 @@ pub fn sign_blockers(r: &Readiness) -> Vec<String> {
             r.offer.expiration.legal_wording
         ));
     }
-    if !r.preview && !r.outbox_loaded {
+    if !r.preview && !r.outbox_loaded && r.courier_unavailable {
+        blockers
+            .push("Signing could not be loaded: check your connection and try again.".to_owned());
+    } else if !r.preview && !r.outbox_loaded {
         blockers.push(format!(
             "Checking your signed elections with {}…",
             r.offer.issuer.name
@@ -100,6 +106,7 @@ mod tests {
                 preview,
                 locked,
                 outbox_loaded,
+                courier_unavailable: false,
                 style: &election_core::display::UsEnglish,
             })
         };
@@ -116,6 +123,22 @@ mod tests {
         assert!(!blocked.contains("Checking your signed elections"));
         assert!(ready(&all, false, false, false, &election)[0]
             .starts_with("Checking your signed elections with Mpower"));
+        let unavailable = sign_blockers(&Readiness {
+            offer: &offer,
+            holder: &holder,
+            disclosure: &disclosure,
+            acknowledged: &all,
+            election: &election,
+            preview: false,
+            locked: false,
+            outbox_loaded: false,
+            courier_unavailable: true,
+            style: &election_core::display::UsEnglish,
+        });
+        assert_eq!(
+            unavailable,
+            ["Signing could not be loaded: check your connection and try again."]
+        );
         let mut other = election.clone();
         other.employee_id = "E-9999".into();
         assert!(ready(&all, false, false, true, &other)[0].contains("employee E-9999"));

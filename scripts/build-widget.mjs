@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Builds the employee's bundle into Trunk's staging directory (called by
+// scripts/post-build.sh): Trunk's own Rust pipeline cannot put wasm-split between cargo
+// and wasm-bindgen, so this script does what it would do, with that step added.
+//
+//   1. cargo: the `election-widget` binary with the `lazy` feature, linked with its
+//      relocations kept (--emit-relocs), which wasm-split reads;
+//   2. wasm-split (crate wasm_split_cli_support, installed by scripts/install-tools.sh):
+//      the main module, and beside it the code reached only from a split point
+//      (src/platform/lazy.rs: the courier, signing, the outbox, the contract's checks) as
+//      a second wasm file, with the JavaScript that loads it (it shares the main module's
+//      memory and function table);
+//   3. wasm-bindgen on the main module (keeping the exports the second file imports);
+//   4. wasm-opt -Oz on every wasm file (release only);
+//   5. content-hashed names, one hash for the set, so that every file can be cached for
+//      good and a new build never mixes with an old one:
+//        election-widget-<hash>.js          the bindings (the loader imports it)
+//        election-widget-<hash>_bg.wasm     the main module, before the first render
+//        election-widget-<hash>-split.js    loads the other modules when first needed
+//        election-widget-<hash>-<name>.wasm each module after the first render
+//
+// Prints "<bindings js> <main wasm>" for post-build.sh (the loader and the preloads).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const [staging] = process.argv.slice(2);
+if (!staging) {
+  console.error('usage: build-widget.mjs <staging dir>');
+  process.exit(2);
+}
+const source = resolve(process.env.TRUNK_SOURCE_DIR || '.');
+const release = (process.env.TRUNK_PROFILE || 'release') === 'release';
+const targetDir = resolve(source, process.env.CARGO_TARGET_DIR || 'target');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] });
+
+// 1. The binary, its relocations kept (flags for the final link only: `cargo rustc`
+//    leaves every dependency's build as it is).
+run('cargo', [
+  'rustc', ...(release ? ['--release'] : []), '--target', 'wasm32-unknown-unknown',
+  '--bin', 'election-widget', '--features', 'lazy', '--', '-C', 'link-arg=--emit-relocs',
+]);
+const linked = join(targetDir, 'wasm32-unknown-unknown', release ? 'release' : 'debug', 'election-widget.wasm');
+
+const work = mkdtempSync(join(tmpdir(), 'election-widget-'));
+try {
+  // 2. Split.
+  const split = join(work, 'split');
+  run('wasm-split-cli', [linked, split, '--out-name', 'election-widget']);
+  // 3. Bindings for the main module.
+  const bound = join(work, 'bound');
+  run('wasm-bindgen', [
+    '--target', 'web', '--keep-lld-exports', '--no-typescript', '--out-name', 'election-widget',
+    '--out-dir', bound, join(split, 'election-widget.wasm'),
+  ]);
+  const modules = readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== 'election-widget.wasm');
+  if (modules.length === 0) {
+    throw new Error('wasm-split made no second module: is the split point (src/platform/lazy.rs) still reached?');
+  }
+  // 4. Optimise, as Trunk's data-wasm-opt="z" would.
+  const wasmFiles = [join(bound, 'election-widget_bg.wasm'), ...modules.map((m) => join(split, m))];
+  if (release) {
+    for (const file of wasmFiles) {
+      run('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', file, '-o', file]);
+    }
+  }
+  // 5. Names.
+  const bindings = readFileSync(join(bound, 'election-widget.js'), 'utf8');
+  const linker = readFileSync(join(split, '__wasm_split.js'), 'utf8');
+  const hash = createHash('sha256');
+  for (const part of [bindings, linker, ...wasmFiles.map((f) => readFileSync(f))]) hash.update(part);
+  const base = `election-widget-${hash.digest('hex').slice(0, 16)}`;
+  const names = { js: `${base}.js`, wasm: `${base}_bg.wasm`, split: `${base}-split.js` };
+
+  const replaceOnce = (text, from, to, where) => {
+    if (!text.includes(from)) throw new Error(`${where}: expected ${from} in the generated code`);
+    return text.split(from).join(to);
+  };
+  // The bindings import the loader module by file name (the wasm's import module keeps
+  // its own name, "./__wasm_split.js", which only keys the import object).
+  writeFileSync(join(staging, names.js), replaceOnce(bindings, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings'));
+  let loader = replaceOnce(linker, '"./election-widget.js"', `"./${names.js}"`, 'the split loader');
+  for (const m of modules) {
+    const stem = m.replace(/\.wasm$/, '').replace(/^split_/, '');
+    loader = replaceOnce(loader, `"./${m}"`, `"./${base}-${stem}.wasm"`, 'the split loader');
+    cpSync(join(split, m), join(staging, `${base}-${stem}.wasm`));
+  }
+  writeFileSync(join(staging, names.split), loader);
+  cpSync(join(bound, 'election-widget_bg.wasm'), join(staging, names.wasm));
+  cpSync(join(bound, 'snippets'), join(staging, 'snippets'), { recursive: true });
+  process.stdout.write(`${names.js} ${names.wasm} ${names.split}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,55 @@
+//! What the employee's page loads after its first render: the courier, and with it
+//! everything only the courier reaches (the outbox, signing, the contract's payloads,
+//! receipts and checkpoints, their checks). The first screen needs none of it.
+//!
+//! In the release build (`--features lazy`, made by `scripts/build-widget.mjs`),
+//! [`start_courier`]'s body is a split point of `wasm-split` (crate `wasm_split_helpers`):
+//! the tool moves that body and the code reached only from it into a second wasm file
+//! that shares the first one's memory and table, and is fetched the first time
+//! [`start_courier`] is called. Without the feature (the tests, a debug build) the same
+//! code is called directly. Either way a caller awaits it, and one that fails to load is
+//! an error the widget shows and can try again (a failed load is not remembered).
+
+use super::courier::{Delivery, StartArgs};
+
+/// The delivery module could not be fetched or instantiated (the network, most often).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleUnavailable;
+
+impl std::fmt::Display for ModuleUnavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the part of this page that signs and sends elections could not be loaded")
+    }
+}
+
+/// Starts the courier, loading its code first where it is a module of its own.
+pub async fn start_courier(args: StartArgs) -> Result<Box<dyn Delivery>, ModuleUnavailable> {
+    #[cfg(feature = "lazy")]
+    {
+        split::start(args).await
+    }
+    #[cfg(not(feature = "lazy"))]
+    {
+        Ok(args.start())
+    }
+}
+
+/// The split point. The macro declares the import and export pair wasm-split links
+/// (`extern "C"`, hence `unsafe`): the only unsafe code in the widget, allowed here alone
+/// (tests/layout.rs keeps it so).
+#[cfg(feature = "lazy")]
+#[allow(unsafe_code)]
+mod split {
+    use super::{Delivery, ModuleUnavailable, StartArgs};
+
+    impl From<wasm_split_helpers::SplitLoaderError> for ModuleUnavailable {
+        fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+            ModuleUnavailable
+        }
+    }
+
+    #[wasm_split_helpers::wasm_split(delivery, fallible)]
+    pub fn start(args: StartArgs) -> Result<Box<dyn Delivery>, ModuleUnavailable> {
+        Ok(args.start())
+    }
+}
