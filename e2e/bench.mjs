@@ -64,7 +64,11 @@ function label(f) {
   if (f === 'election-widget.js') return 'election-widget.js (portal entry)';
   if (f === 'election-desk.js') return 'election-desk.js (preview desk entry)';
   const name = f.replace(/-[0-9a-f]{16}/g, '');
-  return f.startsWith('election-desk') ? `${name} (preview desk only)` : name;
+  if (f.startsWith('election-desk')) return `${name} (preview desk only)`;
+  // The release build's second module (src/platform/lazy.rs) and the script that loads it.
+  if (f.endsWith('-delivery.wasm')) return `${name} (signing and delivery: fetched after the first render by a page that delivers; never by a preview)`;
+  if (f.endsWith('-split.js')) return `${name} (loads the modules after the first render)`;
+  return name;
 }
 
 function bundleSizes() {
