@@ -214,7 +214,8 @@ pub fn origins_of(list: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Whether `path` is a content-hashed build output (`election-widget-<hex>.js`,
-/// `election-widget-<hex>_bg.wasm`, `widget-<hex>.css`, anything under
+/// `election-widget-<hex>_bg.wasm`, the split bundle's `election-widget-<hex>-split.js`
+/// and `election-widget-<hex>-<module>.wasm`, `widget-<hex>.css`, anything under
 /// `snippets/<crate>-<hex>/`), which never changes under its name.
 pub fn is_content_hashed(path: &str) -> bool {
     let hashed = |name: &str| {
@@ -239,7 +240,12 @@ pub fn is_content_hashed(path: &str) -> bool {
     if extension.is_empty() {
         return false;
     }
-    hashed(stem.strip_suffix("_bg").unwrap_or(stem))
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    // A part of a hashed set: `<base>-<hex>-<part>`, the part a plain word.
+    let part_of_set = stem.rsplit_once('-').is_some_and(|(set, part)| {
+        !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && hashed(set)
+    });
+    hashed(stem) || part_of_set
 }
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -446,6 +452,8 @@ mod tests {
         for hashed in [
             "/election-widget-0123456789abcdef.js",
             "/election-widget-0123456789abcdef_bg.wasm",
+            "/election-widget-0123456789abcdef-split.js",
+            "/election-widget-0123456789abcdef-delivery.wasm",
             "/widget-e104765030c2226f.css",
             "/snippets/election-widget-0123456789abcdef/inline0.js",
         ] {
@@ -462,6 +470,9 @@ mod tests {
             "/offers/mpower-2001.json",
             "/",
             "/election-widget-0123456789abcdef",
+            "/election-widget-0123abcd-split.js",
+            "/election-widget-0123456789abcdef-Split.js",
+            "/split-0123456789abcdef-",
         ] {
             assert!(!is_content_hashed(fresh), "{fresh}");
             assert_eq!(
