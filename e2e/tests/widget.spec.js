@@ -131,3 +131,31 @@ test.describe('bad data gets the error panel, never a blank page', () => {
     await expect(page.locator('.ew img, .ew script')).toHaveCount(0);
   });
 });
+
+// A toggle renders again only the rows it changes (and the totals), not every row: the
+// table of a holder with many grants stays quick to use. Seen from outside: Yew writes
+// each rendered checkbox's `checked`, so a checkbox set behind its back by this test
+// keeps that value only if its row was not rendered again.
+test('a toggle renders only the rows it changes, not the whole table', async ({ page }) => {
+  await page.goto('/');
+  const boxes = page.getByRole('checkbox', { name: /^Exchange grant / });
+  await expect(boxes.first()).toBeVisible();
+  const first = boxes.first();
+  await expect(first).toBeEnabled();
+  await expect(first).not.toBeChecked();
+  // Every other checkbox ticked behind Yew's back.
+  const tampered = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('.ew-grants-table tbody input[type=checkbox]')];
+    for (const el of all.slice(1)) el.checked = true;
+    return all.length - 1;
+  });
+  expect(tampered).toBeGreaterThan(3);
+  await first.click();
+  await expect(first).toBeChecked();
+  // The rows the toggle changed were rendered again (their boxes say what the rules
+  // say); the others were not, and still show this test's tick.
+  const kept = await page.evaluate(() =>
+    [...document.querySelectorAll('.ew-grants-table tbody tr:not(.ew-row-exchanged) input[type=checkbox]')]
+      .filter((el) => el.checked).length);
+  expect(kept).toBeGreaterThan(0);
+});

@@ -55,7 +55,11 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
         .filter(|s| s.eligible())
         .all(|s| s.exchanged);
     let dispatch = &props.actions.dispatch;
-    let on_toggle = dispatch.reform(|id: AttrValue| Action::Toggle(Rc::from(id.as_str())));
+    // The same callback from render to render (a new one would differ from the last, and
+    // every row of the table would render again on each toggle).
+    let on_toggle = use_callback(dispatch.clone(), |id: AttrValue, dispatch| {
+        dispatch.emit(Action::Toggle(Rc::from(id.as_str())));
+    });
     let pick_all = dispatch.reform(move |_: MouseEvent| Action::PickAll(eligible_ids.clone()));
     let start_over = dispatch.reform(|_: MouseEvent| Action::StartOver);
     let ignored = &resolution.ignored_picks;

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use election_core::{Requirement, Resolution};
+use election_core::{GrantStatus, Requirement, Resolution};
 use yew::prelude::*;
 
 use crate::hooks::{use_formats, use_rows_in_steps};
@@ -26,6 +26,8 @@ pub struct GrantsTableProps {
 pub const FIRST_ROWS: usize = 40;
 /// Rows added on each later frame, until the table is whole.
 pub const MORE_ROWS: usize = 150;
+/// Rows in a block ([`GrantRows`]).
+const BLOCK: usize = 50;
 
 #[component]
 pub fn GrantsTable(props: &GrantsTableProps) -> Html {
@@ -75,19 +77,15 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.resolution.statuses.iter().take(shown).enumerate().map(|(index, s)| html! {
-                        <GrantRow
-                            key={holder.grants[index].id.clone()}
-                            data={props.data.clone()}
-                            {index}
-                            exchanged={s.exchanged}
-                            required={s.required}
-                            in_lookback={s.in_lookback}
-                            new_options={s.new_options}
-                            reason={props.reasons.get(index).cloned().flatten()}
-                            on_toggle={props.on_toggle.clone()}
-                            locked={props.locked}
-                        />
+                    // In blocks of rows: a toggle changes one block's props, so Yew compares
+                    // a few dozen blocks and one block's rows instead of every row.
+                    { for (0..shown).step_by(BLOCK).map(|start| {
+                        let end = (start + BLOCK).min(shown);
+                        let rows: Rc<[RowState]> = props.resolution.statuses[start..end].iter().map(RowState::of).collect();
+                        html! {
+                            <GrantRows key={start} data={props.data.clone()} {start} {rows}
+                                reasons={props.reasons.clone()} on_toggle={props.on_toggle.clone()} locked={props.locked} />
+                        }
                     }) }
                 </tbody>
                 <tfoot>
@@ -108,6 +106,62 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                 </p>
             }
         </div>
+    }
+}
+
+/// What a row shows that the employee's picks can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowState {
+    exchanged: bool,
+    required: Option<Requirement>,
+    in_lookback: bool,
+    new_options: u64,
+}
+
+impl RowState {
+    fn of(s: &GrantStatus) -> RowState {
+        RowState {
+            exchanged: s.exchanged,
+            required: s.required,
+            in_lookback: s.in_lookback,
+            new_options: s.new_options,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+struct GrantRowsProps {
+    data: Loaded,
+    /// The index of the block's first grant.
+    start: usize,
+    rows: Rc<[RowState]>,
+    reasons: Rc<Vec<Option<AttrValue>>>,
+    on_toggle: Callback<AttrValue>,
+    locked: bool,
+}
+
+/// A block of rows, re-rendered only when one of its rows changes.
+#[component]
+fn GrantRows(props: &GrantRowsProps) -> Html {
+    let holder = &props.data.holder;
+    html! {
+        { for props.rows.iter().enumerate().map(|(i, row)| {
+            let index = props.start + i;
+            html! {
+                <GrantRow
+                    key={holder.grants.get(index).map_or_else(|| index.to_string(), |g| g.id.clone())}
+                    data={props.data.clone()}
+                    {index}
+                    exchanged={row.exchanged}
+                    required={row.required}
+                    in_lookback={row.in_lookback}
+                    new_options={row.new_options}
+                    reason={props.reasons.get(index).cloned().flatten()}
+                    on_toggle={props.on_toggle.clone()}
+                    locked={props.locked}
+                />
+            }
+        }) }
     }
 }
 
