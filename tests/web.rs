@@ -402,3 +402,20 @@ fn zone_offsets_come_from_intl_at_each_moment() {
     assert_eq!(zone_offset("Asia/Kolkata", 1_763_510_400_000), Some(19_800));
     assert_eq!(zone_offset("Not/AZone", 0), None);
 }
+
+/// A countdown measures every tick for `make bench`; a page open all day keeps only the
+/// last few hundred measures and none of the marks, not one of each a second.
+#[wasm_bindgen_test]
+fn tick_measures_stay_few_however_long_the_page_is_open() {
+    use election_widget::platform::page;
+    let perf = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("performance");
+    for _ in 0..600 {
+        page::mark(page::TICK_MARK);
+        page::measure_tick();
+    }
+    let measures = perf.get_entries_by_name(page::TICK_MEASURE).length();
+    assert!(measures > 0 && measures <= 256, "{measures} measures");
+    assert_eq!(perf.get_entries_by_name(page::TICK_MARK).length(), 0);
+}

@@ -37,6 +37,6 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
             move || drop(listener)
         });
     }
-    use_effect_with(*now, |_| page::measure(page::TICK_MEASURE, page::TICK_MARK));
+    use_effect_with(*now, |_| page::measure_tick());
     *now
 }
