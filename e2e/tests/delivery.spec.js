@@ -267,14 +267,23 @@ test('signing loads after the first screen; when it cannot load, the employee is
 
 test('signing that could not load is loaded when the browser is online again', async ({ page, context }) => {
   let refuse = true;
-  await page.route(/-delivery\.wasm$/, (route) => (refuse ? route.abort('internetdisconnected') : route.continue()));
+  const asked = [];
+  await page.route(/-delivery\.wasm$/, (route) => {
+    asked.push(route.request().url());
+    return refuse ? route.abort('internetdisconnected') : route.continue();
+  });
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // Asked again while still refused: the failure stands, and so does the way out.
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect.poll(() => asked.length).toBe(2);
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   refuse = false;
   await context.setOffline(true);
   await context.setOffline(false);
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
   await expect(page.getByText('You have not signed an election.')).toBeVisible();
+  expect(asked).toHaveLength(3);
 });
 
 test('the signing module is fetched after the ready mark, never before it', async ({ page }) => {

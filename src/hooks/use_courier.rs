@@ -29,6 +29,19 @@ pub struct CourierHandle {
 
 type Slot = Rc<RefCell<Option<Rc<dyn Delivery>>>>;
 
+/// How many times the courier's start has been asked for: one more on each "Try again"
+/// and each return of the connection after a failed load (a reducer, so that every
+/// request counts from the current number, not from the one a callback was made with).
+#[derive(Default, PartialEq)]
+struct Attempts(u32);
+
+impl Reducible for Attempts {
+    type Action = ();
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Attempts(self.0.wrapping_add(1)))
+    }
+}
+
 /// Runs the courier for this load (not when `active` is false: a preview can submit
 /// nothing): it keeps the outbox and sends from it, and stops when the data, the
 /// delivery or the component goes. Its code may load after the first render
@@ -44,13 +57,13 @@ pub fn use_courier(
 ) -> CourierHandle {
     let outbox = use_state(OutboxView::default);
     let unavailable = use_state(|| None::<AttrValue>);
-    let attempt = use_state(|| 0u32);
+    let attempts = use_reducer(Attempts::default);
     let courier: Slot = use_mut_ref(|| None);
     {
         let (outbox, unavailable, slot) = (outbox.setter(), unavailable.setter(), courier.clone());
         let events = use_context::<HostEvents>().unwrap_or_default();
         let clock = clock.clone();
-        let deps = (data.clone(), delivery.clone(), active, *attempt);
+        let deps = (data.clone(), delivery.clone(), active, attempts.0);
         use_effect_with(deps, move |(data, delivery, active, _)| {
             let gone = Rc::new(Cell::new(false));
             if *active {
@@ -87,9 +100,8 @@ pub fn use_courier(
         });
     }
     let on_reload = {
-        let next = *attempt + 1;
-        let attempt = attempt.setter();
-        use_callback(next, move |(), next| attempt.set(*next))
+        let attempts = attempts.dispatcher();
+        use_callback((), move |(), _| attempts.dispatch(()))
     };
     // A load that failed is tried again when the connection returns.
     {
