@@ -105,7 +105,8 @@ async function pageParts(browser, url) {
   const readyAt = await page.evaluate(() => performance.getEntriesByName('election-widget:ready')[0].startTime);
   const fetched = await fetchedScripts(page);
   await context.close();
-  const parts = fetched.map((f) => ({
+  // The widget's files only: an example portal's own script is the portal's.
+  const parts = fetched.filter((f) => !f.path.startsWith('/examples/')).map((f) => ({
     file: label(f.path.slice(1)),
     brotli: servedSize(f.path),
     start: f.start,
