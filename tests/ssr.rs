@@ -219,10 +219,46 @@ async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
         "Exchange Grant Plan Granted Exercise price Outstanding Vested Expires New options Status"
     );
     assert_eq!(
-        table.matches("<th scope=\"row\">").count(),
+        table
+            .matches("<th scope=\"row\" role=\"rowheader\">")
+            .count(),
         holder.grants.len()
     );
-    assert_eq!(table.matches("scope=\"col\"").count(), 10);
+    assert_eq!(
+        table.matches("scope=\"col\" role=\"columnheader\"").count(),
+        10
+    );
+    // The roles are written out, so that a narrow widget's cards (whose CSS display is no
+    // longer a table's) are still a table to a screen reader; each figure carries its
+    // column's name for the card's label.
+    assert!(
+        table.starts_with("<table role=\"table\" class=\"ew-table ew-grants-table\">"),
+        "{table}"
+    );
+    assert_eq!(table.matches("role=\"rowgroup\"").count(), 3);
+    assert_eq!(
+        table.matches("<tr").count(),
+        table.matches("role=\"row\"").count()
+    );
+    assert_eq!(
+        table.matches("<td").count(),
+        table.matches("role=\"cell\"").count()
+    );
+    for label in ["Plan", "Granted", "Exercise price", "Expires"] {
+        assert_eq!(
+            table.matches(&format!("data-label=\"{label}\"")).count(),
+            holder.grants.len(),
+            "{label}"
+        );
+    }
+    for label in ["Outstanding", "Vested", "New options"] {
+        // And the total's.
+        assert_eq!(
+            table.matches(&format!("data-label=\"{label}\"")).count(),
+            holder.grants.len() + 1,
+            "{label}"
+        );
+    }
     let offer = parse_offer(OFFER).expect("valid");
     let body = element(table, "<tbody", "tbody");
     for g in &holder.grants {
@@ -267,7 +303,7 @@ async fn a_single_grant_reads_with_plan_names_and_exact_money() {
 #[tokio::test]
 async fn every_illustrative_term_carries_the_badge() {
     let html = widget_html(SINGLE).await;
-    let terms = element(&html, "ew-terms", "section");
+    let terms = element(&html, "ew-section ew-terms", "section");
     assert_eq!(terms.matches(r#"class="ew-badge""#).count(), 5);
     let text = visible_text(terms);
     assert!(text.contains("are not stated in the filed offer documents"));
@@ -544,7 +580,7 @@ async fn the_amendment_banner_leads_to_the_notice_until_it_is_acknowledged() {
     );
     assert!(html.contains(r##"href="#election-widget-notice-notice-of-amendment-2001-09-13""##));
     assert!(html.contains(r#"id="election-widget-notice-notice-of-amendment-2001-09-13""#));
-    let acks = visible_text(element(&html, "ew-acks", "section"));
+    let acks = visible_text(element(&html, "ew-section ew-acks", "section"));
     assert!(
         acks.contains("I have read the Offer to Exchange dated August 27, 2001."),
         "{acks}"
@@ -663,7 +699,7 @@ async fn an_added_amendment_asks_for_acknowledgment_again_and_shows_what_is_new(
     assert_eq!(html.matches("New since you acknowledged").count(), 1);
     let fourth = visible_text(element(&html, "Amendment 4:", "article"));
     assert!(fourth.contains("New since you acknowledged"), "{fourth}");
-    let acks = visible_text(element(&html, "ew-acks", "section"));
+    let acks = visible_text(element(&html, "ew-section ew-acks", "section"));
     assert!(
         acks.contains(
             "Changed since you acknowledged it: please read amendment 4 and acknowledge again."
@@ -761,7 +797,7 @@ async fn after_the_deadline_the_election_is_locked_and_says_why() {
         table.contains(r#"type="checkbox" disabled="disabled""#),
         "{table}"
     );
-    let acks = element(&html, "ew-acks", "section");
+    let acks = element(&html, "ew-section ew-acks", "section");
     assert_eq!(acks.matches(r#"disabled="disabled""#).count(), 2);
     // The saved draft still shows what was chosen.
     assert!(text.contains("Exchange 1 grant, 12,000 options"));
@@ -972,7 +1008,7 @@ mod signing_and_delivery {
     #[tokio::test]
     async fn signing_waits_for_the_acknowledgments_and_says_so() {
         let html = widget_html(SINGLE).await;
-        let sign = visible_text(element(&html, "ew-sign", "section"));
+        let sign = visible_text(element(&html, "ew-section ew-sign", "section"));
         assert!(sign.contains("Review and sign"), "{sign}");
         assert!(
             sign.contains("Deadline 11:59 p.m., Eastern Daylight Time, on September 27, 2001"),
@@ -990,7 +1026,7 @@ mod signing_and_delivery {
     #[tokio::test]
     async fn nothing_can_be_signed_in_a_preview() {
         let html = widget_at(1_000_994_400_000.0, ClockSource::Preview, SINGLE).await;
-        let sign = visible_text(element(&html, "ew-sign", "section"));
+        let sign = visible_text(element(&html, "ew-section ew-sign", "section"));
         assert!(
             sign.contains("This is a preview: nothing can be signed or submitted from it."),
             "{sign}"

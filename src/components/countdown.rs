@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset};
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::hooks::{use_local_time, use_now};
-use election_client::clock::{phase, ClockSource, Phase, Remaining, TrustedClock};
+use crate::hooks::{use_local_time, use_now, Every};
+use election_client::clock::{phase, ClockSource, Left, Phase, Remaining, TrustedClock};
 use election_client::format::Formats;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -74,7 +74,7 @@ struct TimeLeftProps {
 /// the phase changes.
 #[component]
 fn TimeLeft(props: &TimeLeftProps) -> Html {
-    let now = use_now(&props.clock, props.deadline_ms);
+    let now = use_now(&props.clock, props.deadline_ms, Every::Tick);
     let remaining = props.deadline_ms - now;
     let current = phase(remaining, props.clock.anchor.uncertainty_ms);
     {
@@ -91,6 +91,30 @@ fn TimeLeft(props: &TimeLeftProps) -> Html {
             </p>
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct TimeLeftInWordsProps {
+    pub deadline: DateTime<FixedOffset>,
+    pub clock: TrustedClock,
+    /// The widget is locked (the countdown's phase is closed, which the clock's
+    /// uncertainty can make a little before the deadline itself).
+    pub locked: bool,
+}
+
+/// The time left in a few words (`3 days, 4 hours left`), changing once a minute: for
+/// the summary that stays in view while the employee scrolls their grants. Not a live
+/// region: the countdown announces the phases.
+#[component]
+pub fn TimeLeftInWords(props: &TimeLeftInWordsProps) -> Html {
+    let deadline_ms = props.deadline.timestamp_millis() as f64;
+    let now = use_now(&props.clock, deadline_ms, Every::Minute);
+    let left = if props.locked {
+        Left(0.0)
+    } else {
+        Left(deadline_ms - now)
+    };
+    html! { <span class="ew-time-left">{ left.to_string() }</span> }
 }
 
 /// The Rule 13e-4 timing checks, for HR previewing an offer: each check passed or failed,

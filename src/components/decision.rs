@@ -26,7 +26,7 @@ pub fn decision_support(
         })
     };
     html! {
-        <section class="ew-section ew-decision" aria-label="Keep or exchange: what each is worth">
+        <section class="ew-section ew-decision" id="ew-decision" aria-label="Keep or exchange: what each is worth">
             <h2>{ "Keep or exchange: what each is worth" }</h2>
             <p class="ew-note">
                 { "Value at exercise: what the options would be worth if exercised when the stock is at a given price \

@@ -73,7 +73,7 @@ pub fn acknowledgments(
         .count();
     let combined = disclosure.offer;
     html! {
-        <section class="ew-section ew-acks" aria-label="Acknowledge the offer documents">
+        <section class="ew-section ew-acks" id="ew-acks" aria-label="Acknowledge the offer documents">
             <h2>{ "Acknowledge the offer documents" }</h2>
             <p>
                 { "Before you can sign your election, confirm that you have read each document. Your acknowledgment records \

@@ -1,14 +1,20 @@
 //! The employee's grants: who they are, the notes about their draft, the eligible-grant
-//! table, the summary of what the picks mean, and "Exchange all" / "Start over".
+//! table, the summary of what the picks mean, and "Exchange all" / "Start over". Where
+//! the widget is narrow the summary stays in view at the foot of the screen while the
+//! grants scroll past (the stylesheet makes it sticky), with the time left and the way
+//! on to signing.
 
 use std::rc::Rc;
 
+use chrono::{DateTime, FixedOffset};
 use election_core::Resolution;
 use yew::prelude::*;
 
+use crate::components::countdown::TimeLeftInWords;
 use crate::components::grants_table::GrantsTable;
 use crate::components::illustrative_badge;
 use crate::hooks::use_formats;
+use election_client::clock::TrustedClock;
 use election_client::election_state::Action;
 use election_client::loading::Loaded;
 
@@ -28,6 +34,9 @@ pub struct GrantsSectionProps {
     pub actions: SectionActions,
     /// After the deadline nothing can be chosen or changed.
     pub locked: bool,
+    /// The deadline and the trusted clock, for the time left beside the summary.
+    pub deadline: DateTime<FixedOffset>,
+    pub clock: TrustedClock,
     /// Why drafts are not being saved, when they are not.
     #[prop_or_default]
     pub storage_problem: Option<AttrValue>,
@@ -64,7 +73,7 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
     let start_over = dispatch.reform(|_: MouseEvent| Action::StartOver);
     let ignored = &resolution.ignored_picks;
     html! {
-            <section class="ew-section ew-grants" aria-label="Your option grants">
+            <section class="ew-section ew-grants" id="ew-grants" aria-label="Your option grants">
                 <h2>{ "Your option grants" }</h2>
                 <p class="ew-employee">
                     <span>{ holder.employee.name.clone() }</span>
@@ -112,9 +121,17 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
                     }
                     <GrantsTable data={props.data.clone()} resolution={props.resolution.clone()} reasons={props.reasons.clone()} {on_toggle} {locked} />
                     if any_eligible {
-                        <p class="ew-summary" role="status" aria-live="polite" aria-atomic="true">
-                            { resolution.summary.sentence_in(f.style()) }
-                        </p>
+                        // The one live region of the summary: the time left beside it is
+                        // not announced (the countdown announces each phase once).
+                        <div class="ew-tally">
+                            <p class="ew-summary" role="status" aria-live="polite" aria-atomic="true">
+                                { resolution.summary.sentence_in(f.style()) }
+                            </p>
+                            <p class="ew-tally-more" onclick={Callback::from(crate::platform::page::follow_in_page_link)}>
+                                <TimeLeftInWords deadline={props.deadline} clock={props.clock.clone()} {locked} />
+                                <a class="ew-button" href="#ew-sign">{ "Review and sign" }</a>
+                            </p>
+                        </div>
                         <div class="ew-actions">
                             <button type="button" class="ew-button" onclick={pick_all} disabled={all_exchanged || locked}>
                                 { "Exchange all eligible grants" }

@@ -1,12 +1,21 @@
 //! The employee's option grants as an accessible table with a choice per eligible grant:
 //! a caption that names it, column headers, each grant's id as its row header, and for
 //! each grant whether it can be exchanged, what it gives, and why the rules say so.
+//!
+//! Where the widget is narrow the stylesheet lays each row out as a card (a container
+//! query in widget.css): the table's roles are written out (`role="row"`, `"cell"`…) so
+//! that a screen reader still has a table with its headers when the rows' CSS display is
+//! no longer a table's, and each cell's `data-label` is the column's name, shown beside
+//! the value on a card (hidden from assistive technology, which has the header).
 
 use std::rc::Rc;
 
-use election_core::{GrantStatus, Requirement, Resolution};
+use election_core::Resolution;
 use yew::prelude::*;
 
+use crate::components::grant_row::{
+    GrantRows, RowState, EXPIRES, GRANTED, NEW, OUTSTANDING, PLAN, PRICE, STATUS, VESTED,
+};
 use crate::hooks::{use_formats, use_rows_in_steps};
 use election_client::loading::Loaded;
 
@@ -48,7 +57,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     );
     html! {
         <div class="ew-table-scroll" role="region" aria-label={caption.clone()} tabindex="0">
-            <table class="ew-table ew-grants-table">
+            <table class="ew-table ew-grants-table" role="table">
                 <caption>{ caption }</caption>
                 <colgroup>
                     <col class="ew-col-choice" />
@@ -62,21 +71,21 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     <col class="ew-col-new" />
                     <col class="ew-col-status" />
                 </colgroup>
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Exchange" }</th>
-                        <th scope="col">{ "Grant" }</th>
-                        <th scope="col">{ "Plan" }</th>
-                        <th scope="col">{ "Granted" }</th>
-                        <th scope="col" class="ew-num">{ "Exercise price" }</th>
-                        <th scope="col" class="ew-num">{ "Outstanding" }</th>
-                        <th scope="col" class="ew-num">{ "Vested" }</th>
-                        <th scope="col">{ "Expires" }</th>
-                        <th scope="col" class="ew-num">{ "New options" }</th>
-                        <th scope="col">{ "Status" }</th>
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader">{ "Exchange" }</th>
+                        <th scope="col" role="columnheader">{ "Grant" }</th>
+                        <th scope="col" role="columnheader">{ PLAN }</th>
+                        <th scope="col" role="columnheader">{ GRANTED }</th>
+                        <th scope="col" role="columnheader" class="ew-num">{ PRICE }</th>
+                        <th scope="col" role="columnheader" class="ew-num">{ OUTSTANDING }</th>
+                        <th scope="col" role="columnheader" class="ew-num">{ VESTED }</th>
+                        <th scope="col" role="columnheader">{ EXPIRES }</th>
+                        <th scope="col" role="columnheader" class="ew-num">{ NEW }</th>
+                        <th scope="col" role="columnheader">{ STATUS }</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody role="rowgroup">
                     // In blocks of rows: a toggle changes one block's props, so Yew compares
                     // a few dozen blocks and one block's rows instead of every row.
                     { for (0..shown).step_by(BLOCK).map(|start| {
@@ -88,15 +97,15 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         }
                     }) }
                 </tbody>
-                <tfoot>
-                    <tr>
-                        <td></td>
-                        <th scope="row" colspan="4">{ "Total" }</th>
-                        <td class="ew-num">{ f.count(outstanding) }</td>
-                        <td class="ew-num">{ f.count(vested) }</td>
-                        <td></td>
-                        <td class="ew-num">{ f.count(summary.new_options) }</td>
-                        <td>{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>
+                <tfoot role="rowgroup">
+                    <tr role="row" class="ew-total">
+                        <td role="cell"></td>
+                        <th scope="row" role="rowheader" colspan="4">{ "Total" }</th>
+                        <td role="cell" class="ew-num" data-label={OUTSTANDING}>{ f.count(outstanding) }</td>
+                        <td role="cell" class="ew-num" data-label={VESTED}>{ f.count(vested) }</td>
+                        <td role="cell"></td>
+                        <td role="cell" class="ew-num" data-label={NEW}>{ f.count(summary.new_options) }</td>
+                        <td role="cell">{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>
                     </tr>
                 </tfoot>
             </table>
@@ -106,140 +115,5 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                 </p>
             }
         </div>
-    }
-}
-
-/// What a row shows that the employee's picks can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct RowState {
-    exchanged: bool,
-    required: Option<Requirement>,
-    in_lookback: bool,
-    new_options: u64,
-}
-
-impl RowState {
-    fn of(s: &GrantStatus) -> RowState {
-        RowState {
-            exchanged: s.exchanged,
-            required: s.required,
-            in_lookback: s.in_lookback,
-            new_options: s.new_options,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Properties)]
-struct GrantRowsProps {
-    data: Loaded,
-    /// The index of the block's first grant.
-    start: usize,
-    rows: Rc<[RowState]>,
-    reasons: Rc<Vec<Option<AttrValue>>>,
-    on_toggle: Callback<AttrValue>,
-    locked: bool,
-}
-
-/// A block of rows, re-rendered only when one of its rows changes.
-#[component]
-fn GrantRows(props: &GrantRowsProps) -> Html {
-    let holder = &props.data.holder;
-    html! {
-        { for props.rows.iter().enumerate().map(|(i, row)| {
-            let index = props.start + i;
-            html! {
-                <GrantRow
-                    key={holder.grants.get(index).map_or_else(|| index.to_string(), |g| g.id.clone())}
-                    data={props.data.clone()}
-                    {index}
-                    exchanged={row.exchanged}
-                    required={row.required}
-                    in_lookback={row.in_lookback}
-                    new_options={row.new_options}
-                    reason={props.reasons.get(index).cloned().flatten()}
-                    on_toggle={props.on_toggle.clone()}
-                    locked={props.locked}
-                />
-            }
-        }) }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Properties)]
-struct GrantRowProps {
-    data: Loaded,
-    index: usize,
-    exchanged: bool,
-    required: Option<Requirement>,
-    in_lookback: bool,
-    new_options: u64,
-    reason: Option<AttrValue>,
-    on_toggle: Callback<AttrValue>,
-    locked: bool,
-}
-
-/// One grant. A component of its own so that a toggle re-renders only the rows whose
-/// status changed (props compare by value; the data by identity).
-#[component]
-fn GrantRow(props: &GrantRowProps) -> Html {
-    let f = use_formats();
-    let Some(g) = props.data.holder.grants.get(props.index) else {
-        return Html::default();
-    };
-    let offer = &props.data.offer;
-    let eligible = props.reason.is_none();
-    let plan = offer
-        .plan(&g.plan)
-        .map_or_else(|| g.plan.clone(), |p| p.short_name.clone());
-    let status = match (&props.reason, props.required) {
-        (Some(reason), _) => format!("Not eligible: {reason}."),
-        (None, Some(req)) => format!("{}.", req.describe(offer)),
-        (None, None) if props.exchanged => "Exchanging.".to_owned(),
-        (None, None) if props.in_lookback => format!(
-            "Eligible. Granted in the {} months before the offer opened, so it is exchanged if any other grant is.",
-            offer.terms.lookback.months
-        ),
-        (None, None) => "Eligible.".to_owned(),
-    };
-    let id = AttrValue::from(g.id.clone());
-    let onchange = {
-        let (on_toggle, id) = (props.on_toggle.clone(), id.clone());
-        Callback::from(move |_: Event| on_toggle.emit(id.clone()))
-    };
-    let label = match props.required {
-        Some(_) => format!("Exchange grant {} (required by the offer's rules)", g.id),
-        None => format!("Exchange grant {}", g.id),
-    };
-    let class = classes!(
-        props.exchanged.then_some("ew-row-exchanged"),
-        (!eligible).then_some("ew-row-ineligible")
-    );
-    html! {
-        <tr {class}>
-            <td class="ew-choice">
-                if eligible {
-                    <label class="ew-check">
-                        <input type="checkbox" checked={props.exchanged} disabled={props.required.is_some() || props.locked} {onchange} />
-                        <span class="ew-sr-only">{ label }</span>
-                    </label>
-                } else {
-                    <span class="ew-muted" aria-hidden="true">{ "—" }</span>
-                }
-            </td>
-            <th scope="row">
-                { g.id.clone() }
-                if props.in_lookback && eligible {
-                    { " " }<span class="ew-tag" title="Granted in the months before the offer opened">{ format!("{}-month rule", offer.terms.lookback.months) }</span>
-                }
-            </th>
-            <td>{ plan }</td>
-            <td><time datetime={g.grant_date.to_string()}>{ f.short_date(g.grant_date) }</time></td>
-            <td class="ew-num">{ f.money(g.exercise_price) }</td>
-            <td class="ew-num">{ f.count(g.outstanding) }</td>
-            <td class="ew-num">{ f.count(g.vested) }</td>
-            <td><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
-            <td class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
-            <td class="ew-status">{ status }</td>
-        </tr>
     }
 }

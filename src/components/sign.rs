@@ -60,7 +60,7 @@ pub fn SignElection(props: &SignProps) -> Html {
     };
     let s = &props.summary;
     html! {
-        <section class="ew-section ew-sign" aria-labelledby="ew-sign-heading">
+        <section class="ew-section ew-sign" id="ew-sign" aria-labelledby="ew-sign-heading">
             <h2 id="ew-sign-heading">{ "Review and sign" }</h2>
             <dl class="ew-review">
                 <dt>{ "Exchanging" }</dt>

@@ -24,7 +24,7 @@ pub fn terms(offer: &Offer) -> Html {
     ];
     let any_illustrative = rows.iter().any(|(_, s, _)| *s == Source::Illustrative);
     html! {
-        <section class="ew-section ew-terms" aria-label="Terms of the exchange">
+        <section class="ew-section ew-terms" id="ew-terms" aria-label="Terms of the exchange">
             <h2>{ "Terms of the exchange" }</h2>
             if any_illustrative {
                 <p class="ew-note">

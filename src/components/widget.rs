@@ -14,6 +14,7 @@ use crate::components::countdown::{timing_checks, Countdown};
 use crate::components::decision::decision_support;
 use crate::components::disclosure::{acknowledgments, amendment_banner};
 use crate::components::grants_section::{GrantsSection, SectionActions};
+use crate::components::jump::jump_links;
 use crate::components::offer_header::offer_header;
 use crate::components::outbox::{courier_unavailable, outbox_panel};
 use crate::components::sign::SignElection;
@@ -162,6 +163,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             { offer_header(offer, &f) }
             <Countdown deadline={offer.expiration.instant} wording={AttrValue::from(offer.expiration.legal_wording.clone())}
                 clock={props.clock.clone()} {phase} {on_phase} />
+            { jump_links(offer, any_eligible, &f) }
             if let Some(later) = moved {
                 <p class="ew-note ew-warning" role="status">
                     { format!("{} {}.", if later { "The offer was extended to" } else { "The deadline was changed to" },
@@ -170,7 +172,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
             { amendment_banner(offer, &disclosure, &state.acknowledged, &f) }
             <GrantsSection data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()}
-                {locked} {actions} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
+                {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
             if any_eligible {
                 { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }

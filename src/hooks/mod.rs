@@ -25,7 +25,7 @@ pub use use_load::{use_load, Load, LoadState};
 pub use use_load_events::use_load_events;
 pub use use_local_time::use_local_time;
 pub use use_moved_deadline::use_moved_deadline;
-pub use use_now::use_now;
+pub use use_now::{use_now, Every};
 pub use use_phase::use_phase;
 pub use use_reanchor::use_reanchor;
 pub use use_rows_in_steps::use_rows_in_steps;

@@ -1,16 +1,25 @@
 use yew::prelude::*;
 
-use election_client::clock::{next_tick_ms, phase, Phase, TrustedClock};
+use election_client::clock::{next_minute_ms, next_tick_ms, phase, Phase, TrustedClock};
 
 use crate::platform::page;
 
-/// The trusted clock's time now, for a countdown to `deadline_ms`: recomputed from the
-/// clock on each tick (never by counting down, so a throttled background tab is right
-/// the moment it wakes), on the next whole second in the last day and the next minute
-/// before, never once closed; at once when the clock is re-anchored or the tab is shown
-/// again. Each tick's cost, timer to rendered, is measured for `make bench`.
+/// How often a display of the time left changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// The countdown's: each second in the last day, each minute before. Its ticks are
+    /// the ones `make bench` times.
+    Tick,
+    /// Each minute of the time left ([`election_client::clock::Left`]).
+    Minute,
+}
+
+/// The trusted clock's time now, for a display of the time left to `deadline_ms`:
+/// recomputed from the clock on each tick (never by counting down, so a throttled
+/// background tab is right the moment it wakes), as often as `every` says, never once
+/// closed; at once when the clock is re-anchored or the tab is shown again.
 #[hook]
-pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
+pub fn use_now(clock: &TrustedClock, deadline_ms: f64, every: Every) -> f64 {
     let now = use_state(|| clock.now_ms());
     {
         let now = now.clone();
@@ -22,8 +31,14 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
         let (now, clock) = (now.clone(), clock.clone());
         use_effect_with((*now, current), move |&(_, current)| {
             let timer = (current != Phase::Closed).then(|| {
-                crate::platform::clock::Timeout::new(next_tick_ms(remaining), move || {
-                    page::mark(page::TICK_MARK);
+                let wait = match every {
+                    Every::Tick => next_tick_ms(remaining),
+                    Every::Minute => next_minute_ms(remaining),
+                };
+                crate::platform::clock::Timeout::new(wait, move || {
+                    if every == Every::Tick {
+                        page::mark(page::TICK_MARK);
+                    }
                     now.set(clock.now_ms())
                 })
             });
@@ -37,6 +52,10 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
             move || drop(listener)
         });
     }
-    use_effect_with(*now, |_| page::measure_tick());
+    use_effect_with(*now, move |_| {
+        if every == Every::Tick {
+            page::measure_tick();
+        }
+    });
     *now
 }

@@ -225,6 +225,50 @@ impl fmt::Display for Remaining {
     }
 }
 
+/// Time left in a few words, for a summary that stays in view while the employee scrolls:
+/// `3 days, 4 hours left`, `2 hours, 5 minutes left`, `14 minutes left`, `Less than a
+/// minute left`; `The offer has expired` at or after the deadline. Rounded down, like
+/// [`Remaining`]; it changes once a minute ([`next_minute_ms`]).
+pub struct Left(pub f64);
+
+impl fmt::Display for Left {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 <= 0.0 {
+            return f.write_str("The offer has expired");
+        }
+        let minutes = (self.0 / (60.0 * SECOND)).floor() as u64;
+        let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+        let unit =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        match (days, hours, minutes) {
+            (0, 0, 0) => f.write_str("Less than a minute left"),
+            (0, 0, m) => write!(f, "{} left", unit(m, "minute", "minutes")),
+            (0, h, m) => write!(
+                f,
+                "{}, {} left",
+                unit(h, "hour", "hours"),
+                unit(m, "minute", "minutes")
+            ),
+            (d, h, _) => write!(
+                f,
+                "{}, {} left",
+                unit(d, "day", "days"),
+                unit(h, "hour", "hours")
+            ),
+        }
+    }
+}
+
+/// How long to wait before [`Left`] can read differently: the next whole minute of the
+/// time left (at least 50 ms, so a tick on the boundary does not spin).
+pub fn next_minute_ms(remaining_ms: f64) -> u32 {
+    let period = 60.0 * SECOND;
+    let into = remaining_ms.rem_euclid(period);
+    (if into < 50.0 { into + period } else { into })
+        .max(50.0)
+        .min(period + 50.0) as u32
+}
+
 /// How long to wait before the next tick: on the next whole second in the last day (so
 /// the seconds change together with the device's), on the next whole minute before it.
 pub fn next_tick_ms(remaining_ms: f64) -> u32 {
@@ -289,6 +333,35 @@ mod tests {
         assert_eq!(phase(-5.0, 0.0), Phase::Closed);
         // 400 ms left by a clock that may be 500 ms off: closed.
         assert_eq!(phase(400.0, 500.0), Phase::Closed);
+    }
+
+    #[test]
+    fn time_left_in_a_few_words_rounds_down_and_ends_at_the_deadline() {
+        let m = 60.0 * SECOND;
+        assert_eq!(
+            Left(3.0 * DAY + 4.0 * HOUR + 59.0 * m).to_string(),
+            "3 days, 4 hours left"
+        );
+        assert_eq!(Left(DAY).to_string(), "1 day, 0 hours left");
+        assert_eq!(Left(DAY - 1.0).to_string(), "23 hours, 59 minutes left");
+        assert_eq!(Left(HOUR + m).to_string(), "1 hour, 1 minute left");
+        assert_eq!(Left(14.0 * m + 59_999.0).to_string(), "14 minutes left");
+        assert_eq!(Left(m).to_string(), "1 minute left");
+        assert_eq!(Left(59_999.0).to_string(), "Less than a minute left");
+        assert_eq!(Left(0.0).to_string(), "The offer has expired");
+        assert_eq!(Left(-5.0).to_string(), "The offer has expired");
+    }
+
+    #[test]
+    fn the_words_change_on_the_minute_of_the_time_left() {
+        let m = 60.0 * SECOND;
+        // 14 min 20 s left: the words change in 20 s, when 14 min are left.
+        assert_eq!(next_minute_ms(14.0 * m + 20_000.0), 20_000);
+        // On the boundary itself: the next one, not a spin.
+        assert_eq!(next_minute_ms(14.0 * m + 10.0), 60_010);
+        assert_eq!(next_minute_ms(14.0 * m), 60_000);
+        // Just past the deadline: at least 50 ms.
+        assert!(next_minute_ms(-1.0) >= 50);
     }
 
     #[test]

@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const [w, h, y, out] = [Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
+const c = await b.newContext({ viewport: { width: w, height: h }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+const p = await c.newPage();
+await p.goto(process.argv[6] || 'http://127.0.0.1:8097/');
+await p.waitForSelector('[data-state=ready]');
+await p.waitForTimeout(1000);
+await p.evaluate((y) => scrollTo(0, y), y);
+await p.waitForTimeout(300);
+await p.screenshot({ path: out });
+console.log(await p.evaluate(() => { const r = document.querySelector('.ew-grants-table tbody tr').getBoundingClientRect(); const t = document.querySelector('.ew-grants').getBoundingClientRect(); return [r.height, t.top + scrollY, t.height]; }));
+await c.close(); await b.close();
