@@ -12,6 +12,6 @@
 // part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
 // performance issue; the issue is done when the limit has come down to it.
 export const BUDGET = {
-  limitKB: 268,
+  limitKB: 272, // 268 until the phone layout (issue 19: its CSS in the element's copy, the cards' roles, the summary's time left): +3.2 KB
   targetKB: 150,
 };
