@@ -210,8 +210,6 @@ impl fmt::Display for Remaining {
             total % 60,
         );
         if days > 0 {
-            let unit =
-                |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
             write!(
                 f,
                 "{}, {}, {}",
@@ -238,8 +236,6 @@ impl fmt::Display for Left {
         }
         let minutes = (self.0 / (60.0 * SECOND)).floor() as u64;
         let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-        let unit =
-            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         match (days, hours, minutes) {
             (0, 0, 0) => f.write_str("Less than a minute left"),
             (0, 0, m) => write!(f, "{} left", unit(m, "minute", "minutes")),
@@ -262,11 +258,12 @@ impl fmt::Display for Left {
 /// How long to wait before [`Left`] can read differently: the next whole minute of the
 /// time left (at least 50 ms, so a tick on the boundary does not spin).
 pub fn next_minute_ms(remaining_ms: f64) -> u32 {
-    let period = 60.0 * SECOND;
-    let into = remaining_ms.rem_euclid(period);
-    (if into < 50.0 { into + period } else { into })
-        .max(50.0)
-        .min(period + 50.0) as u32
+    until_boundary_ms(remaining_ms, 60.0 * SECOND)
+}
+
+/// `n one` or `n many`.
+fn unit(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// How long to wait before the next tick: on the next whole second in the last day (so
@@ -277,8 +274,13 @@ pub fn next_tick_ms(remaining_ms: f64) -> u32 {
     } else {
         60.0 * SECOND
     };
+    until_boundary_ms(remaining_ms, period)
+}
+
+/// The wait until the time left next crosses a whole `period`: at least 50 ms, so a tick
+/// landing on a boundary does not spin.
+fn until_boundary_ms(remaining_ms: f64, period: f64) -> u32 {
     let into = remaining_ms.rem_euclid(period);
-    // At least 50 ms, so a tick landing on a boundary does not spin.
     // `max`/`min`, not `clamp`: f64::clamp's assertion formats floats, which would bring
     // float formatting (some 20 KB) into the bundle.
     (if into < 50.0 { into + period } else { into })
