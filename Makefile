@@ -48,7 +48,7 @@ test-native: tools
 	node --test e2e/contract/
 
 test-wasm: tools
-	cargo test --target wasm32-unknown-unknown --test web
+	scripts/test-wasm.sh
 
 test-e2e: build receiver
 	cd e2e && npx playwright test
