@@ -1,9 +1,11 @@
 // The employee's byte budget: what the default page (index.html, the Mpower offer) loads
 // before it is ready, script and wasm together, each at the size the page server sends it
 // (the build's brotli q11 copy, scripts/precompress.mjs). It does not cover the HTML, the data
-// files, the stylesheet inside the wasm's own data, the service worker (installed after
-// ready), the files it precaches after ready, the preview desk's bundle (preview.html
-// only) or the example portals.
+// files, the stylesheet, the service worker (installed after ready), the files it
+// precaches after ready, the modules only other pages load (the element's and the iframe
+// embed's, with the stylesheet's copy for the element's shadow root) or load after ready
+// (signing and delivery), the preview desk's bundle (preview.html only) or the example
+// portals.
 //
 // `make test` fails when the page loads more (e2e/tests/budget.spec.js; sizes are
 // deterministic, so this is a test; timings are measured by `make bench`, never tested).
@@ -12,6 +14,9 @@
 // part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
 // performance issue; the issue is done when the limit has come down to it.
 export const BUDGET = {
-  limitKB: 272, // 268 until the phone layout (issue 19: its CSS in the element's copy, the cards' roles, the summary's time left): +3.2 KB
+  // 272 until the element's and the embed's code left the first module (-10.8 KB);
+  // 268 until the phone layout (issue 19: its CSS in the element's copy, the cards' roles,
+  // the summary's time left): +3.2 KB.
+  limitKB: 263,
   targetKB: 150,
 };

@@ -17,9 +17,12 @@
 //        election-widget-<hash>.js          the bindings (the loader imports it)
 //        election-widget-<hash>_bg.wasm     the main module, before the first render
 //        election-widget-<hash>-split.js    loads the other modules when first needed
-//        election-widget-<hash>-<name>.wasm each module after the first render
+//        election-widget-<hash>-<name>.wasm each module after the first render or only
+//                                           on some pages (delivery, element, frame)
+//        election-widget-<hash>-chunk_<n>.wasm code two such modules share
 //
-// Prints "<bindings js> <main wasm>" for post-build.sh (the loader and the preloads).
+// Prints "<bindings js> <main wasm> <split loader> <frame files, comma-separated>" for
+// post-build.sh (the loader and the preloads).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,9 +91,23 @@ try {
     cpSync(join(split, m), join(staging, `${base}-${stem}.wasm`));
   }
   writeFileSync(join(staging, names.split), loader);
+  // The files a module needs (its own and the chunks it shares with others), read off the
+  // loader: the embed page preloads the frame's.
+  const filesOf = (load) => {
+    const fileOf = (name) => {
+      const m = loader.match(new RegExp(`${name} = (?:wrapAsyncCb\\()?makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`));
+      if (!m) throw new Error(`the split loader: no file for ${name}`);
+      return m[1];
+    };
+    const deps = loader.match(new RegExp(`${load} = wrapAsyncCb\\(makeLoad\\([\\s\\S]*?\\n, \\[([^\\]]*)\\]\\)\\)`));
+    if (!deps) throw new Error(`the split loader: no dependencies for ${load}`);
+    const chunks = deps[1].split(',').map((d) => d.trim()).filter(Boolean);
+    return [fileOf(load), ...chunks.map(fileOf)];
+  };
+  const frameFiles = filesOf('__wasm_split_load_frame');
   cpSync(join(bound, 'election-widget_bg.wasm'), join(staging, names.wasm));
   cpSync(join(bound, 'snippets'), join(staging, 'snippets'), { recursive: true });
-  process.stdout.write(`${names.js} ${names.wasm} ${names.split}\n`);
+  process.stdout.write(`${names.js} ${names.wasm} ${names.split} ${frameFiles.join(',')}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ src="${TRUNK_SOURCE_DIR:-.}"
 # The employee's bundle: built here, not by Trunk's Rust pipeline, because it is split in
 # two (the code after the first render in a module of its own; scripts/build-widget.mjs).
 set -- $(node "$src/scripts/build-widget.mjs" "$dir")
-js=$1 wasm=$2 split=$3
+js=$1 wasm=$2 split=$3 frame_files=$4
 cat > "$dir/election-widget.js" <<JS
 // The stable entry for portals: registers <election-widget> (docs/EMBEDDING.md).
 // Generated at build time; it loads the content-hashed bundle beside it.
@@ -42,7 +42,10 @@ sed -i "s|<!-- election-widget:preload -->|$preload|" "$dir/index.html"
 
 # The iframe embed page: embed.html with the content-hashed stylesheet's name.
 css=$(cd "$dir" && ls widget-*.css | head -n 1)
-sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload|" "$src/embed.html" > "$dir/embed.html"
+# The frame's own module (and the chunks it shares) is preloaded there too: the embed
+# page always needs it, right after the first module.
+frame_preload=$(echo "$frame_files" | tr ',' '\n' | while read -r f; do printf '<link rel="preload" href="%s" as="fetch" type="application/wasm" crossorigin="anonymous" />' "$f"; done)
+sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload$frame_preload|" "$src/embed.html" > "$dir/embed.html"
 # The HR preview desk's page, likewise.
 sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-desk:preload -->|$desk_preload|" "$src/preview.html" > "$dir/preview.html"
 

@@ -6,13 +6,20 @@
 
 use election_widget::embed::{element as embed, frame};
 use election_widget::mount_with_events;
-use election_widget::platform::{offline, page};
+use election_widget::platform::{lazy, offline, page};
 
 fn main() {
     embed::define();
     if let Some(root) = page::element_by_id(frame::FRAME_ROOT_ID) {
         offline::register("sw.js");
-        frame::run(root);
+        // The embed's code is a module of its own in the release build (fetched here; the
+        // embed page preloads it), so the standalone page never loads it.
+        wasm_bindgen_futures::spawn_local(async move {
+            if lazy::run_frame(root.clone()).await.is_err() {
+                let _ = root.set_attribute("role", "alert");
+                root.set_text_content(Some(election_widget::embed::UNAVAILABLE));
+            }
+        });
         return;
     }
     let Some(root) = page::element_by_id("election-widget") else {

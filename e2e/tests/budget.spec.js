@@ -19,3 +19,14 @@ test(`the default page loads at most ${BUDGET.limitKB} KB brotli of script and w
   await info.attach('loaded before ready', { body: `${table}\ntotal: ${(total / 1024).toFixed(1)} KB brotli`, contentType: 'text/plain' });
   expect(total / 1024, `loaded before ready (brotli):\n${table}`).toBeLessThanOrEqual(BUDGET.limitKB);
 });
+
+test("the standalone page never fetches the embeds' code, the desk's or, in a preview, signing's", async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  const paths = (await fetchedScripts(page)).map((f) => f.path);
+  expect(paths.some((p) => p.endsWith('_bg.wasm')), paths.join('\n')).toBe(true);
+  // The default page is a preview (it never starts a courier): no module after the first.
+  const others = paths.filter((p) => /-(element|frame|delivery|chunk_\d+)\.wasm$|election-desk/.test(p));
+  expect(others, paths.join('\n')).toEqual([]);
+});

@@ -216,3 +216,46 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
   expect(after.listeners - before.listeners).toBeLessThan(20);
   expect(after.nodes - before.nodes).toBeLessThan(200); // not one widget's worth per cycle
 });
+
+test("the element's code is fetched when an element connects; when it cannot be, the element says so and connecting again retries", async ({ page }) => {
+  let refuse = true;
+  const fetched = [];
+  await page.route(/-element\.wasm$/, (route) => {
+    fetched.push(route.request().url());
+    return refuse ? route.abort('internetdisconnected') : route.continue();
+  });
+  await page.goto(PORTAL);
+  const jordan = page.locator('#jordan');
+  await expect(jordan.getByRole('alert')).toHaveText('The election widget could not be loaded (the network, most often). Reload the page to try again.');
+  await expect(page.locator('#avery').getByRole('alert')).toBeVisible();
+  // Nothing of the widget rendered under the message, and no table half-made.
+  await expect(jordan.getByRole('table')).toHaveCount(0);
+  expect(fetched.length).toBeGreaterThan(0);
+  // The network is back: the same element, connected again, loads its code and renders.
+  refuse = false;
+  await page.evaluate(() => {
+    const el = document.querySelector('#jordan');
+    const parent = el.parentNode;
+    el.remove();
+    parent.append(el);
+  });
+  await expect(jordan.getByRole('heading', { name: /Option Exchange Program/ }).first()).toBeVisible();
+  await expect(jordan.getByRole('alert')).toHaveCount(0);
+});
+
+test('an input set while the element is still loading its code is the one it shows', async ({ page }) => {
+  await page.route(/-element\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    return route.continue();
+  });
+  await page.goto(PORTAL);
+  // The element is defined and connected, its code still on its way, when the portal
+  // points Jordan's widget at Avery's file: the element reads its inputs when its code
+  // has arrived, not when it connected.
+  await page.waitForFunction(() => customElements.get('election-widget'));
+  expect(await page.locator('#jordan').getByRole('table').count()).toBe(0);
+  await page.evaluate(() => {
+    document.querySelector('#jordan').holder = document.querySelector('#avery').getAttribute('holder');
+  });
+  await expect(page.locator('#jordan').getByText('1 option grant held by Avery Lindqvist')).toBeAttached();
+});

@@ -7,6 +7,13 @@
 //! portal's styles cannot reach in and the widget's cannot leak out. Each element has
 //! its own app, drafts key and timers; removing the element destroys its app (its
 //! timers and listeners go with it), and adding it again starts afresh.
+//!
+//! Only [`define`] and [`events_on`] are in the employee's first module. The rest (the
+//! stylesheet's copy, reading the inputs, mounting) is reached only through
+//! [`crate::platform::lazy::connect_element`], a module of its own in the release build,
+//! fetched when the first element connects; the standalone page never loads it. That is
+//! why [`ElementHandle`] holds its element as a `dyn Connected`: its exported methods
+//! reach the code through the vtable the element's module builds, never by name.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,14 +40,45 @@ extern "C" {
     fn define_election_widget(tag: &str, connect: &js_sys::Function);
 }
 
-/// Registers `<election-widget>` (once per page).
+/// Registers `<election-widget>` (once per page). Connecting an element gives the class a
+/// promise of its [`ElementHandle`], or of `null` when the element's code could not be
+/// loaded (the element then says so; connecting it again tries again).
 pub fn define() {
-    let connect = Closure::<dyn Fn(HtmlElement) -> JsValue>::new(|host: HtmlElement| {
-        JsValue::from(ElementHandle::connect(host))
+    let connect = Closure::<dyn Fn(HtmlElement) -> js_sys::Promise>::new(|host: HtmlElement| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            match crate::platform::lazy::connect_element(host.clone()).await {
+                Ok(inner) => Ok(JsValue::from(ElementHandle { inner })),
+                Err(_) => {
+                    show_unavailable(&host);
+                    Ok(JsValue::NULL)
+                }
+            }
+        })
     });
     define_election_widget(TAG, connect.as_ref().unchecked_ref());
     // The element class calls it for every element the page ever adds.
     connect.forget();
+}
+
+/// The element's code could not be loaded: said in its shadow root, as text.
+fn show_unavailable(host: &HtmlElement) {
+    let Some(shadow) = host.shadow_root() else {
+        return;
+    };
+    if let Some(alert) = page::document().and_then(|d| d.create_element("p").ok()) {
+        let _ = alert.set_attribute("role", "alert");
+        alert.set_text_content(Some(super::UNAVAILABLE));
+        shadow.set_text_content(None);
+        let _ = shadow.append_child(&alert);
+    }
+}
+
+/// What an element's handle does, implemented in the element's own module.
+pub trait Connected {
+    /// An input changed: read them again and update the widget.
+    fn changed(&self);
+    /// The element left the page.
+    fn disconnect(&self);
 }
 
 thread_local! {
@@ -64,19 +102,34 @@ struct Inner {
 /// One element's widget, held by the element (`this._ew`).
 #[wasm_bindgen]
 pub struct ElementHandle {
-    inner: Rc<RefCell<Inner>>,
+    inner: Box<dyn Connected>,
 }
 
 #[wasm_bindgen]
 impl ElementHandle {
     /// An input changed: read them again and update the widget.
     pub fn changed(&self) {
-        refresh(&self.inner);
+        self.inner.changed();
     }
 
     /// The element left the page: stop the widget, park its app for the next element,
     /// and let go of the element.
     pub fn disconnect(&self) {
+        self.inner.disconnect();
+    }
+}
+
+/// An element's widget, made by [`connect`].
+struct Connection {
+    inner: Rc<RefCell<Inner>>,
+}
+
+impl Connected for Connection {
+    fn changed(&self) {
+        refresh(&self.inner);
+    }
+
+    fn disconnect(&self) {
         let (app, mount) = {
             let mut inner = self.inner.borrow_mut();
             inner.generation += 1;
@@ -97,8 +150,14 @@ impl ElementHandle {
     }
 }
 
-impl ElementHandle {
-    fn connect(host: HtmlElement) -> ElementHandle {
+/// Connects an element: its shadow root, its stylesheet, its app. Called only through
+/// [`crate::platform::lazy::connect_element`].
+pub fn connect(host: HtmlElement) -> Box<dyn Connected> {
+    Box::new(Connection::connect(host))
+}
+
+impl Connection {
+    fn connect(host: HtmlElement) -> Connection {
         let shadow = match host.shadow_root() {
             Some(root) => root,
             None => match host
@@ -107,7 +166,7 @@ impl ElementHandle {
                 Ok(root) => root,
                 Err(_) => {
                     page::console_error("election widget: the element has no shadow root");
-                    return ElementHandle::detached(host);
+                    return Connection::detached(host);
                 }
             },
         };
@@ -120,11 +179,11 @@ impl ElementHandle {
             Some((app, mount)) => (Some(app), mount),
             None => match page::document().and_then(|d| d.create_element("div").ok()) {
                 Some(mount) => (None, mount),
-                None => return ElementHandle::detached(host),
+                None => return Connection::detached(host),
             },
         };
         let Some(style) = page::document().and_then(|d| d.create_element("style").ok()) else {
-            return ElementHandle::detached(host);
+            return Connection::detached(host);
         };
         style.set_text_content(Some(STYLES));
         mount.set_class_name("ew-root");
@@ -142,12 +201,12 @@ impl ElementHandle {
             generation: 0,
         }));
         refresh(&inner);
-        ElementHandle { inner }
+        Connection { inner }
     }
 
-    fn detached(host: HtmlElement) -> ElementHandle {
+    fn detached(host: HtmlElement) -> Connection {
         let mount = host.clone().unchecked_into::<Element>();
-        ElementHandle {
+        Connection {
             inner: Rc::new(RefCell::new(Inner {
                 host,
                 mount,

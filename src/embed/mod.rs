@@ -4,3 +4,7 @@
 pub mod element;
 pub mod frame;
 pub mod inputs;
+
+/// What an embed says when its code could not be loaded.
+pub const UNAVAILABLE: &str =
+    "The election widget could not be loaded (the network, most often). Reload the page to try again.";
