@@ -4,10 +4,10 @@
 #
 # What this adds to a plain `cargo test`:
 # - A page that never starts the tests is the browser's hiccup, not a test's verdict.
-#   About one run in four, Chromium 156 under ChromeDriver stops at the runner's
+#   Between one run in ten and one in two, Chromium 156 under ChromeDriver stops at the runner's
 #   "Loading scripts..." (the renderer never answers; wasm-pack#783 is the same), and
 #   the runner then waits 60 s and ChromeDriver 300 s more. A run is cut off after
-#   LIMIT seconds, and a run in which no test began is retried, up to three runs, each
+#   LIMIT seconds (45), and a run in which no test began is retried, up to six runs, each
 #   retry said so. A test that ran and failed is never retried.
 # - When it fails, the lines that say why (a failed test, its panic, a timeout, the
 #   driver) are printed again at the very end, where a CI log's tail shows them; the
@@ -18,8 +18,8 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="${CARGO_TARGET_WASM32_UNKNOWN
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}"
 # The whole suite takes about 2 s; a run still going after this has hung.
-LIMIT="${WASM_TIER_LIMIT:-90}"
-RUNS=3
+LIMIT="${WASM_TIER_LIMIT:-45}"
+RUNS=6
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
