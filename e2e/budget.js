@@ -14,9 +14,10 @@
 // part leaves the first visit, so nothing grows back. `targetKB` is the goal of the
 // performance issue; the issue is done when the limit has come down to it.
 export const BUDGET = {
-  // 272 until the element's and the embed's code left the first module (-10.8 KB);
-  // 268 until the phone layout (issue 19: its CSS in the element's copy, the cards' roles,
-  // the summary's time left): +3.2 KB.
-  limitKB: 263,
+  // KB here are KiB (1,024 bytes), as the test sums them. 272 until the element's and the
+  // embed's code left the first module (about 271 -> 260.7: -10.3); 268 until the phone
+  // layout (issue 19: its CSS in the element's copy, the cards' roles, the summary's time
+  // left): +3.2.
+  limitKB: 262,
   targetKB: 150,
 };

@@ -5,7 +5,7 @@
 // receiver's own record is checked every time: exactly one election per signing.
 import { readFileSync } from 'node:fs';
 import { test, expect, watchCsp } from './fixtures.js';
-import { axeViolations } from './helpers.js';
+import { axeViolations, refuseModule } from './helpers.js';
 import { WIDGET, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
 
 const AVERY = 'e1001-avery-lindqvist.json';
@@ -238,12 +238,8 @@ window.addEventListener('message', (e) => { if (e.data && e.data.type === 'elect
 test('signing loads after the first screen; when it cannot load, the employee is told, nothing is lost, and it is tried again', async ({ page }) => {
   // The release build's second module (src/platform/lazy.rs): the courier, signing and
   // the outbox. Refused at first, as a dropped connection would.
-  let refuse = true;
-  const asked = [];
-  await page.route(/-delivery\.wasm$/, (route) => {
-    asked.push(route.request().url());
-    return refuse ? route.abort('internetdisconnected') : route.continue();
-  });
+  const delivery = await refuseModule(page, 'delivery');
+  const asked = delivery.asked;
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
   await expect(page.getByRole('table')).toBeVisible();
   await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
@@ -255,7 +251,7 @@ test('signing loads after the first screen; when it cannot load, the employee is
   expect(asked).toHaveLength(1);
 
   // The connection is back: the employee asks again, and what they chose is still there.
-  refuse = false;
+  delivery.allow();
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('button', { name: 'Sign election' })).toBeEnabled();
   await expect(page.getByRole('checkbox', { name: /H-2000-0417/ })).toBeChecked();
@@ -266,19 +262,15 @@ test('signing loads after the first screen; when it cannot load, the employee is
 });
 
 test('signing that could not load is loaded when the browser is online again', async ({ page, context }) => {
-  let refuse = true;
-  const asked = [];
-  await page.route(/-delivery\.wasm$/, (route) => {
-    asked.push(route.request().url());
-    return refuse ? route.abort('internetdisconnected') : route.continue();
-  });
+  const delivery = await refuseModule(page, 'delivery');
+  const asked = delivery.asked;
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   // Asked again while still refused: the failure stands, and so does the way out.
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect.poll(() => asked.length).toBe(2);
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
-  refuse = false;
+  delivery.allow();
   await context.setOffline(true);
   await context.setOffline(false);
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);

@@ -2,7 +2,7 @@
 // is hostile (dist/examples/portal-element.html), found by role and visible text as a
 // person would; and the element's life cycle, events and errors.
 import { test, expect } from './fixtures.js';
-import { axeViolations } from './helpers.js';
+import { axeViolations, refuseModule } from './helpers.js';
 
 const PORTAL = '/examples/portal-element.html';
 
@@ -218,21 +218,16 @@ test('adding and removing the element 200 times leaves no timers, listeners or n
 });
 
 test("the element's code is fetched when an element connects; when it cannot be, the element says so and connecting again retries", async ({ page }) => {
-  let refuse = true;
-  const fetched = [];
-  await page.route(/-element\.wasm$/, (route) => {
-    fetched.push(route.request().url());
-    return refuse ? route.abort('internetdisconnected') : route.continue();
-  });
+  const element = await refuseModule(page, 'element');
   await page.goto(PORTAL);
   const jordan = page.locator('#jordan');
   await expect(jordan.getByRole('alert')).toHaveText('The election widget could not be loaded (the network, most often). Reload the page to try again.');
   await expect(page.locator('#avery').getByRole('alert')).toBeVisible();
   // Nothing of the widget rendered under the message, and no table half-made.
   await expect(jordan.getByRole('table')).toHaveCount(0);
-  expect(fetched.length).toBeGreaterThan(0);
+  expect(element.asked.length).toBeGreaterThan(0);
   // The network is back: the same element, connected again, loads its code and renders.
-  refuse = false;
+  element.allow();
   await page.evaluate(() => {
     const el = document.querySelector('#jordan');
     const parent = el.parentNode;

@@ -15,6 +15,17 @@ export async function serveJson(page, path, body) {
   );
 }
 
+/** Refuses the release build's `name` module (`…-<name>.wasm`, src/platform/lazy.rs) as a
+ *  dropped connection would, until `allow()`; `asked` lists every request for it. */
+export async function refuseModule(page, name) {
+  const state = { refuse: true, asked: [], allow() { state.refuse = false; } };
+  await page.route(new RegExp(`-${name}\\.wasm$`), (route) => {
+    state.asked.push(route.request().url());
+    return state.refuse ? route.abort('internetdisconnected') : route.continue();
+  });
+  return state;
+}
+
 /** Runs axe-core in the page and returns its violations. Evaluated by the test's own
  *  channel (as DevTools would), not as a page script, which the pages' CSP refuses. */
 export async function axeViolations(page) {

@@ -3,6 +3,7 @@
 // on other loopback ports (the portal's origin, and a stranger's), and embed.html's
 // deployment allowlist is set per test.
 import { test, expect } from './fixtures.js';
+import { refuseModule } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
@@ -155,4 +156,16 @@ test('a post-message delivery from the frame goes to its allowed parent', async 
   } finally {
     servedScript = exampleScript;
   }
+});
+
+test("when the embed's own code cannot be fetched, the frame says so instead of staying blank", async ({ page }) => {
+  const frame = await refuseModule(page, 'frame');
+  await page.goto(`${WIDGET}/embed.html?offer=offers/mpower-2001.json&holder=holders/e1001-avery-lindqvist.json`);
+  await expect(page.getByRole('alert')).toHaveText('The election widget could not be loaded (the network, most often). Reload the page to try again.');
+  expect(frame.asked.length).toBeGreaterThan(0);
+  // The network is back: a reload loads it.
+  frame.allow();
+  await page.reload();
+  await expect(page.getByText(/Avery Lindqvist/).first()).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
