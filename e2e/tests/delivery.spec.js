@@ -279,6 +279,10 @@ test('signing that could not load is loaded when the browser is online again', a
 });
 
 test('the signing module is fetched after the ready mark, never before it', async ({ page }) => {
+  // A slow phone: the renders run long, and Yew's scheduler then yields to the browser
+  // between effects, which is when a courier that did not wait for the mark got in first.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));
   await expect(page.getByRole('button', { name: 'Sign election' })).toBeAttached();
   await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();

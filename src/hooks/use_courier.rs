@@ -77,6 +77,11 @@ pub fn use_courier(
                 };
                 let (slot, gone) = (slot.clone(), gone.clone());
                 yew::platform::spawn_local(async move {
+                    // Not before the page is ready: its code is not the first screen's.
+                    page::after_ready().await;
+                    if gone.get() {
+                        return;
+                    }
                     match lazy::start_courier(args).await {
                         // The component went (or the data changed) while it loaded.
                         Ok(c) if gone.get() => c.close(),

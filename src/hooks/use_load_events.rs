@@ -40,7 +40,7 @@ pub fn use_load_events(state: &LoadState, refused: &[Refusal], events: &HostEven
     }
     use_effect_with(settled, |settled| {
         if *settled {
-            page::mark(page::READY_MARK);
+            page::mark_ready();
         }
     });
 }

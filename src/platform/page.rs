@@ -115,6 +115,42 @@ pub fn measure(name: &str, start: &str) {
     });
 }
 
+thread_local! {
+    /// Whether [`mark_ready`] has run on this page, and who waits for it until then.
+    static READY: std::cell::RefCell<Result<(), Vec<std::task::Waker>>> =
+        const { std::cell::RefCell::new(Err(Vec::new())) };
+}
+
+/// Marks the page [`READY_MARK`] (a load settled and its page is in the DOM) and wakes
+/// whatever waits in [`after_ready`]. Every settled load marks: the first mark is the
+/// one the bench reads.
+pub fn mark_ready() {
+    mark(READY_MARK);
+    let waiting = READY.with(|r| std::mem::replace(&mut *r.borrow_mut(), Ok(())));
+    if let Err(wakers) = waiting {
+        wakers.into_iter().for_each(std::task::Waker::wake);
+    }
+}
+
+/// Resolves once the page has been marked ready ([`mark_ready`]), at once if it was.
+/// What must not compete with the first screen (the signing module) waits on this: the
+/// order of Yew's effects cannot promise it, since its scheduler yields to the browser
+/// between them when a render runs long.
+pub async fn after_ready() {
+    std::future::poll_fn(|cx| {
+        READY.with(|r| match &mut *r.borrow_mut() {
+            Ok(()) => std::task::Poll::Ready(()),
+            Err(wakers) => {
+                if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                    wakers.push(cx.waker().clone());
+                }
+                std::task::Poll::Pending
+            }
+        })
+    })
+    .await
+}
+
 /// Sets a performance mark (for `make bench`). Failing to mark is harmless.
 pub fn mark(name: &str) {
     PERFORMANCE.with(|perf| {
