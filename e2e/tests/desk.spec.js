@@ -55,6 +55,8 @@ test('the Mpower offer checks out, and each employee is shown as they would see 
   await expect(page.getByText('The widget as Avery Lindqvist would see it at 2001-09-26T23:59:00-04:00, while the offer is open.')).toBeVisible();
   await expect(page.getByText('This is a preview: nothing can be signed or submitted from it.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign election' })).toBeDisabled();
+  // The deadline in HR's own zone, written once the desk's page is ready.
+  await expect(page.getByText(/In your time zone: \w+day, September 2[78], 2001 at /)).toBeVisible();
 
   await page.getByRole('button', { name: /^Jordan Okafor/ }).click();
   await page.getByRole('button', { name: 'Final hour' }).click();

@@ -61,6 +61,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let moved = use_moved_deadline(&state, offer.expiration.instant);
     let preview = props.clock.anchor.source == ClockSource::Preview;
     let offline_on = use_local_time(&props.clock, props.offline_as_of);
+    // A preview's moment, in the reader's zone once the page is ready (UTC until then).
+    let preview_at = use_local_time(&props.clock, preview.then_some(props.clock.anchor.epoch_ms));
 
     let resolution = use_memo(
         (props.data.clone(), state.picks.clone()),
@@ -146,11 +148,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     html! {
         <div class="ew" data-state="ready" lang="en" dir="ltr">
-            // A preview's moment is in its first render: it is what HR reads first, and a
-            // preview is HR's, not an employee's first visit (see use_local_time).
             if preview {
                 <div class="ew-preview" role="note" aria-label="Preview">
-                    <strong>{ format!("Preview as of {}.", props.clock.local(props.clock.anchor.epoch_ms)) }</strong>
+                    <strong>{ format!("Preview as of {}.", preview_at.as_deref().map_or_else(
+                        || TrustedClock::utc(props.clock.anchor.epoch_ms), str::to_owned)) }</strong>
                     { " The clock runs from that moment. This is a preview: nothing can be submitted from it." }
                 </div>
             }

@@ -77,11 +77,16 @@ impl TrustedClock {
                 source,
             },
             Rc::new(|| 0.0),
-            Rc::new(|ms| {
-                chrono::DateTime::from_timestamp_millis(ms as i64)
-                    .map_or_else(String::new, |t| t.to_rfc3339())
-            }),
+            Rc::new(TrustedClock::utc),
         )
+    }
+
+    /// How `epoch_ms` reads in UTC (RFC 3339): what a page writes until it knows the
+    /// reader's zone (the browser's zone formatter is made after the first screen), and
+    /// all a server render can write. Empty for an instant beyond chrono's range.
+    pub fn utc(epoch_ms: f64) -> String {
+        chrono::DateTime::from_timestamp_millis(epoch_ms as i64)
+            .map_or_else(String::new, |t| t.to_rfc3339())
     }
 
     /// Milliseconds since the Unix epoch, now.

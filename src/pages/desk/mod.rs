@@ -14,7 +14,7 @@ use yew::prelude::*;
 use election_client::desk::{self, DeskFile};
 use election_client::drafts::Drafts;
 
-use crate::hooks::use_formats;
+use crate::hooks::{use_formats, use_page_ready};
 use election_client::format::Formats;
 use files::{drop_zone, DropZone};
 use moment::moment_field;
@@ -23,6 +23,7 @@ use report::{preview_report, validation, CheckedEmployee};
 
 #[component]
 pub fn Desk() -> Html {
+    use_page_ready();
     let f = use_formats();
     let offer_file = use_state(|| None::<DeskFile>);
     let employee_files = use_state(Vec::<DeskFile>::new);
