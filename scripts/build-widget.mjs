@@ -66,7 +66,9 @@ try {
   const wasmFiles = [join(bound, 'election-widget_bg.wasm'), ...modules.map((m) => join(split, m))];
   if (release) {
     for (const file of wasmFiles) {
-      run('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', file, '-o', file]);
+      // Two -Oz pipelines: the second finds what the first's inlining opened up (main
+      // module 253.0 -> 252.5 KB brotli, measured 2026-12-05; -Os and --converge no better).
+      run('wasm-opt', ['-Oz', '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', file, '-o', file]);
     }
   }
   // 5. Names.
