@@ -4,7 +4,7 @@
 // files, the stylesheet, the service worker (installed after ready), the files it
 // precaches after ready, the modules only other pages load (the element's and the iframe
 // embed's, with the stylesheet's copy for the element's shadow root) or load after ready
-// (signing and delivery), the preview desk's bundle (preview.html only) or the example
+// (the sections below the grants; signing and delivery), the preview desk's bundle (preview.html only) or the example
 // portals.
 //
 // `make test` fails when the page loads more (e2e/tests/budget.spec.js; sizes are
@@ -17,7 +17,9 @@ export const BUDGET = {
   // KB here are KiB (1,024 bytes), as the test sums them. 272 until the element's and the
   // embed's code left the first module (about 271 -> 260.7: -10.3); 268 until the phone
   // layout (issue 19: its CSS in the element's copy, the cards' roles, the summary's time
-  // left): +3.2.
-  limitKB: 262,
+  // left): +3.2; 262 until the sections below the grants (decision support, terms,
+  // amendments, acknowledgments, signing, the outbox's panel) left for a module loaded
+  // after ready: 261.6 -> 229.6 (-32.0; that module is 40.4 KB).
+  limitKB: 231,
   targetKB: 150,
 };

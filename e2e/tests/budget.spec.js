@@ -4,7 +4,7 @@
 // is a test; how fast the page is belongs to `make bench`.
 import { test, expect } from '@playwright/test';
 import { BUDGET } from '../budget.js';
-import { fetchedScripts, servedSize } from '../loaded.js';
+import { fetchedScripts, moduleFiles, servedSize } from '../loaded.js';
 
 test(`the default page loads at most ${BUDGET.limitKB} KB brotli of script and wasm before it is ready`, async ({ page }, info) => {
   await page.goto('/');
@@ -20,13 +20,23 @@ test(`the default page loads at most ${BUDGET.limitKB} KB brotli of script and w
   expect(total / 1024, `loaded before ready (brotli):\n${table}`).toBeLessThanOrEqual(BUDGET.limitKB);
 });
 
-test("the standalone page never fetches the embeds' code, the desk's or, in a preview, signing's", async ({ page }) => {
+test("the standalone page never fetches the embeds' code, the desk's or, in a preview, signing's; the sections below the grants come after ready", async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('table')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Terms of the exchange' })).toBeVisible();
   await page.waitForLoadState('networkidle');
-  const paths = (await fetchedScripts(page)).map((f) => f.path);
+  const fetched = await fetchedScripts(page);
+  const paths = fetched.map((f) => f.path);
   expect(paths.some((p) => p.endsWith('_bg.wasm')), paths.join('\n')).toBe(true);
-  // The default page is a preview (it never starts a courier): no module after the first.
-  const others = paths.filter((p) => /-(element|frame|delivery|chunk_\d+)\.wasm$|election-desk/.test(p));
+  // The sections below the grants: their module and its chunks, each after the ready mark.
+  const below = moduleFiles('below');
+  expect(below.length).toBeGreaterThan(0);
+  for (const file of below) {
+    const f = fetched.find((x) => x.path === file);
+    expect(f, `${file} was not fetched:\n${paths.join('\n')}`).toBeTruthy();
+    expect(f.beforeReady, `${file} was fetched before the ready mark`).toBe(false);
+  }
+  // The default page is a preview (it never starts a courier): no other module.
+  const others = paths.filter((p) => !below.includes(p) && /-(below|element|frame|delivery|chunk_\d+)\.wasm$|election-desk/.test(p));
   expect(others, paths.join('\n')).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures.js';
-import { offerJson, holderJson, serveJson, axeViolations } from './helpers.js';
+import { offerJson, holderJson, serveJson, axeViolations, refuseModule } from './helpers.js';
 
 const offer = offerJson();
 const notice = offer.documents.find((d) => d.kind === 'notice_of_amendment');
@@ -158,4 +158,39 @@ test('a toggle renders only the rows it changes, not the whole table', async ({ 
     [...document.querySelectorAll('.ew-grants-table tbody tr:not(.ew-row-exchanged) input[type=checkbox]')]
       .filter((el) => el.checked).length);
   expect(kept).toBeGreaterThan(0);
+});
+
+test('the sections below the grants load after the first screen; when they cannot, the employee is told, nothing is lost, and they are tried again', async ({ page, context }) => {
+  // Their module (src/platform/lazy.rs: decision support, terms, amendments, signing),
+  // refused at first, as a dropped connection would.
+  const below = await refuseModule(page, 'below');
+  await page.goto('/');
+  const grant = page.getByRole('checkbox', { name: /^Exchange grant / }).first();
+  await grant.check();
+  const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
+  await expect(alert).toHaveText("The decision support, the offer's terms and amendments, and signing could not be loaded (the connection may be down). Nothing you chose above is lost. Try again");
+  await expect(page.getByRole('heading', { name: 'Terms of the exchange' })).toHaveCount(0);
+  // The first screen works without them.
+  await expect(grant).toBeChecked();
+  expect(below.asked).toHaveLength(1);
+
+  // Asked again while still refused: the failure stands, and so does the way out.
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect.poll(() => below.asked.length).toBe(2);
+  await expect(alert).toBeVisible();
+
+  // The connection returns: loaded without being asked, and the choice is still there.
+  below.allow();
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(page.getByRole('heading', { name: 'Terms of the exchange' })).toBeVisible();
+  await expect(alert).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Review and sign' })).toBeVisible();
+  await expect(grant).toBeChecked();
+  expect(below.asked).toHaveLength(3);
+
+  // Once loaded, a reload gets them again from the start.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Terms of the exchange' })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /^Exchange grant / }).first()).toBeChecked();
 });

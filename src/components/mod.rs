@@ -3,6 +3,7 @@
 
 pub mod amendments;
 pub mod app;
+pub mod below;
 pub mod countdown;
 pub mod decision;
 pub mod disclosure;

@@ -1,31 +1,25 @@
-//! The loaded widget: the offer, the employee's election over their grants, the decision
-//! support, the terms and the amendments. Its effects are hooks (the election and its
-//! draft, the phase, the courier, the host's events); the rules that give the picks
-//! meaning are `election_core::resolve`.
-
-use std::rc::Rc;
+//! The loaded widget: the offer, the employee's election over their grants, and below
+//! them (`components::below`, whose code may arrive just after the first screen) the
+//! decision support, the terms, the amendments and signing. Its effects are hooks (the
+//! election and its draft, the phase, the courier, the sections' code, the host's
+//! events); the rules that give the picks meaning are `election_core::resolve`.
 
 use election_core::rules;
-use election_core::value::Comparison;
 use yew::prelude::*;
 
-use crate::components::amendments::amendments;
-use crate::components::countdown::{timing_checks, Countdown};
-use crate::components::decision::decision_support;
-use crate::components::disclosure::{acknowledgments, amendment_banner};
+use crate::components::below::BelowProps;
+use crate::components::countdown::Countdown;
+use crate::components::disclosure::amendment_banner;
 use crate::components::grants_section::{GrantsSection, SectionActions};
 use crate::components::jump::jump_links;
 use crate::components::offer_header::offer_header;
-use crate::components::outbox::{courier_unavailable, outbox_panel};
-use crate::components::sign::SignElection;
-use crate::components::terms::terms;
 use crate::hooks::{
-    use_courier, use_election, use_election_events, use_formats, use_local_time,
-    use_moved_deadline, use_phase, SignRequest,
+    use_below, use_courier, use_election, use_election_events, use_formats, use_local_time,
+    use_moved_deadline, use_phase, Below,
 };
 use crate::platform::page;
 use election_client::clock::{ClockSource, Phase, TrustedClock};
-use election_client::delivery::{self, DeliveryConfig};
+use election_client::delivery::DeliveryConfig;
 use election_client::drafts::{self, Drafts};
 use election_client::election_state::Action;
 use election_client::loading::Loaded;
@@ -92,55 +86,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
-    let on_acknowledge = dispatch.reform(|(id, ack)| Action::Acknowledge(id, ack));
-    let on_price = dispatch.reform(Action::SetNewPrice);
 
     // Signing and delivery (not in a preview, from which nothing can be submitted).
     let courier = use_courier(&props.data, &props.delivery, &props.clock, !preview);
-    let outbox = &courier.outbox;
-    let sign_with = |withdraw: bool| {
-        let (data, acks, election) = (
-            props.data.clone(),
-            state.acknowledged.clone(),
-            resolution.election.clone(),
-        );
-        courier.sign.reform(move |signed_name: String| SignRequest {
-            election: if withdraw {
-                election_core::Election::keep_all(&data.offer, &data.holder)
-            } else {
-                election.clone()
-            },
-            acknowledgments: acks.values().cloned().collect(),
-            signed_name,
-        })
-    };
-    let (on_sign, on_withdraw) = (sign_with(false), sign_with(true));
-    let governing = election_core::contract::governing(outbox.entries.iter());
-    let blockers = delivery::sign_blockers(&delivery::Readiness {
-        offer,
-        holder,
-        disclosure: &disclosure,
-        acknowledged: &state.acknowledged,
-        election: &resolution.election,
-        preview,
-        locked,
-        outbox_loaded: outbox.loaded,
-        courier_unavailable: courier.unavailable.is_some(),
-        style: f.style(),
-    });
-    let kept = resolution
-        .statuses
-        .iter()
-        .filter(|s| s.eligible() && !s.exchanged)
-        .count() as u64;
-    let can_withdraw = governing.is_some_and(|g| !g.payload().is_withdrawal());
+    let below = use_below();
     let any_eligible = resolution.statuses.iter().any(|s| s.eligible());
-
-    let price = f.parse_money(&state.new_price);
-    let comparison = price
-        .as_ref()
-        .ok()
-        .and_then(|&p| Comparison::of_election(holder, &resolution, p));
     let actions = SectionActions {
         dispatch: dispatch.clone(),
         has_choices: state.has_choices(),
@@ -175,33 +125,35 @@ pub fn Widget(props: &WidgetProps) -> Html {
             <GrantsSection data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()}
                 {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
-            if any_eligible {
-                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
-            }
-            if preview && props.timing_checks {
-                { timing_checks(offer, &f) }
-            }
-            { terms(offer) }
-            { amendments(offer, &disclosure, &state.acknowledged, &f) }
-            { acknowledgments(offer, &disclosure, &state.acknowledged, &on_acknowledge, locked, &f) }
-            if any_eligible {
-                <SignElection summary={resolution.summary} {kept}
-                    fingerprint={AttrValue::from(disclosure.offer.fingerprint())}
-                    deadline={AttrValue::from(offer.expiration.legal_wording.clone())}
-                    employee_name={AttrValue::from(holder.employee.name.clone())}
-                    destination={AttrValue::from(props.delivery.destination(&offer.issuer.name))}
-                    blockers={Rc::new(blockers)} signing={outbox.signing}
-                    changing={governing.is_some()} {can_withdraw} {on_sign} {on_withdraw} />
-            }
-            if let Some(problem) = &courier.unavailable {
-                { courier_unavailable(problem, &courier.on_reload) }
-            }
-            { outbox_panel(outbox, offer, &courier.on_entry, &f) }
+            { match below {
+                Below::Ready(render) => render(BelowProps {
+                    data: props.data.clone(), election: (*state).clone(), resolution: resolution.clone(),
+                    disclosure: disclosure.clone(), dispatch: dispatch.clone(), courier,
+                    delivery: props.delivery.clone(), locked, preview, timing_checks: props.timing_checks,
+                }),
+                Below::Loading => html! {},
+                Below::Unavailable { on_retry } => below_unavailable(&on_retry),
+            } }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| page::print())}>
                     { "Print or save as PDF" }
                 </button>
             </div>
         </div>
+    }
+}
+
+/// Said where the sections below the grants would be when their code could not be
+/// loaded: the grants and the choices above stay usable and saved.
+fn below_unavailable(on_retry: &Callback<()>) -> Html {
+    let retry = on_retry.reform(|_: MouseEvent| ());
+    html! {
+        <section class="ew-section" aria-labelledby="ew-below-heading">
+            <h2 id="ew-below-heading">{ "The rest of this page" }</h2>
+            <p class="ew-note ew-warning" role="alert">
+                { "The decision support, the offer's terms and amendments, and signing could not be loaded (the connection may be down). Nothing you chose above is lost. " }
+                <button type="button" class="ew-button ew-button-secondary" onclick={retry}>{ "Try again" }</button>
+            </p>
+        </section>
     }
 }

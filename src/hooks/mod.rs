@@ -1,6 +1,7 @@
 //! Effects, one a file. Components call these hooks; the hooks call the platform layer
 //! and the client logic, and hand components plain values and callbacks.
 
+mod use_below;
 mod use_courier;
 mod use_effect_on_change;
 mod use_election;
@@ -17,6 +18,7 @@ mod use_reanchor;
 mod use_rows_in_steps;
 mod use_update_ready;
 
+pub use use_below::{use_below, Below};
 pub use use_courier::{use_courier, CourierHandle, SignRequest};
 pub use use_effect_on_change::use_effect_on_change;
 pub use use_election::{use_election, Election};

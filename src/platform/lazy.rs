@@ -1,6 +1,8 @@
 //! What the employee's page loads after its first render, or only on the pages that use
-//! it: the courier, and with it everything only the courier reaches (the outbox,
-//! signing, the contract's payloads, receipts and checkpoints, their checks); the
+//! it: the sections below the grants (decision support, the terms, the amendments and
+//! their acknowledgments, the signing form, the outbox's panel); the courier, and with it
+//! everything only the courier reaches (the outbox, signing, the contract's payloads,
+//! receipts and checkpoints, their checks); the
 //! `<election-widget>` element's code (its stylesheet's copy, reading its inputs); the
 //! iframe embed's (its messages and origins). The standalone page's first screen needs
 //! none of it.
@@ -16,6 +18,7 @@
 use web_sys::{Element, HtmlElement};
 
 use super::courier::{Delivery, StartArgs};
+use crate::components::below::Render;
 use crate::embed::element::Connected;
 
 /// A module could not be fetched or instantiated (the network, most often). Its words
@@ -54,6 +57,32 @@ pub async fn connect_element(host: HtmlElement) -> Result<Box<dyn Connected>, Mo
     }
 }
 
+/// The sections below the employee's grants, when their code is already here (it is,
+/// except where it is a module of its own).
+pub fn below_now() -> Option<Render> {
+    #[cfg(feature = "lazy")]
+    {
+        None
+    }
+    #[cfg(not(feature = "lazy"))]
+    {
+        Some(crate::components::below::render())
+    }
+}
+
+/// The sections below the employee's grants, loading their code first where it is a
+/// module of its own.
+pub async fn load_below() -> Result<Render, ModuleUnavailable> {
+    #[cfg(feature = "lazy")]
+    {
+        split::below().await
+    }
+    #[cfg(not(feature = "lazy"))]
+    {
+        Ok(crate::components::below::render())
+    }
+}
+
 /// Runs the iframe embed in `root`, loading its code first where it is a module of its own.
 pub async fn run_frame(root: Element) -> Result<(), ModuleUnavailable> {
     #[cfg(feature = "lazy")]
@@ -73,7 +102,7 @@ pub async fn run_frame(root: Element) -> Result<(), ModuleUnavailable> {
 #[cfg(feature = "lazy")]
 #[allow(unsafe_code)]
 mod split {
-    use super::{Connected, Delivery, Element, HtmlElement, ModuleUnavailable, StartArgs};
+    use super::{Connected, Delivery, Element, HtmlElement, ModuleUnavailable, Render, StartArgs};
 
     impl From<wasm_split_helpers::SplitLoaderError> for ModuleUnavailable {
         fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
@@ -84,6 +113,11 @@ mod split {
     #[wasm_split_helpers::wasm_split(delivery, fallible)]
     pub fn start(args: StartArgs) -> Result<Box<dyn Delivery>, ModuleUnavailable> {
         Ok(args.start())
+    }
+
+    #[wasm_split_helpers::wasm_split(below, fallible)]
+    pub fn below() -> Result<Render, ModuleUnavailable> {
+        Ok(crate::components::below::render())
     }
 
     #[wasm_split_helpers::wasm_split(element, fallible)]

@@ -1,0 +1,137 @@
+//! Everything below the employee's grants: the decision support, a preview's timing
+//! checks, the terms, the amendments and their acknowledgments, signing, and the signed
+//! elections. None of it is on the first screen, so in the release build its code is a
+//! module of its own, loaded just after the page is ready (`platform::lazy::load_below`,
+//! through `hooks::use_below`); the widget reaches it only through [`Render`], the
+//! function that module hands back.
+
+use std::rc::Rc;
+
+use election_core::disclosure::Disclosure;
+use election_core::value::Comparison;
+use election_core::Resolution;
+use yew::prelude::*;
+
+use crate::components::amendments::amendments;
+use crate::components::countdown::timing_checks;
+use crate::components::decision::decision_support;
+use crate::components::disclosure::acknowledgments;
+use crate::components::outbox::{courier_unavailable, outbox_panel};
+use crate::components::sign::SignElection;
+use crate::components::terms::terms;
+use crate::hooks::{use_formats, CourierHandle, Election, SignRequest};
+use election_client::delivery::{self, DeliveryConfig};
+use election_client::election_state::Action;
+use election_client::loading::Loaded;
+
+/// What the sections below the grants show, all of it the widget's state.
+#[derive(Clone, PartialEq, Properties)]
+pub struct BelowProps {
+    pub data: Loaded,
+    pub election: Election,
+    pub resolution: Rc<Resolution>,
+    /// The legal texts' digests (the widget hashes them once per load).
+    pub disclosure: Rc<Disclosure>,
+    pub dispatch: Callback<Action>,
+    pub courier: CourierHandle,
+    pub delivery: DeliveryConfig,
+    /// After the deadline nothing can be chosen, acknowledged or signed.
+    pub locked: bool,
+    /// A preview: nothing can be submitted from it.
+    pub preview: bool,
+    /// Whether a preview shows the offer's timing checks.
+    pub timing_checks: bool,
+}
+
+/// Renders the sections below the grants. The widget holds this as a function pointer,
+/// so that nothing on the first screen calls the sections' code by name (a call by name
+/// would pull it back into the first module: the size budget would catch it).
+pub type Render = fn(BelowProps) -> Html;
+
+/// The [`Render`] the below-the-fold module hands the widget.
+pub fn render() -> Render {
+    |props| html! { <Below ..props /> }
+}
+
+#[component]
+pub fn Below(props: &BelowProps) -> Html {
+    let f = use_formats();
+    let Loaded { offer, holder } = &props.data;
+    let (state, resolution, disclosure) = (&props.election, &props.resolution, &props.disclosure);
+    let (courier, locked, preview) = (&props.courier, props.locked, props.preview);
+    let outbox = &courier.outbox;
+    let on_acknowledge = props
+        .dispatch
+        .reform(|(id, ack)| Action::Acknowledge(id, ack));
+    let on_price = props.dispatch.reform(Action::SetNewPrice);
+
+    let sign_with = |withdraw: bool| {
+        let (data, acks, election) = (
+            props.data.clone(),
+            state.acknowledged.clone(),
+            resolution.election.clone(),
+        );
+        courier.sign.reform(move |signed_name: String| SignRequest {
+            election: if withdraw {
+                election_core::Election::keep_all(&data.offer, &data.holder)
+            } else {
+                election.clone()
+            },
+            acknowledgments: acks.values().cloned().collect(),
+            signed_name,
+        })
+    };
+    let (on_sign, on_withdraw) = (sign_with(false), sign_with(true));
+    let governing = election_core::contract::governing(outbox.entries.iter());
+    let blockers = delivery::sign_blockers(&delivery::Readiness {
+        offer,
+        holder,
+        disclosure,
+        acknowledged: &state.acknowledged,
+        election: &resolution.election,
+        preview,
+        locked,
+        outbox_loaded: outbox.loaded,
+        courier_unavailable: courier.unavailable.is_some(),
+        style: f.style(),
+    });
+    let kept = resolution
+        .statuses
+        .iter()
+        .filter(|s| s.eligible() && !s.exchanged)
+        .count() as u64;
+    let can_withdraw = governing.is_some_and(|g| !g.payload().is_withdrawal());
+    let any_eligible = resolution.statuses.iter().any(|s| s.eligible());
+    let price = f.parse_money(&state.new_price);
+    let comparison = price
+        .as_ref()
+        .ok()
+        .and_then(|&p| Comparison::of_election(holder, resolution, p));
+
+    html! {
+        <>
+            if any_eligible {
+                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
+            }
+            if preview && props.timing_checks {
+                { timing_checks(offer, &f) }
+            }
+            { terms(offer) }
+            { amendments(offer, disclosure, &state.acknowledged, &f) }
+            { acknowledgments(offer, disclosure, &state.acknowledged, &on_acknowledge, locked, &f) }
+            if any_eligible {
+                <SignElection summary={resolution.summary} {kept}
+                    fingerprint={AttrValue::from(disclosure.offer.fingerprint())}
+                    deadline={AttrValue::from(offer.expiration.legal_wording.clone())}
+                    employee_name={AttrValue::from(holder.employee.name.clone())}
+                    destination={AttrValue::from(props.delivery.destination(&offer.issuer.name))}
+                    blockers={Rc::new(blockers)} signing={outbox.signing}
+                    changing={governing.is_some()} {can_withdraw} {on_sign} {on_withdraw} />
+            }
+            if let Some(problem) = &courier.unavailable {
+                { courier_unavailable(problem, &courier.on_reload) }
+            }
+            { outbox_panel(outbox, offer, &courier.on_entry, &f) }
+        </>
+    }
+}
