@@ -19,7 +19,8 @@ export const BUDGET = {
   // layout (issue 19: its CSS in the element's copy, the cards' roles, the summary's time
   // left): +3.2; 262 until the sections below the grants (decision support, terms,
   // amendments, acknowledgments, signing, the outbox's panel) left for a module loaded
-  // after ready: 261.6 -> 229.6 (-32.0; that module is 40.4 KB).
-  limitKB: 231,
+  // after ready: 261.6 -> 229.6 (-32.0; that module is 40.4 KB); 231 until hashing the legal
+  // texts (the offer's serialisation, JCS, SHA-256) went with them: 229.6 -> 211.6 (-18.0).
+  limitKB: 213,
   targetKB: 150,
 };

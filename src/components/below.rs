@@ -2,14 +2,14 @@
 //! checks, the terms, the amendments and their acknowledgments, signing, and the signed
 //! elections. None of it is on the first screen, so in the release build its code is a
 //! module of its own, loaded just after the page is ready (`platform::lazy::load_below`,
-//! through `hooks::use_below`); the widget reaches it only through [`Render`], the
-//! function that module hands back.
+//! through `hooks::use_below`); the widget reaches it only through [`BelowCode`], the
+//! functions that module hands back, which also hash the offer's legal texts.
 
 use std::rc::Rc;
 
 use election_core::disclosure::Disclosure;
 use election_core::value::Comparison;
-use election_core::Resolution;
+use election_core::{Offer, Resolution};
 use yew::prelude::*;
 
 use crate::components::amendments::amendments;
@@ -43,14 +43,25 @@ pub struct BelowProps {
     pub timing_checks: bool,
 }
 
-/// Renders the sections below the grants. The widget holds this as a function pointer,
-/// so that nothing on the first screen calls the sections' code by name (a call by name
-/// would pull it back into the first module: the size budget would catch it).
-pub type Render = fn(BelowProps) -> Html;
+/// The below-the-grants module's code, as the widget holds it: function pointers, so that
+/// nothing on the first screen calls that code by name (a call by name would pull it back
+/// into the first module: the size budget would catch it).
+#[derive(Clone, Copy)]
+pub struct BelowCode {
+    /// Renders the sections below the grants.
+    pub render: fn(BelowProps) -> Html,
+    /// The digests of the offer's legal texts (serialising the offer, canonical JSON,
+    /// SHA-256: the first screen needs none of it; the amendment banner waits for them
+    /// only where an acknowledgment is to be checked).
+    pub disclose: fn(&Offer) -> Disclosure,
+}
 
-/// The [`Render`] the below-the-fold module hands the widget.
-pub fn render() -> Render {
-    |props| html! { <Below ..props /> }
+/// The code the below-the-grants module hands the widget.
+pub fn code() -> BelowCode {
+    BelowCode {
+        render: |props| html! { <Below ..props /> },
+        disclose: Disclosure::of,
+    }
 }
 
 #[component]

@@ -14,10 +14,13 @@ pub fn notice_anchor(notice_id: &str) -> String {
     format!("election-widget-notice-{notice_id}")
 }
 
-/// Shown while a notice of amendment is not acknowledged as it stands.
+/// Shown while a notice of amendment is not acknowledged as it stands. A notice never
+/// acknowledged needs no digest to say so; whether an acknowledgment still holds does,
+/// and the digests (`disclosure`) may come just after the first screen (hashing is the
+/// below-the-grants module's): until then such a notice shows nothing.
 pub fn amendment_banner(
     offer: &Offer,
-    disclosure: &Disclosure,
+    disclosure: Option<&Disclosure>,
     acknowledged: &BTreeMap<String, Acknowledgment>,
     f: &Formats,
 ) -> Html {
@@ -26,7 +29,12 @@ pub fn amendment_banner(
         .filter_map(|notice| {
             let when = f.date(notice.date);
             let href = format!("#{}", notice_anchor(&notice.id));
-            match disclosure.status(&notice.id, acknowledged.get(&notice.id)) {
+            let status = match (acknowledged.get(&notice.id), disclosure) {
+                (None, _) => AckStatus::Missing,
+                (Some(ack), Some(d)) => d.status(&notice.id, Some(ack)),
+                (Some(_), None) => return None,
+            };
+            match status {
                 AckStatus::Current => None,
                 AckStatus::Missing => Some(html! {
                     <p>

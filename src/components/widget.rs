@@ -5,6 +5,8 @@
 //! events); the rules that give the picks meaning are `election_core::resolve`.
 
 use election_core::rules;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::components::below::BelowProps;
@@ -62,9 +64,17 @@ pub fn Widget(props: &WidgetProps) -> Html {
         (props.data.clone(), state.picks.clone()),
         |(data, picks)| election_core::resolve(&data.offer, &data.holder, picks),
     );
-    // The legal texts' digests depend on the offer alone: hashed once per load.
-    let disclosure = use_memo(props.data.clone(), |data| {
-        election_core::disclosure::Disclosure::of(&data.offer)
+    // The sections below the grants, and the code that hashes the legal texts, may come
+    // just after the first screen (`use_below`).
+    let below = use_below();
+    let code = match &below {
+        Below::Ready(code) => Some(*code),
+        _ => None,
+    };
+    // The legal texts' digests depend on the offer alone: hashed once per load, once the
+    // code to hash them is here.
+    let disclosure = use_memo((props.data.clone(), code.is_some()), move |(data, _)| {
+        code.map(|c| Rc::new((c.disclose)(&data.offer)))
     });
     let reasons = use_memo((props.data.clone(), f.clone()), |(data, f)| {
         data.holder
@@ -89,7 +99,6 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     // Signing and delivery (not in a preview, from which nothing can be submitted).
     let courier = use_courier(&props.data, &props.delivery, &props.clock, !preview);
-    let below = use_below();
     let any_eligible = resolution.statuses.iter().any(|s| s.eligible());
     let actions = SectionActions {
         dispatch: dispatch.clone(),
@@ -121,18 +130,18 @@ pub fn Widget(props: &WidgetProps) -> Html {
                         offer.expiration.legal_wording) }
                 </p>
             }
-            { amendment_banner(offer, &disclosure, &state.acknowledged, &f) }
+            { amendment_banner(offer, disclosure.as_deref(), &state.acknowledged, &f) }
             <GrantsSection data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()}
                 {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
-            { match below {
-                Below::Ready(render) => render(BelowProps {
+            { match (below, (*disclosure).clone()) {
+                (Below::Ready(code), Some(disclosure)) => (code.render)(BelowProps {
                     data: props.data.clone(), election: (*state).clone(), resolution: resolution.clone(),
-                    disclosure: disclosure.clone(), dispatch: dispatch.clone(), courier,
+                    disclosure, dispatch: dispatch.clone(), courier,
                     delivery: props.delivery.clone(), locked, preview, timing_checks: props.timing_checks,
                 }),
-                Below::Loading => html! {},
-                Below::Unavailable { on_retry } => below_unavailable(&on_retry),
+                (Below::Unavailable { on_retry }, _) => below_unavailable(&on_retry),
+                _ => html! {},
             } }
             <div class="ew-footer">
                 <button type="button" class="ew-button ew-button-secondary" onclick={Callback::from(|_: MouseEvent| page::print())}>

@@ -3,14 +3,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::below::Render;
+use crate::components::below::BelowCode;
 use crate::platform::{lazy, page};
 
 /// The sections below the grants, as far as their code has come.
 #[derive(Clone)]
 pub enum Below {
     /// Their code is here: render them with it.
-    Ready(Render),
+    Ready(BelowCode),
     /// Loading, just after the page is ready.
     Loading,
     /// Their module could not be loaded: why, and a way to try again (also tried when

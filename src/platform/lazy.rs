@@ -18,7 +18,7 @@
 use web_sys::{Element, HtmlElement};
 
 use super::courier::{Delivery, StartArgs};
-use crate::components::below::Render;
+use crate::components::below::BelowCode;
 use crate::embed::element::Connected;
 
 /// A module could not be fetched or instantiated (the network, most often). Its words
@@ -59,27 +59,27 @@ pub async fn connect_element(host: HtmlElement) -> Result<Box<dyn Connected>, Mo
 
 /// The sections below the employee's grants, when their code is already here (it is,
 /// except where it is a module of its own).
-pub fn below_now() -> Option<Render> {
+pub fn below_now() -> Option<BelowCode> {
     #[cfg(feature = "lazy")]
     {
         None
     }
     #[cfg(not(feature = "lazy"))]
     {
-        Some(crate::components::below::render())
+        Some(crate::components::below::code())
     }
 }
 
 /// The sections below the employee's grants, loading their code first where it is a
 /// module of its own.
-pub async fn load_below() -> Result<Render, ModuleUnavailable> {
+pub async fn load_below() -> Result<BelowCode, ModuleUnavailable> {
     #[cfg(feature = "lazy")]
     {
         split::below().await
     }
     #[cfg(not(feature = "lazy"))]
     {
-        Ok(crate::components::below::render())
+        Ok(crate::components::below::code())
     }
 }
 
@@ -102,7 +102,9 @@ pub async fn run_frame(root: Element) -> Result<(), ModuleUnavailable> {
 #[cfg(feature = "lazy")]
 #[allow(unsafe_code)]
 mod split {
-    use super::{Connected, Delivery, Element, HtmlElement, ModuleUnavailable, Render, StartArgs};
+    use super::{
+        BelowCode, Connected, Delivery, Element, HtmlElement, ModuleUnavailable, StartArgs,
+    };
 
     impl From<wasm_split_helpers::SplitLoaderError> for ModuleUnavailable {
         fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
@@ -116,8 +118,8 @@ mod split {
     }
 
     #[wasm_split_helpers::wasm_split(below, fallible)]
-    pub fn below() -> Result<Render, ModuleUnavailable> {
-        Ok(crate::components::below::render())
+    pub fn below() -> Result<BelowCode, ModuleUnavailable> {
+        Ok(crate::components::below::code())
     }
 
     #[wasm_split_helpers::wasm_split(element, fallible)]
