@@ -112,7 +112,7 @@ struct OfferText<'a> {
 /// the error arm cannot run. (It panics with a fixed message rather than `expect`, whose
 /// formatting of the error would bring Debug machinery into the wasm bundle.)
 pub(crate) fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
-    match serde_json_canonicalizer::to_vec(value) {
+    match crate::jcs::to_vec(value) {
         Ok(bytes) => bytes,
         Err(_) => panic!("legal-text structures always canonicalise"),
     }

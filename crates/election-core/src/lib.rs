@@ -15,6 +15,7 @@ pub mod display;
 mod election;
 mod holder;
 pub mod host_event;
+pub mod jcs;
 mod json;
 mod offer;
 pub mod origin;
