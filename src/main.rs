@@ -8,6 +8,11 @@ use election_widget::embed::{element as embed, frame};
 use election_widget::mount_with_events;
 use election_widget::platform::{lazy, offline, page};
 
+/// Talc, made for wasm, instead of Rust's default dlmalloc (about 7 KB of code).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     embed::define();
     if let Some(root) = page::element_by_id(frame::FRAME_ROOT_ID) {

@@ -5,6 +5,11 @@
 use election_widget::pages::desk;
 use election_widget::platform::{offline, page};
 
+/// The same allocator as the employee's bundle (src/main.rs).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     if let Some(root) = page::element_by_id(desk::ROOT_ID) {
         // The desk works offline once opened, like the standalone page.
