@@ -139,6 +139,36 @@ pub fn money(amount: Decimal) -> String {
     format!("{sign}${}{frac}", group_thousands(int))
 }
 
+/// A decimal written plainly (`-12.50`, `.5`, `5.`): an optional minus, digits and at most
+/// one point. `None` for anything else, and past what a `Decimal` holds (96 bits, 28
+/// places). rust_decimal's own parser also reads exponents and underscores and rounds past
+/// 28 places: about 3 KB brotli of the employee's first screen, which reads only this form.
+pub fn plain_decimal(s: &str) -> Option<Decimal> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mut mantissa, mut scale, mut point, mut any) = (0u128, 0u32, false, false);
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(u128::from(b - b'0'))?;
+                any = true;
+                scale += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if !any || mantissa >= 1 << 96 || scale > 28 {
+        return None;
+    }
+    let mantissa = i128::try_from(mantissa).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()
+}
+
 /// An amount of money a person typed: `1`, `1.25`, `$1.25`, ` 0.875 `. Positive, at most
 /// four decimal places (the finest 2001 prices used were sixteenths, `0.0625`).
 pub fn parse_money(input: &str) -> Result<Decimal, String> {
@@ -150,11 +180,7 @@ pub fn parse_money(input: &str) -> Result<Decimal, String> {
     let plain = s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && s.bytes().filter(|&b| b == b'.').count() <= 1
         && s.bytes().any(|b| b.is_ascii_digit());
-    let value = if plain {
-        s.parse::<Decimal>().ok()
-    } else {
-        None
-    };
+    let value = if plain { plain_decimal(s) } else { None };
     match value {
         None => Err(format!(
             "“{input}” is not a price: use digits and one decimal point, such as 1.25"
@@ -204,6 +230,47 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn plain_decimals_read_as_rust_decimal_reads_them() {
+        for text in [
+            "0",
+            "12.50",
+            "-12.50",
+            ".5",
+            "5.",
+            "26.0625",
+            "0.0001",
+            "-0",
+            "007.10",
+            "79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+        ] {
+            assert_eq!(plain_decimal(text), Some(d(text)), "{text}");
+            assert_eq!(
+                plain_decimal(text).map(|v| v.scale()),
+                Some(d(text).scale()),
+                "{text}"
+            );
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "+1",
+            "1_000",
+            " 1",
+            "1,5",
+            "$1",
+            // Past 96 bits, or 28 places: refused (rust_decimal rounds the latter).
+            "79228162514264337593543950336",
+            "0.00000000000000000000000000001",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -309,7 +309,7 @@ pub(crate) fn price(value: &Value, path: JsonPath, pr: &Problems) -> Option<Deci
         other => return mismatch(pr, &path, "a decimal string such as \"12.50\"", other),
     };
     let parsed = if is_plain_decimal(s) {
-        s.parse::<Decimal>().ok()
+        crate::display::plain_decimal(s)
     } else {
         None
     };
