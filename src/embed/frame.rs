@@ -137,7 +137,9 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
             .then(|| {
                 message
                     .json
-                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                    .and_then(|s| election_core::json::parse(s.as_bytes()).ok())
+                    // A message that names a setting twice is not obeyed: it is ambiguous.
+                    .and_then(|(v, repeated)| repeated.is_empty().then_some(v))
                     .and_then(|v| configure_message(&v))
             })
             .flatten();

@@ -100,13 +100,9 @@ async fn sample(
     })
 }
 
-/// A time endpoint's answer: a JSON number of milliseconds, or `{"now_ms": …}`.
+/// A time endpoint's answer (`election_client::clock::time_from_body`).
 fn read_time_body(body: Option<String>, _date: Option<f64>) -> Option<f64> {
-    let value: serde_json::Value = serde_json::from_slice(body?.trim().as_bytes()).ok()?;
-    value
-        .as_f64()
-        .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
-        .filter(|ms| ms.is_finite() && *ms > 0.0)
+    election_client::clock::time_from_body(&body?)
 }
 
 /// The device's time now, as an ISO 8601 UTC text (for a report's "generated at").

@@ -131,6 +131,21 @@ pub struct Sample {
     pub server_epoch_ms: f64,
 }
 
+/// The time in a time endpoint's answer, in ms since the epoch: a JSON number, or
+/// `{"now_ms": …}`. `None` for anything else: not JSON, no positive finite number, or an
+/// ambiguous answer (`now_ms` given twice), which the widget does not guess at (it asks
+/// the page's server for its `Date` instead).
+pub fn time_from_body(text: &str) -> Option<f64> {
+    let (value, repeated) = election_core::json::parse(text.trim().as_bytes()).ok()?;
+    if !repeated.is_empty() {
+        return None;
+    }
+    value
+        .as_f64()
+        .or_else(|| value.get("now_ms").and_then(serde_json::Value::as_f64))
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+}
+
 /// The anchor from a set of samples, as NTP does: the one with the smallest round trip,
 /// taking the server's time to hold at the midpoint. `extra_uncertainty_ms` covers the
 /// source's own resolution (1,000 for a `Date` header's whole seconds).
@@ -296,6 +311,30 @@ fn until_boundary_ms(remaining_ms: f64, period: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_endpoint_answers_a_number_or_now_ms_once() {
+        assert_eq!(
+            time_from_body(" 1000994400000\n"),
+            Some(1_000_994_400_000.0)
+        );
+        assert_eq!(
+            time_from_body(r#"{"now_ms": 1000994400000.5}"#),
+            Some(1_000_994_400_000.5)
+        );
+        for unusable in [
+            "",
+            "soon",
+            "0",
+            "-5",
+            r#"{"now": 1000994400000}"#,
+            r#"{"now_ms": "1000994400000"}"#,
+            // Which of the two a reader keeps differs between readers: no answer.
+            r#"{"now_ms": 1, "now_ms": 1000994400000}"#,
+        ] {
+            assert_eq!(time_from_body(unusable), None, "{unusable}");
+        }
+    }
 
     #[test]
     fn the_sample_with_the_smallest_round_trip_wins() {

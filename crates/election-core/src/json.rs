@@ -37,7 +37,10 @@ impl Place<'_> {
 
 /// Parses `bytes` as one JSON document: the value and a problem for each duplicated key,
 /// or serde_json's error (which says the line and column) for text that is not JSON.
-pub(crate) fn parse(bytes: &[u8]) -> Result<(Value, Vec<Problem>), serde_json::Error> {
+/// Every JSON text the widget reads goes through here (data files, the deployment's and
+/// an element's settings, a time endpoint's answer): one parser in the bundle, and no
+/// reader that silently keeps one of two equal keys.
+pub fn parse(bytes: &[u8]) -> Result<(Value, Vec<Problem>), serde_json::Error> {
     let problems = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = Node {

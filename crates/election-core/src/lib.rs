@@ -16,7 +16,7 @@ mod election;
 mod holder;
 pub mod host_event;
 pub mod jcs;
-mod json;
+pub mod json;
 mod offer;
 pub mod origin;
 mod problem;

@@ -46,18 +46,10 @@ impl Deployment {
             return Deployment::default();
         };
         let mut d = Deployment::default();
-        let map = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(other) => {
-                d.problems.push(format!(
-                    "the page's deployment settings must be a JSON object, not {other}"
-                ));
-                return d;
-            }
-            Err(e) => {
-                d.problems.push(format!(
-                    "the page's deployment settings are not valid JSON: {e}"
-                ));
+        let map = match super::settings_object(text, "the page's deployment settings") {
+            Ok(map) => map,
+            Err(problems) => {
+                d.problems = problems;
                 return d;
             }
         };

@@ -138,15 +138,10 @@ impl WidgetConfig {
                 ));
             }
         }
-        match config.map(serde_json::from_str::<serde_json::Value>) {
+        match config.map(|text| super::settings_object(text, "config")) {
             None => {}
-            Some(Ok(serde_json::Value::Object(map))) => {
-                c.apply_settings(&map, source, &mut settings, policy)
-            }
-            Some(Ok(other)) => c
-                .problems
-                .push(format!("config must be a JSON object, not {other}")),
-            Some(Err(e)) => c.problems.push(format!("config is not valid JSON: {e}")),
+            Some(Ok(map)) => c.apply_settings(&map, source, &mut settings, policy),
+            Some(Err(problems)) => c.problems.extend(problems),
         }
         (c, settings)
     }
@@ -272,6 +267,21 @@ mod tests {
         let (c, _) =
             WidgetConfig::from_element(Input::Url("o".into()), Input::Url("h".into()), Some("{"));
         assert!(c.problems[0].contains("not valid JSON"));
+        // A setting given twice is refused, never one of the two taken: which one a JSON
+        // reader keeps differs between readers.
+        let (c, _) = WidgetConfig::from_element(
+            Input::Url("o".into()),
+            Input::Url("h".into()),
+            Some(
+                r#"{"locale": "en-US", "delivery": {"transport": "download", "transport": "http"}}"#,
+            ),
+        );
+        assert_eq!(
+            c.problems,
+            ["config give $.delivery.transport more than once: keep exactly one"]
+        );
+        assert_eq!(c.delivery, WidgetConfig::defaults().delivery);
+        assert_eq!(c.locale, None);
     }
 
     #[test]

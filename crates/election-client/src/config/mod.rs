@@ -30,6 +30,25 @@ pub use element::{unknown_attributes, Input, ELEMENT_ATTRIBUTES};
 pub use link::LinkPolicy;
 pub use settings::{ElementSettings, ELEMENT_SETTINGS};
 
+/// A settings object written as JSON text, `what` naming it in messages ("config", "the
+/// page's deployment settings"). Read with the core's parser, so that a key given twice
+/// is refused rather than one of the two silently taken: settings must not be ambiguous
+/// any more than the data.
+pub(crate) fn settings_object(
+    text: &str,
+    what: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, Vec<String>> {
+    match election_core::json::parse(text.as_bytes()) {
+        Err(e) => Err(vec![format!("{what} is not valid JSON: {e}")]),
+        Ok((_, repeated)) if !repeated.is_empty() => Err(repeated
+            .iter()
+            .map(|p| format!("{what} give {} more than once: keep exactly one", p.path))
+            .collect()),
+        Ok((serde_json::Value::Object(map), _)) => Ok(map),
+        Ok((other, _)) => Err(vec![format!("{what} must be a JSON object, not {other}")]),
+    }
+}
+
 /// The bundled sample offer, relative to the page.
 pub const DEFAULT_OFFER_URL: &str = "offers/mpower-2001.json";
 /// The bundled sample employee (the one with dozens of grants).

@@ -231,6 +231,14 @@ mod tests {
         assert_eq!(bad.problems.len(), 3, "{:?}", bad.problems);
         assert!(Deployment::parse(Some("[]")).problems[0].contains("JSON object"));
         assert!(Deployment::parse(Some("{")).problems[0].contains("not valid JSON"));
+        let twice = Deployment::parse(Some(
+            r#"{"link_preview": false, "data_origins": [], "link_preview": true}"#,
+        ));
+        assert_eq!(
+            twice.problems,
+            ["the page's deployment settings give $.link_preview more than once: keep exactly one"]
+        );
+        assert!(!twice.link_preview);
         assert_eq!(Deployment::parse(None), Deployment::default());
     }
 }
