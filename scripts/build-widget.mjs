@@ -85,14 +85,16 @@ try {
   };
   // The bindings import the loader module by file name (the wasm's import module keeps
   // its own name, "./__wasm_split.js", which only keys the import object).
-  writeFileSync(join(staging, names.js), replaceOnce(bindings, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings'));
+  // 6 (below). The bindings, with the loader's file name; esbuild bundles them with
+  // their JavaScript snippets into one file.
+  writeFileSync(join(bound, 'election-widget.js'), replaceOnce(bindings, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings'));
   let loader = replaceOnce(linker, '"./election-widget.js"', `"./${names.js}"`, 'the split loader');
   for (const m of modules) {
     const stem = m.replace(/\.wasm$/, '').replace(/^split_/, '');
     loader = replaceOnce(loader, `"./${m}"`, `"./${base}-${stem}.wasm"`, 'the split loader');
     cpSync(join(split, m), join(staging, `${base}-${stem}.wasm`));
   }
-  writeFileSync(join(staging, names.split), loader);
+  writeFileSync(join(work, 'loader.js'), loader);
   // The files a module needs (its own and the chunks it shares with others), read off the
   // loader: the embed page preloads the frame's.
   const filesOf = (load) => {
@@ -108,7 +110,15 @@ try {
   };
   const frameFiles = filesOf('__wasm_split_load_frame');
   cpSync(join(bound, 'election-widget_bg.wasm'), join(staging, names.wasm));
-  cpSync(join(bound, 'snippets'), join(staging, 'snippets'), { recursive: true });
+  // 6. One script for the bindings and the snippets they import (src/**/*.js, which
+  //    would each be a request before the first screen), and the loader, both minified
+  //    by esbuild (npm; e2e/package.json). The loader stays a file of its own: the
+  //    bindings import it, and it imports them back (`initSync`).
+  run('esbuild', [
+    join(bound, 'election-widget.js'), '--bundle', '--format=esm', '--minify', '--log-level=warning',
+    `--external:./${names.split}`, `--outfile=${join(staging, names.js)}`,
+  ]);
+  run('esbuild', [join(work, 'loader.js'), '--format=esm', '--minify', '--log-level=warning', `--outfile=${join(staging, names.split)}`]);
   process.stdout.write(`${names.js} ${names.wasm} ${names.split} ${frameFiles.join(',')}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

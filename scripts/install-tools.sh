@@ -60,7 +60,8 @@ if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSIO
   cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
-# Node packages (Playwright's runner, axe-core, binaryen's wasm-opt), exactly as locked.
+# Node packages (Playwright's runner, axe-core, binaryen's wasm-opt, esbuild), exactly as
+# locked (esbuild's own binary comes from npm too, as its @esbuild/linux-x64 package).
 # Playwright never downloads a browser here: the tests drive /usr/bin/chromium.
 if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
   say "npm ci (e2e/)"
