@@ -911,12 +911,13 @@ async fn a_parked_app_renders_nothing() {
 
 mod signing_and_delivery {
     use super::*;
+    use election_client::courier::EntryAction;
     use election_client::courier::OutboxView;
     use election_client::delivery::{OutboxEntry, Status, Verification};
     use election_core::contract::{
         payload_hash, ElectionPayload, Receipt, SignedElection, SignedReceipt, Signing, Timeliness,
     };
-    use election_widget::components::outbox::{outbox_panel, EntryAction};
+    use election_widget::components::outbox::outbox_panel;
     use yew::prelude::*;
 
     #[derive(Properties, PartialEq)]

@@ -8,20 +8,9 @@ use election_core::timing::on_offer_clock;
 use election_core::Offer;
 use yew::prelude::*;
 
-use election_client::courier::OutboxView;
+use election_client::courier::{EntryAction, OutboxView};
 use election_client::delivery::{self, OutboxEntry, Status, Verification};
 use election_client::format::Formats;
-
-/// What the employee can do with an entry.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EntryAction {
-    /// Send a waiting election now, or ask again after a receipt that did not hold.
-    Retry(String),
-    DownloadReceipt(String),
-    DownloadElection(String),
-    /// The newest checkpoint of the receiver's chain this device has seen.
-    DownloadCheckpoint,
-}
 
 fn offer_time(offer: &Offer, ms: f64) -> String {
     DateTime::from_timestamp_millis(ms as i64)

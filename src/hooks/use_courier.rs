@@ -4,16 +4,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use election_client::clock::TrustedClock;
-use election_client::courier::OutboxView;
 pub use election_client::courier::SignRequest;
-use election_client::delivery::{self, DeliveryConfig};
+use election_client::courier::{EntryAction, OutboxView};
+use election_client::delivery::DeliveryConfig;
 use election_client::host::HostEvents;
 use election_client::loading::Loaded;
 
-use crate::components::outbox::EntryAction;
 use crate::platform::courier::{Delivery, StartArgs};
 use crate::platform::lazy;
-use crate::platform::{files, page};
+use crate::platform::page;
 
 /// The outbox as shown, and what the employee can ask of it.
 #[derive(Clone, PartialEq)]
@@ -129,8 +128,13 @@ pub fn use_courier(
     let on_entry = {
         let view = (*outbox).clone();
         let courier = courier.clone();
+        // Carried out by the courier's own code (its module): retrying, and downloading a
+        // receipt, an election or a checkpoint, whose serialisation the first screen
+        // does not need.
         use_callback(view, move |action: EntryAction, view| {
-            entry_action(&courier, view, action)
+            if let Some(c) = current(&courier) {
+                c.act(view, action);
+            }
         })
     };
     CourierHandle {
@@ -144,47 +148,4 @@ pub fn use_courier(
 
 fn current(slot: &Slot) -> Option<Rc<dyn Delivery>> {
     slot.borrow().clone()
-}
-
-fn entry_action(courier: &Slot, view: &OutboxView, action: EntryAction) {
-    let find = |key: &str| view.entries.iter().find(|e| e.key() == key).cloned();
-    match action {
-        EntryAction::Retry(key) => {
-            if let Some(c) = current(courier) {
-                c.retry(&key);
-            }
-        }
-        EntryAction::DownloadReceipt(key) => {
-            if let Some(e) = find(&key) {
-                if let Some(r) = e.receipt() {
-                    download_json(
-                        &delivery::file_name("receipt", e.payload()),
-                        "the receipt",
-                        r,
-                    );
-                }
-            }
-        }
-        EntryAction::DownloadCheckpoint => {
-            if let Some(cp) = &view.checkpoint {
-                let c = &cp.checkpoint;
-                let name = format!("checkpoint-{}-{}.json", c.offer_id, c.count);
-                download_json(&name, "the receiver's checkpoint", &**cp);
-            }
-        }
-        EntryAction::DownloadElection(key) => {
-            if let Some(e) = find(&key) {
-                let name = delivery::file_name("election", e.payload());
-                download_json(&name, "the signed election", &e.signed);
-            }
-        }
-    }
-}
-
-/// Offers `value` as a JSON file; one that cannot be written is said, never an empty file.
-fn download_json(name: &str, what: &str, value: &impl serde::Serialize) {
-    match delivery::to_json(what, value) {
-        Ok(text) => files::download(name, &text),
-        Err(problem) => files::alert(&problem.to_string()),
-    }
 }

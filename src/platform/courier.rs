@@ -14,9 +14,9 @@ use yew::Callback;
 
 use election_client::clock::TrustedClock;
 use election_client::courier::{
-    self, Answer, Command, Env, Event, KeyInfo, OutboxView, Request, SignRequest,
+    self, Answer, Command, EntryAction, Env, Event, KeyInfo, OutboxView, Request, SignRequest,
 };
-use election_client::delivery::DeliveryConfig;
+use election_client::delivery::{self, DeliveryConfig};
 use election_client::device::DeviceError;
 use election_client::host::HostEvents;
 use election_core::{Holder, Offer};
@@ -306,8 +306,10 @@ async fn fetch(request: &Request) -> Result<Answer, NetError> {
 pub trait Delivery {
     /// Signs what `request` asks and puts it in the outbox.
     fn sign(&self, request: SignRequest);
-    /// Asks again for an election whose receipt did not hold, or sends a waiting one now.
-    fn retry(&self, key: &str);
+    /// Does what the employee asked of an entry of the outbox (`view`, as shown): asks
+    /// again for an election whose receipt did not hold or sends a waiting one now, or
+    /// downloads a receipt, an election or the receiver's checkpoint.
+    fn act(&self, view: &OutboxView, action: EntryAction);
     /// Stops timers and listeners.
     fn close(&self);
 }
@@ -316,11 +318,43 @@ impl Delivery for Rc<Courier> {
     fn sign(&self, request: SignRequest) {
         Courier::sign(self, request);
     }
-    fn retry(&self, key: &str) {
-        Courier::retry(self, key);
+    fn act(&self, view: &OutboxView, action: EntryAction) {
+        let find = |key: &str| view.entries.iter().find(|e| e.key() == key);
+        match action {
+            EntryAction::Retry(key) => Courier::retry(self, &key),
+            EntryAction::DownloadReceipt(key) => {
+                if let Some(e) = find(&key) {
+                    if let Some(r) = e.receipt() {
+                        let name = delivery::file_name("receipt", e.payload());
+                        download_json(&name, "the receipt", r);
+                    }
+                }
+            }
+            EntryAction::DownloadCheckpoint => {
+                if let Some(cp) = &view.checkpoint {
+                    let c = &cp.checkpoint;
+                    let name = format!("checkpoint-{}-{}.json", c.offer_id, c.count);
+                    download_json(&name, "the receiver's checkpoint", &**cp);
+                }
+            }
+            EntryAction::DownloadElection(key) => {
+                if let Some(e) = find(&key) {
+                    let name = delivery::file_name("election", e.payload());
+                    download_json(&name, "the signed election", &e.signed);
+                }
+            }
+        }
     }
     fn close(&self) {
         Courier::close(self);
+    }
+}
+
+/// Offers `value` as a JSON file; one that cannot be written is said, never an empty file.
+fn download_json(name: &str, what: &str, value: &impl serde::Serialize) {
+    match delivery::to_json(what, value) {
+        Ok(text) => files::download(name, &text),
+        Err(problem) => files::alert(&problem.to_string()),
     }
 }
 

@@ -46,6 +46,18 @@ pub const SIGN_MARK: &str = "election-widget:sign-start";
 pub const DELIVER_MEASURE: &str = "election-widget:deliver";
 pub const DELIVER_MARK: &str = "election-widget:deliver-start";
 
+/// What the employee can do with an entry of the outbox (the outbox's panel emits it; the
+/// platform's courier carries it out).
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryAction {
+    /// Send a waiting election now, or ask again after a receipt that did not hold.
+    Retry(String),
+    DownloadReceipt(String),
+    DownloadElection(String),
+    /// The newest checkpoint of the receiver's chain this device has seen.
+    DownloadCheckpoint,
+}
+
 /// What the component shows of the outbox.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboxView {
