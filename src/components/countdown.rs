@@ -1,17 +1,18 @@
 //! The deadline countdown, and the offer's timing checks that HR sees in previews.
 //!
-//! The countdown is the only part of the widget that re-renders every second: it
-//! computes the time left from the trusted clock on each tick (never by counting down, so
-//! a throttled background tab is right the moment it wakes), ticks once a second in the
-//! last day and once a minute before, and tells the widget when the phase changes. A
-//! screen reader hears each phase once, not every second.
+//! The countdown computes the time left from the trusted clock on each tick (never by
+//! counting down, so a throttled background tab is right the moment it wakes), ticks once
+//! a second in the last day and once a minute before, and tells the widget when the phase
+//! changes. A tick writes the time left into its one text node and renders nothing
+//! (`hooks::use_countdown`); only a change of phase renders. A screen reader hears each
+//! phase once, not every second.
 
 use chrono::{DateTime, FixedOffset};
 use election_core::Offer;
 use yew::prelude::*;
 
-use crate::hooks::{use_local_time, use_now, Every};
-use election_client::clock::{phase, ClockSource, Left, Phase, Remaining, TrustedClock};
+use crate::hooks::{use_countdown, use_local_time, use_now};
+use election_client::clock::{ClockSource, Left, Phase, Remaining, TrustedClock};
 use election_client::format::Formats;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -27,7 +28,7 @@ pub struct CountdownProps {
 
 /// The countdown's frame: the deadline in the documents' words and in the reader's zone,
 /// the clock's source and the phase, re-rendered when the phase changes; the time left
-/// inside it ([`TimeLeft`]) is all that re-renders on a tick.
+/// inside it ([`TimeLeft`]) is all that a tick changes, and it changes only its text.
 #[component]
 pub fn Countdown(props: &CountdownProps) -> Html {
     let deadline_ms = props.deadline.timestamp_millis() as f64;
@@ -74,9 +75,10 @@ struct TimeLeftProps {
 /// the phase changes.
 #[component]
 fn TimeLeft(props: &TimeLeftProps) -> Html {
-    let now = use_now(&props.clock, props.deadline_ms, Every::Tick);
-    let remaining = props.deadline_ms - now;
-    let current = phase(remaining, props.clock.anchor.uncertainty_ms);
+    // Its ticks write the time into this span's text themselves (`use_countdown`): only
+    // a change of phase renders.
+    let time = use_node_ref();
+    let current = use_countdown(&time, &props.clock, props.deadline_ms);
     {
         let on_phase = props.on_phase.clone();
         use_effect_with(current, move |&p| on_phase.emit(p));
@@ -84,10 +86,11 @@ fn TimeLeft(props: &TimeLeftProps) -> Html {
     if current == Phase::Closed {
         html! { <p class="ew-countdown-value">{ "The offer has expired." }</p> }
     } else {
+        let remaining = props.deadline_ms - props.clock.now_ms();
         html! {
             <p class="ew-countdown-value">
                 <span class="ew-countdown-label">{ "Time left: " }</span>
-                <span class="ew-countdown-time" aria-live="off">{ Remaining(remaining).to_string() }</span>
+                <span ref={time} class="ew-countdown-time" aria-live="off">{ Remaining(remaining).to_string() }</span>
             </p>
         }
     }
@@ -108,7 +111,7 @@ pub struct TimeLeftInWordsProps {
 #[component]
 pub fn TimeLeftInWords(props: &TimeLeftInWordsProps) -> Html {
     let deadline_ms = props.deadline.timestamp_millis() as f64;
-    let now = use_now(&props.clock, deadline_ms, Every::Minute);
+    let now = use_now(&props.clock, deadline_ms);
     let left = if props.locked {
         Left(0.0)
     } else {

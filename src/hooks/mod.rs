@@ -2,6 +2,7 @@
 //! and the client logic, and hand components plain values and callbacks.
 
 mod use_below;
+mod use_countdown;
 mod use_courier;
 mod use_effect_on_change;
 mod use_election;
@@ -19,6 +20,7 @@ mod use_rows_in_steps;
 mod use_update_ready;
 
 pub use use_below::{use_below, Below};
+pub use use_countdown::use_countdown;
 pub use use_courier::{use_courier, CourierHandle, SignRequest};
 pub use use_effect_on_change::use_effect_on_change;
 pub use use_election::{use_election, Election};
@@ -28,7 +30,7 @@ pub use use_load::{use_load, Load, LoadState};
 pub use use_load_events::use_load_events;
 pub use use_local_time::use_local_time;
 pub use use_moved_deadline::use_moved_deadline;
-pub use use_now::{use_now, Every};
+pub use use_now::use_now;
 pub use use_page_ready::use_page_ready;
 pub use use_phase::use_phase;
 pub use use_reanchor::use_reanchor;

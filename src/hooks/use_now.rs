@@ -1,25 +1,17 @@
 use yew::prelude::*;
 
-use election_client::clock::{next_minute_ms, next_tick_ms, phase, Phase, TrustedClock};
+use election_client::clock::{next_minute_ms, phase, Phase, TrustedClock};
 
 use crate::platform::page;
 
-/// How often a display of the time left changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Every {
-    /// The countdown's: each second in the last day, each minute before. Its ticks are
-    /// the ones `make bench` times.
-    Tick,
-    /// Each minute of the time left ([`election_client::clock::Left`]).
-    Minute,
-}
-
-/// The trusted clock's time now, for a display of the time left to `deadline_ms`:
-/// recomputed from the clock on each tick (never by counting down, so a throttled
-/// background tab is right the moment it wakes), as often as `every` says, never once
-/// closed; at once when the clock is re-anchored or the tab is shown again.
+/// The trusted clock's time now, for a display of the time left to `deadline_ms` in
+/// minutes ([`election_client::clock::Left`]): recomputed from the clock each minute
+/// (never by counting down, so a throttled background tab is right the moment it wakes),
+/// never once closed; at once when the clock is re-anchored or the tab is shown again.
+/// (The countdown's own ticks, each second in the last day, write their text without a
+/// render: `use_countdown`.)
 #[hook]
-pub fn use_now(clock: &TrustedClock, deadline_ms: f64, every: Every) -> f64 {
+pub fn use_now(clock: &TrustedClock, deadline_ms: f64) -> f64 {
     let now = use_state(|| clock.now_ms());
     {
         let now = now.clone();
@@ -31,14 +23,7 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64, every: Every) -> f64 {
         let (now, clock) = (now.clone(), clock.clone());
         use_effect_with((*now, current), move |&(_, current)| {
             let timer = (current != Phase::Closed).then(|| {
-                let wait = match every {
-                    Every::Tick => next_tick_ms(remaining),
-                    Every::Minute => next_minute_ms(remaining),
-                };
-                crate::platform::clock::Timeout::new(wait, move || {
-                    if every == Every::Tick {
-                        page::mark(page::TICK_MARK);
-                    }
+                crate::platform::clock::Timeout::new(next_minute_ms(remaining), move || {
                     now.set(clock.now_ms())
                 })
             });
@@ -52,10 +37,5 @@ pub fn use_now(clock: &TrustedClock, deadline_ms: f64, every: Every) -> f64 {
             move || drop(listener)
         });
     }
-    use_effect_with(*now, move |_| {
-        if every == Every::Tick {
-            page::measure_tick();
-        }
-    });
     *now
 }

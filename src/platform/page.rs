@@ -178,6 +178,19 @@ pub fn measure_tick() {
     });
 }
 
+/// Writes `text` as the content of the element `node` refers to, keeping its text node
+/// (the one Yew rendered, so that a later render still finds and updates it): how a
+/// countdown's tick changes one text without a render.
+pub fn set_text(node: &yew::NodeRef, text: &str) {
+    let Some(element) = node.get() else { return };
+    match element.first_child() {
+        Some(child) if child.node_type() == web_sys::Node::TEXT_NODE => {
+            child.set_node_value(Some(text));
+        }
+        _ => element.set_text_content(Some(text)),
+    }
+}
+
 /// Opens the browser's print dialog (the print stylesheet lays the page out).
 pub fn print() {
     if let Some(window) = web_sys::window() {
