@@ -65,7 +65,7 @@ function label(f) {
   if (f === 'election-widget.js') return 'election-widget.js (portal entry)';
   if (f === 'election-desk.js') return 'election-desk.js (preview desk entry)';
   const name = f.replace(/-[0-9a-f]{16}/g, '');
-  if (f.startsWith('election-desk')) return `${name} (preview desk only)`;
+  if (f.startsWith('election-desk') || f.startsWith('snippets')) return `${name} (preview desk only)`;
   // The release build's second module (src/platform/lazy.rs) and the script that loads it.
   if (f.endsWith('-delivery.wasm')) return `${name} (signing and delivery: fetched after the first render by a page that delivers; never by a preview)`;
   if (f.endsWith('-split.js')) return `${name} (loads the modules after the first render)`;
@@ -73,14 +73,16 @@ function label(f) {
 }
 
 function bundleSizes() {
-  // The bundle: the wasm, its JS, the snippets wasm-bindgen writes for inline JS, and the
-  // stable portal entry. The HR preview desk's own bundle (election-desk*, loaded only by
-  // preview.html) is listed apart and is not in the employee's total.
+  // The bundle: the wasm, its JS (with the snippets wasm-bindgen writes for the
+  // platform's .js modules bundled in), and the stable portal entry. The HR preview
+  // desk's own bundle (election-desk*, loaded only by preview.html, and the snippets
+  // files its Trunk-built bindings import) is listed apart and is not in the employee's
+  // total.
   const files = readdirSync(dist, { recursive: true })
     .filter((f) => (f.endsWith('.wasm') || f.endsWith('.js')) && !f.startsWith('examples'));
   const rows = files.map((f) => {
     const bytes = readFileSync(new URL(f, dist));
-    const desk = f.startsWith('election-desk');
+    const desk = f.startsWith('election-desk') || f.startsWith('snippets');
     return {
       desk,
       file: label(f),
@@ -476,7 +478,7 @@ const lines = [
     'portal with the iframe embed': render.portalFrame,
   }).map(([name, s]) => `| ${name} | ${ms(s.median)} | ${ms(s.p10)} | ${ms(s.p90)} | ${ms(s.min)} | ${ms(s.max)} |`),
   '',
-  `Files only the embedding uses: ${sizes.rows.filter((r) => r.file.includes('portal entry') || r.file.startsWith('snippets')).map((r) => `${r.file} ${kb(r.brotli)} KB`).join(', ')} (brotli; included in the bundle total above), and embed.html ${kb(readFileSync(new URL('embed.html', dist)).length)} KB raw.`,
+  `Files only the embedding uses: ${sizes.rows.filter((r) => r.file.includes('portal entry')).map((r) => `${r.file} ${kb(r.brotli)} KB`).join(', ')} (brotli; included in the bundle total above), and embed.html ${kb(readFileSync(new URL('embed.html', dist)).length)} KB raw.`,
   '',
   '## Signing and delivery',
   '',
