@@ -94,7 +94,6 @@ try {
     loader = replaceOnce(loader, `"./${m}"`, `"./${base}-${stem}.wasm"`, 'the split loader');
     cpSync(join(split, m), join(staging, `${base}-${stem}.wasm`));
   }
-  writeFileSync(join(work, 'loader.js'), loader);
   // The files a module needs (its own and the chunks it shares with others), read off the
   // loader: the embed page preloads the frame's.
   const filesOf = (load) => {
@@ -111,14 +110,15 @@ try {
   const frameFiles = filesOf('__wasm_split_load_frame');
   cpSync(join(bound, 'election-widget_bg.wasm'), join(staging, names.wasm));
   // 6. One script for the bindings and the snippets they import (src/**/*.js, which
-  //    would each be a request before the first screen), and the loader, both minified
-  //    by esbuild (npm; e2e/package.json). The loader stays a file of its own: the
-  //    bindings import it, and it imports them back (`initSync`).
+  //    would each be a request before the first screen), minified by esbuild (npm;
+  //    e2e/package.json). The loader stays a file of its own, as wasm-split wrote it
+  //    (the bindings import it, it imports `initSync` back, and the tests and the bench
+  //    read each module's files off it; minified it would save 0.3 KB).
   run('esbuild', [
     join(bound, 'election-widget.js'), '--bundle', '--format=esm', '--minify', '--log-level=warning',
     `--external:./${names.split}`, `--outfile=${join(staging, names.js)}`,
   ]);
-  run('esbuild', [join(work, 'loader.js'), '--format=esm', '--minify', '--log-level=warning', `--outfile=${join(staging, names.split)}`]);
+  writeFileSync(join(staging, names.split), loader);
   process.stdout.write(`${names.js} ${names.wasm} ${names.split} ${frameFiles.join(',')}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -90,6 +90,9 @@ export function httpConfig(receiver, employee, extra = {}) {
 /** Acknowledges every document, types the name and signs. */
 export async function acknowledgeAll(page) {
   const boxes = page.getByRole('checkbox', { name: /I have read/ });
+  // The acknowledgments are below the grants, whose code arrives just after the first
+  // screen: counting before it has would count none.
+  await boxes.first().waitFor();
   const n = await boxes.count();
   for (let i = 0; i < n; i += 1) await boxes.nth(i).check();
 }
