@@ -278,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             c.problems,
-            ["config give $.delivery.transport more than once: keep exactly one"]
+            ["config: $.delivery.transport is given more than once; keep exactly one"]
         );
         assert_eq!(c.delivery, WidgetConfig::defaults().delivery);
         assert_eq!(c.locale, None);

@@ -42,7 +42,12 @@ pub(crate) fn settings_object(
         Err(e) => Err(vec![format!("{what} is not valid JSON: {e}")]),
         Ok((_, repeated)) if !repeated.is_empty() => Err(repeated
             .iter()
-            .map(|p| format!("{what} give {} more than once: keep exactly one", p.path))
+            .map(|p| {
+                format!(
+                    "{what}: {} is given more than once; keep exactly one",
+                    p.path
+                )
+            })
             .collect()),
         Ok((serde_json::Value::Object(map), _)) => Ok(map),
         Ok((other, _)) => Err(vec![format!("{what} must be a JSON object, not {other}")]),

@@ -236,7 +236,7 @@ mod tests {
         ));
         assert_eq!(
             twice.problems,
-            ["the page's deployment settings give $.link_preview more than once: keep exactly one"]
+            ["the page's deployment settings: $.link_preview is given more than once; keep exactly one"]
         );
         assert!(!twice.link_preview);
         assert_eq!(Deployment::parse(None), Deployment::default());
