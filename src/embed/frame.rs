@@ -134,14 +134,7 @@ fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
             return;
         }
         let accepted = origin_allowed(&message.origin, &allowed)
-            .then(|| {
-                message
-                    .json
-                    .and_then(|s| election_core::json::parse(s.as_bytes()).ok())
-                    // A message that names a setting twice is not obeyed: it is ambiguous.
-                    .and_then(|(v, repeated)| repeated.is_empty().then_some(v))
-                    .and_then(|v| configure_message(&v))
-            })
+            .then(|| message.json.and_then(|text| configure_message(&text)))
             .flatten();
         match accepted {
             Some(inputs) => configure(Rc::clone(&frame), inputs, Source::Host),

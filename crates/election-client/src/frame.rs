@@ -24,9 +24,15 @@ pub fn allowed_origins(content: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The widget's inputs from a parent's `configure` message (each a URL string or the
-/// JSON itself); `None` when the message is not one (it is then ignored and counted).
-pub fn configure_message(data: &Value) -> Option<(Input, Input, Input)> {
+/// The widget's inputs from a parent's `configure` message, as the JSON text it was sent
+/// as (each input a URL string or the JSON itself); `None` when the message is not one,
+/// and when it names a member twice (ambiguous: JSON readers differ on which one they
+/// take). A message that is not obeyed is ignored and counted.
+pub fn configure_message(text: &str) -> Option<(Input, Input, Input)> {
+    let (data, repeated) = election_core::json::parse(text.as_bytes()).ok()?;
+    if !repeated.is_empty() {
+        return None;
+    }
     let obj = data.as_object()?;
     if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
         || obj.get("type")?.as_str()? != "configure"
@@ -85,12 +91,14 @@ mod tests {
     #[test]
     fn configure_messages_and_everything_else() {
         let ok = json!({ "election_widget": 1, "type": "configure", "offer": "o.json", "holder": { "a": 1 }, "config": { "theme": "dark" } });
-        let (offer, holder, config) = configure_message(&ok).expect("a configure message");
+        let (offer, holder, config) =
+            configure_message(&ok.to_string()).expect("a configure message");
         assert_eq!(offer, Input::Url("o.json".into()));
         assert_eq!(holder, Input::Inline(r#"{"a":1}"#.into()));
         assert_eq!(config, Input::Inline(r#"{"theme":"dark"}"#.into()));
         let bare = json!({ "election_widget": 1, "type": "configure", "config": "settings.json", "offer": 5 });
-        let (offer, holder, config) = configure_message(&bare).expect("a configure message");
+        let (offer, holder, config) =
+            configure_message(&bare.to_string()).expect("a configure message");
         assert_eq!((offer, holder), (Input::Missing, Input::Missing));
         assert_eq!(config, Input::Url("settings.json".into()));
         for bad in [
@@ -99,7 +107,15 @@ mod tests {
             json!({ "election_widget": 2, "type": "configure" }),
             json!({ "election_widget": 1, "type": "reload" }),
         ] {
-            assert!(configure_message(&bad).is_none(), "{bad}");
+            assert!(configure_message(&bad.to_string()).is_none(), "{bad}");
+        }
+        // Not JSON, or a member named twice: not obeyed.
+        for bad in [
+            "{",
+            r#"{"election_widget": 1, "type": "configure", "offer": "a.json", "offer": "b.json"}"#,
+            r#"{"election_widget": 1, "type": "configure", "config": {"delivery": {}, "delivery": {}}}"#,
+        ] {
+            assert!(configure_message(bad).is_none(), "{bad}");
         }
     }
 
