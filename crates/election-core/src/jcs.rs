@@ -22,16 +22,16 @@ use serde_json::{Map, Number, Value};
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     let value = serde_json::to_value(value)?;
     let mut out = Vec::with_capacity(256);
-    write_value(&mut out, &value);
+    write_value(&mut out, &value)?;
     Ok(out)
 }
 
-fn write_value(out: &mut Vec<u8>, value: &Value) {
+fn write_value(out: &mut Vec<u8>, value: &Value) -> Result<(), serde_json::Error> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => write_number(out, n),
+        Value::Number(n) => write_number(out, n)?,
         Value::String(s) => write_str(out, s),
         Value::Array(items) => {
             out.push(b'[');
@@ -39,15 +39,16 @@ fn write_value(out: &mut Vec<u8>, value: &Value) {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(out, item);
+                write_value(out, item)?;
             }
             out.push(b']');
         }
-        Value::Object(members) => write_object(out, members),
+        Value::Object(members) => write_object(out, members)?,
     }
+    Ok(())
 }
 
-fn write_object(out: &mut Vec<u8>, members: &Map<String, Value>) {
+fn write_object(out: &mut Vec<u8>, members: &Map<String, Value>) -> Result<(), serde_json::Error> {
     let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
     // By UTF-16 code units (RFC 8785 §3.2.3), which differs from the map's UTF-8 order
     // where a character above U+FFFF meets one in U+E000..U+FFFF.
@@ -59,16 +60,21 @@ fn write_object(out: &mut Vec<u8>, members: &Map<String, Value>) {
         }
         write_str(out, name);
         out.push(b':');
-        write_value(out, value);
+        write_value(out, value)?;
     }
     out.push(b'}');
+    Ok(())
 }
 
 /// Every JSON number is a double in JCS: written as ECMAScript's `Number.prototype.toString`.
-fn write_number(out: &mut Vec<u8>, n: &Number) {
-    // A `Value` holds only finite numbers, so there is always a double.
-    let double = n.as_f64().unwrap_or(0.0);
+fn write_number(out: &mut Vec<u8>, n: &Number) -> Result<(), serde_json::Error> {
+    // A `Value` holds only finite numbers, so there is always a double; were there none,
+    // the bytes would be refused, never written with a stand-in number.
+    let double = n.as_f64().ok_or_else(|| {
+        <serde_json::Error as serde::ser::Error>::custom("a number JCS cannot write")
+    })?;
     out.extend_from_slice(ryu_js::Buffer::new().format_finite(double).as_bytes());
+    Ok(())
 }
 
 fn write_str(out: &mut Vec<u8>, s: &str) {
