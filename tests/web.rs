@@ -172,10 +172,15 @@ async fn choosing_a_grant_in_the_dom_applies_the_rules() {
         "the summary never changed: {}",
         summary()
     );
-    let locked = root
-        .query_selector_all("input[type=checkbox]:checked:disabled")
-        .expect("selector")
-        .length();
+    // The rows and the summary need not change in the same frame: wait for the rows too.
+    let locked_now = || {
+        root.query_selector_all("input[type=checkbox]:checked:disabled")
+            .expect("selector")
+            .length()
+    };
+    let locked = eventually(|| (locked_now() >= 2).then(locked_now))
+        .await
+        .unwrap_or_else(locked_now);
     assert!(locked >= 2, "look-back grants locked in: {locked}");
     let now = summary();
     assert!(
