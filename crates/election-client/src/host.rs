@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use election_core::host_event::{LoadProblem, ProblemDetail, ProblemKind};
-use election_core::HostEvent;
+use election_core::{Event, HostEvent};
 
 use crate::loading::{DataFile, Failure, FileReport, Loaded};
 
@@ -18,7 +18,7 @@ pub use election_core::host_event::EVENT_SCHEMA;
 type Sink = Rc<dyn Fn(&str, &str)>;
 
 /// Where the widget's events go; nowhere by default (tests, server renders). The sink
-/// gets the event's kind and the event as sent, JSON text ([`HostEvent::to_json`]).
+/// gets the event's kind and the event as sent, JSON text ([`Event::to_json`]).
 #[derive(Clone, Default)]
 pub struct HostEvents(Option<Sink>);
 
@@ -28,7 +28,7 @@ impl HostEvents {
     }
 
     /// Sends `event` (`{"schema": 1, "type": kind, …fields}`).
-    pub fn emit(&self, event: HostEvent) {
+    pub fn emit(&self, event: impl Event) {
         if let Some(sink) = &self.0 {
             sink(event.kind(), &event.to_json());
         }

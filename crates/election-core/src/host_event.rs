@@ -1,8 +1,9 @@
 //! The events the widget tells the page that embeds it (docs/EMBEDDING.md, "Events"):
-//! one tagged enum, so a new event or field is a change to this type and its
-//! documentation, not a string written at a call site. Every event is sent as one JSON
-//! object `{"schema": 1, "type": "<kind>", …fields}`; the element dispatches it as a
-//! `CustomEvent` named `election-widget:<kind>`, the frame posts it to its parent.
+//! tagged enums (the page's events, and signing and delivery's), so a new event or field
+//! is a change to these types and their documentation, not a string written at a call
+//! site. Every event is sent as one JSON object `{"schema": 1, "type": "<kind>",
+//! …fields}`; the element dispatches it as a `CustomEvent` named
+//! `election-widget:<kind>`, the frame posts it to its parent.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -38,6 +39,17 @@ pub enum HostEvent {
     },
     /// The documents acknowledged, each with the digest of the text acknowledged.
     AcknowledgmentChanged { acknowledged: Vec<Acknowledged> },
+    /// The deadline passed on the trusted clock: the widget is locked.
+    OfferExpired { deadline: String },
+}
+
+/// The events of signing and delivery, sent like every other (`{"schema": 1, "type":
+/// kind, …fields}`). A type of their own so that the first screen's code, which sends
+/// the page's events, carries no serializer of a signed election or a receipt: those are
+/// written by the code that signs and delivers, which loads after the first render.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum DeliveryEvent {
     /// An election was signed and stored in the outbox (before any sending).
     ElectionSigned {
         offer_id: String,
@@ -59,8 +71,6 @@ pub enum HostEvent {
         verified: bool,
         receipt: Box<SignedReceipt>,
     },
-    /// The deadline passed on the trusted clock: the widget is locked.
-    OfferExpired { deadline: String },
 }
 
 /// One input's problems in a `load-error`.
@@ -101,35 +111,26 @@ pub struct Acknowledged {
     pub digest: String,
 }
 
-impl HostEvent {
-    /// Every kind, as sent (the DOM event's type is `election-widget:<kind>`).
-    pub const KINDS: [&'static str; 7] = [
-        "ready",
-        "load-error",
-        "draft-changed",
-        "acknowledgment-changed",
-        "election-signed",
-        "election-delivered",
-        "offer-expired",
-    ];
+/// Every kind of event, as sent (the DOM event's type is `election-widget:<kind>`).
+pub const KINDS: [&str; 7] = [
+    "ready",
+    "load-error",
+    "draft-changed",
+    "acknowledgment-changed",
+    "election-signed",
+    "election-delivered",
+    "offer-expired",
+];
 
-    /// The event's kind, as sent in `type`.
-    pub fn kind(&self) -> &'static str {
-        Self::KINDS[match self {
-            HostEvent::Ready { .. } => 0,
-            HostEvent::LoadError { .. } => 1,
-            HostEvent::DraftChanged { .. } => 2,
-            HostEvent::AcknowledgmentChanged { .. } => 3,
-            HostEvent::ElectionSigned { .. } => 4,
-            HostEvent::ElectionDelivered { .. } => 5,
-            HostEvent::OfferExpired { .. } => 6,
-        }]
-    }
+/// An event the widget sends its host: its kind and its text as sent.
+pub trait Event: Serialize {
+    /// The event's kind, as sent in `type` (one of [`KINDS`]).
+    fn kind(&self) -> &'static str;
 
     /// The event as sent, as JSON text: `{"schema": 1, "type": kind, …fields}`. Written
     /// straight to text (not through a `Value`, which would bring a second serializer of
     /// every contract type into the widget's bundle).
-    pub fn to_json(&self) -> String {
+    fn to_json(&self) -> String {
         match serde_json::to_string(self) {
             Ok(text) => match text.strip_prefix('{') {
                 Some(fields) => format!("{{\"schema\":{EVENT_SCHEMA},{fields}"),
@@ -146,7 +147,7 @@ impl HostEvent {
     }
 
     /// The event as sent: its fields with `type` and `schema`.
-    pub fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value {
         let mut value = match serde_json::to_value(self) {
             Ok(value) => value,
             // Not reachable for these types (no maps with non-string keys); said, not
@@ -157,6 +158,27 @@ impl HostEvent {
             object.insert("schema".to_owned(), Value::from(EVENT_SCHEMA));
         }
         value
+    }
+}
+
+impl Event for HostEvent {
+    fn kind(&self) -> &'static str {
+        KINDS[match self {
+            HostEvent::Ready { .. } => 0,
+            HostEvent::LoadError { .. } => 1,
+            HostEvent::DraftChanged { .. } => 2,
+            HostEvent::AcknowledgmentChanged { .. } => 3,
+            HostEvent::OfferExpired { .. } => 6,
+        }]
+    }
+}
+
+impl Event for DeliveryEvent {
+    fn kind(&self) -> &'static str {
+        KINDS[match self {
+            DeliveryEvent::ElectionSigned { .. } => 4,
+            DeliveryEvent::ElectionDelivered { .. } => 5,
+        }]
     }
 }
 
@@ -225,7 +247,7 @@ mod tests {
     #[test]
     fn the_kinds_are_the_documented_ones() {
         let doc = include_str!("../../../docs/EMBEDDING.md");
-        for kind in HostEvent::KINDS {
+        for kind in KINDS {
             assert!(
                 doc.contains(&format!("`{kind}`"))
                     || doc.contains(&format!("election-widget:{kind}")),

@@ -29,7 +29,7 @@ pub use election::{
     resolve, Election, GrantStatus, Requirement, Resolution, RuleViolation, Summary,
 };
 pub use holder::{Employee, Grant, Holder};
-pub use host_event::HostEvent;
+pub use host_event::{DeliveryEvent, Event, HostEvent};
 pub use offer::{
     cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,
     ExchangeRatio, ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, Plan,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use election_core::contract::PublicJwk;
 use election_core::disclosure::Acknowledgment;
-use election_core::{Election, HostEvent};
+use election_core::{DeliveryEvent, Election};
 
 use super::OutboxView;
 use crate::device::DeviceError;
@@ -216,7 +216,7 @@ pub enum Command {
         text: String,
     },
     /// Tell the host page.
-    Emit(HostEvent),
+    Emit(DeliveryEvent),
     /// Show the outbox.
     Show(OutboxView),
     /// Send [`Event::TimerFired`] at this time (replacing any earlier wake-up); `None`

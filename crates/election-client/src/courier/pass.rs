@@ -6,7 +6,7 @@ use election_core::contract::{
     ErrorCode, KeyRegistration, SignedCheckpoint, SignedReceipt, CONTRACT_HEADER,
     CONTRACT_VERSION_2,
 };
-use election_core::HostEvent;
+use election_core::DeliveryEvent;
 
 use super::checks::Checked;
 use super::learn::Owner;
@@ -449,7 +449,7 @@ impl Courier {
                 verification,
             } => {
                 let p = entry.payload();
-                Some(HostEvent::ElectionDelivered {
+                Some(DeliveryEvent::ElectionDelivered {
                     offer_id: p.offer_id.clone(),
                     employee_id: p.employee_id.clone(),
                     sequence: p.sequence,

@@ -5,7 +5,7 @@ use election_core::contract::{
     canonical_bytes, detached_jws, jws_signing_input, payload_problems, ElectionPayload,
     SignedElection, Signing,
 };
-use election_core::HostEvent;
+use election_core::DeliveryEvent;
 
 use super::{Command, Courier, SignRequest, SIGN_MARK, SIGN_MEASURE};
 use crate::delivery::{self, OutboxEntry, Status, Transport};
@@ -127,7 +127,7 @@ impl Courier {
             entry.status = Status::Downloaded;
         }
         let p = entry.payload();
-        let event = HostEvent::ElectionSigned {
+        let event = DeliveryEvent::ElectionSigned {
             offer_id: p.offer_id.clone(),
             employee_id: p.employee_id.clone(),
             sequence: p.sequence,

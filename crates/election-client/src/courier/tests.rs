@@ -10,7 +10,7 @@ use election_core::contract::{
     RECEIPT_CONTRACT,
 };
 use election_core::disclosure::Acknowledgment;
-use election_core::{Election, HostEvent};
+use election_core::{DeliveryEvent, Election};
 use serde_json::json;
 
 use super::*;
@@ -344,7 +344,7 @@ fn it_starts_by_reading_and_learning_then_registers_sends_and_verifies_under_the
     assert_eq!(kinds(&done), ["Save", "Emit", "ReleaseLock", "WakeAt"]);
     assert!(done.iter().any(|c| matches!(
         c,
-        Command::Emit(HostEvent::ElectionDelivered {
+        Command::Emit(DeliveryEvent::ElectionDelivered {
             sequence: 1,
             verified: true,
             ..
@@ -517,7 +517,7 @@ fn signing_takes_the_next_sequence_stores_first_and_supersedes_what_waits() {
     assert_eq!(stored[1], (4, Status::Superseded { by: 5 }));
     assert!(signed.iter().any(|c| matches!(
         c,
-        Command::Emit(HostEvent::ElectionSigned { sequence: 5, .. })
+        Command::Emit(DeliveryEvent::ElectionSigned { sequence: 5, .. })
     )));
     assert_eq!(
         kinds(&signed).last(),
