@@ -207,9 +207,7 @@ impl Reader<'_> {
 
     fn receiver_key(&self, value: &Value) -> Option<PublicJwk> {
         let at = self.at.key("receiver_key");
-        // Through the same (byte-slice) deserializer as every other contract value: one
-        // copy of the JWK's parser in the bundle.
-        match serde_json::from_slice::<PublicJwk>(value.to_string().as_bytes()) {
+        match PublicJwk::from_value(value) {
             Ok(jwk) if jwk.problems().is_empty() => Some(jwk),
             Ok(jwk) => {
                 for p in jwk.problems() {
@@ -445,6 +443,24 @@ mod tests {
         assert!(
             key.iter().all(|(p, _)| p == "config.delivery.receiver_key"),
             "{key:?}"
+        );
+        assert!(key[0].1.contains("missing field `crv`"), "{key:?}");
+        // A key is an object: its members as an array are not a key.
+        let x = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+        let listed = problems(
+            json!({ "transport": "http", "url": "/r", "receiver_key": ["EC", "P-256", x, x] }),
+        );
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert!(listed[0].1.contains("expected an object"), "{listed:?}");
+        let short = problems(
+            json!({ "transport": "http", "url": "/r", "receiver_key": { "kty": "EC", "crv": "P-256", "x": x, "y": "AAAA" } }),
+        );
+        assert_eq!(
+            short,
+            [(
+                "config.delivery.receiver_key".to_owned(),
+                "jwk.y must be 32 bytes, not 3".to_owned()
+            )]
         );
     }
 }

@@ -56,7 +56,7 @@ pub use jws::{
     canonical_bytes, detached_jws, detached_signing_input, jws_signing_input, open_jws,
     SignatureError, JWS_ALG,
 };
-pub use keys::{KeyRegistration, PublicJwk, ReceiverKey, RegisteredKey};
+pub use keys::{base64url_len, KeyRegistration, PublicJwk, ReceiverKey, RegisteredKey};
 pub use messages::{
     ElectionEntry, ElectionHistory, OfferInfo, ReceiptVerification, ServerTime, SubmitResponse,
     CONTRACT_HEADER, CONTRACT_VERSION_2,
