@@ -5,6 +5,8 @@
 // Test code: a failed step should stop the test where it failed.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Read as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ const JS: &str = "election-widget-0123456789abcdef.js";
 const WASM: &str = "election-widget-0123456789abcdef_bg.wasm";
 
 fn dist() -> PathBuf {
+    common::sweep_ended_runs();
     static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let root = std::env::temp_dir().join(format!(
         "election-receiver-pages-{}-{}",

@@ -83,6 +83,7 @@ pub struct Receiver {
 }
 
 pub fn temp_dir(label: &str) -> PathBuf {
+    sweep_ended_runs();
     static COUNT: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "election-receiver-test-{}-{label}-{}",
@@ -92,6 +93,39 @@ pub fn temp_dir(label: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes the temporary directories of test processes that have ended, once per test
+/// process, before it makes its first: a run's files stay after it (what a failing test
+/// left can be looked at) until the next run. A directory is named after its process
+/// (`election-receiver-test-<pid>-…`, `election-receiver-pages-<pid>-…`); a process that
+/// has ended has no `/proc/<pid>` (Linux; elsewhere nothing is removed), and one still
+/// running, such as a concurrent test binary's, keeps its own.
+pub fn sweep_ended_runs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(rest) = name.to_str().and_then(|n| {
+                n.strip_prefix("election-receiver-test-")
+                    .or_else(|| n.strip_prefix("election-receiver-pages-"))
+            }) else {
+                continue;
+            };
+            let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+                continue;
+            };
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    });
 }
 
 /// The settings of a test receiver: a fresh database of `backend`, generated employees.
