@@ -114,6 +114,9 @@ test.describe('on a phone, 390 × 844', () => {
   test('a screen reader still has a table: rows, ten column headers, a row header and cells', async ({ page }) => {
     await page.goto('/');
     await expect(grantsTable(page)).toBeVisible();
+    // The sections below the grants arrive after the first screen (their module loads
+    // after ready): the tree is read once they are in the page.
+    await expect(page.locator('h2, h3').filter({ hasText: 'Section 7. Conditions of the Offer' })).toBeAttached();
     // Chromium's own accessibility tree, not a reading of the markup.
     const cdp = await page.context().newCDPSession(page);
     const { nodes } = await cdp.send('Accessibility.getFullAXTree');
