@@ -21,7 +21,11 @@ const TARGET_BUNDLE_KB = 150;
 // the same run), a repeat visit at most 1.3 times the floor's repeat visit.
 const TARGET_FIRST_RATIO = 2;
 const TARGET_REPEAT_RATIO = 1.3;
+// The widget's own work, data to ready: 36 grants (the default page) and 1,000; a toggle
+// in the 1,000-grant table, click to the next frame (the performance issue's targets).
+const TARGET_OWN_MS = 20;
 const TARGET_TABLE_MS = 50;
+const TARGET_TOGGLE_FRAME_MS = 16;
 const TARGET_TICK_MS = 0.2;
 const TICKS = 100;
 
@@ -488,7 +492,7 @@ const lines = [
     'toggle, 1,000 grants: click to next frame': render.toggle.frame,
   }).map(([name, s]) => `| ${name} | ${ms(s.median)} | ${ms(s.p10)} | ${ms(s.p90)} | ${ms(s.min)} | ${ms(s.max)} |`),
   '',
-  `Target: a 1,000-grant table ≤ ${TARGET_TABLE_MS} ms — first render ${ok(render.big.own.median, TARGET_TABLE_MS)}, toggle ${ok(render.toggle.dom.median, TARGET_TABLE_MS)} (medians).`,
+  `Targets (medians): data to ready ≤ ${TARGET_OWN_MS} ms for the default page — ${ok(render.default.own.median, TARGET_OWN_MS)}; ≤ ${TARGET_TABLE_MS} ms for 1,000 grants — ${ok(render.big.own.median, TARGET_TABLE_MS)}; a toggle ≤ ${TARGET_TOGGLE_FRAME_MS} ms to the next frame — ${ok(render.toggle.frame.median, TARGET_TOGGLE_FRAME_MS)}.`,
   '',
   '## Countdown tick',
   '',

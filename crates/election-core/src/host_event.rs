@@ -245,6 +245,37 @@ mod tests {
     }
 
     #[test]
+    fn each_page_event_names_its_own_kind() {
+        let events = [
+            HostEvent::Ready {
+                offer_id: "o".into(),
+                offer_version: 1,
+                employee_id: "e".into(),
+                grants: 0,
+            },
+            HostEvent::LoadError {
+                problems: vec![],
+                recoverable: false,
+            },
+            HostEvent::DraftChanged {
+                offer_id: "o".into(),
+                employee_id: "e".into(),
+                picked: vec![],
+                acknowledged: vec![],
+            },
+            HostEvent::AcknowledgmentChanged {
+                acknowledged: vec![],
+            },
+            HostEvent::OfferExpired {
+                deadline: "d".into(),
+            },
+        ];
+        for event in events {
+            assert_eq!(event.to_value()["type"], event.kind());
+        }
+    }
+
+    #[test]
     fn the_kinds_are_the_documented_ones() {
         let doc = include_str!("../../../docs/EMBEDDING.md");
         for kind in KINDS {
