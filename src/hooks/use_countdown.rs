@@ -63,14 +63,12 @@ impl Ticks {
     /// One tick: the time left written, the phase told (it renders only when it changed),
     /// the next tick armed.
     fn tick(&self, timed: bool) {
-        if timed {
-            page::mark(page::TICK_MARK);
-        }
+        let started = timed.then(page::now).flatten();
         let remaining = self.deadline_ms - self.clock.now_ms();
         let now = phase(remaining, self.clock.anchor.uncertainty_ms);
         page::set_text(&self.time, &Remaining(remaining).to_string());
-        if timed {
-            page::measure_tick();
+        if let Some(start) = started {
+            page::measure_tick(start);
         }
         self.phase.set(now);
         let next = (now != Phase::Closed).then(|| next_tick_ms(remaining));
