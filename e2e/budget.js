@@ -27,7 +27,9 @@ export const BUDGET = {
   // module (-1.7), the bindings and their snippets one esbuild-minified script (-4.4), the
   // countdown's tick without a render (+1.1): 211.6 -> 192.9; 194 until signing and
   // delivery's events became a type of their own (-0.8) and a pinned receiver key was read
-  // without serde's generated reader or the base64 decoder (-1.6): 192.9 -> 190.6.
-  limitKB: 192,
+  // without serde's generated reader or the base64 decoder (-1.6): 192.9 -> 190.6; 192
+  // until the unknown-field message's list was sorted without core's quicksort (-1.3):
+  // 190.6 -> 189.5.
+  limitKB: 191,
   targetKB: 150,
 };
