@@ -104,9 +104,9 @@ function bundleSizes() {
  *  service worker allowed, so what it precaches after ready shows too). */
 async function pageParts(browser, url) {
   const context = await browser.newContext();
+  await watchReady(context);
   const page = await context.newPage();
-  await page.goto(url);
-  await ready(page);
+  await visit(page, url);
   await page.waitForTimeout(3000);
   const readyAt = await page.evaluate(() => performance.getEntriesByName('election-widget:ready')[0].startTime);
   const fetched = await fetchedScripts(page);
