@@ -7,9 +7,9 @@ pub use gloo_timers::callback::{Interval, Timeout};
 
 /// The monotonic clock, in milliseconds: unaffected by changes of the device's clock.
 pub fn mono_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    // The page's `performance`, looked up once (`page::now`): a countdown reads this
+    // clock every second.
+    crate::platform::page::now().unwrap_or_else(js_sys::Date::now)
 }
 
 /// A trusted clock from the browser: anchored by [`measure_anchor`] or, in a preview, at

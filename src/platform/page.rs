@@ -164,8 +164,8 @@ pub fn mark(name: &str) {
     });
 }
 
-/// The page's `performance.now()` (`None` without a `performance`): when a countdown
-/// tick starts, for [`measure_tick`].
+/// The page's `performance.now()` (`None` without a `performance`): the monotonic clock
+/// (`platform::clock::mono_now`), and when a countdown tick starts ([`measure_tick`]).
 pub fn now() -> Option<f64> {
     PERFORMANCE.with(|perf| perf.as_ref().map(web_sys::Performance::now))
 }
