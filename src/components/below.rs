@@ -19,6 +19,7 @@ use crate::components::disclosure::acknowledgments;
 use crate::components::outbox::{courier_unavailable, outbox_panel};
 use crate::components::sign::SignElection;
 use crate::components::terms::terms;
+use crate::components::Shared;
 use crate::hooks::{use_formats, CourierHandle, Election, SignRequest};
 use election_client::delivery::{self, DeliveryConfig};
 use election_client::election_state::Action;
@@ -29,7 +30,7 @@ use election_client::loading::Loaded;
 pub struct BelowProps {
     pub data: Loaded,
     pub election: Election,
-    pub resolution: Rc<Resolution>,
+    pub resolution: Shared<Resolution>,
     /// The legal texts' digests (the widget hashes them once per load).
     pub disclosure: Rc<Disclosure>,
     pub dispatch: Callback<Action>,

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use election_core::{GrantStatus, Requirement};
 use yew::prelude::*;
 
+use crate::components::Shared;
 use crate::hooks::use_formats;
 use election_client::loading::Loaded;
 
@@ -46,7 +47,7 @@ pub struct GrantRowsProps {
     /// The index of the block's first grant.
     pub start: usize,
     pub rows: Rc<[RowState]>,
-    pub reasons: Rc<Vec<Option<AttrValue>>>,
+    pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
     pub locked: bool,
 }

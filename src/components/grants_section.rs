@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::components::countdown::TimeLeftInWords;
 use crate::components::grants_table::GrantsTable;
-use crate::components::illustrative_badge;
+use crate::components::{illustrative_badge, Shared};
 use crate::hooks::use_formats;
 use election_client::clock::TrustedClock;
 use election_client::election_state::Action;
@@ -29,8 +29,8 @@ pub struct SectionActions {
 #[derive(Clone, PartialEq, Properties)]
 pub struct GrantsSectionProps {
     pub data: Loaded,
-    pub resolution: Rc<Resolution>,
-    pub reasons: Rc<Vec<Option<AttrValue>>>,
+    pub resolution: Shared<Resolution>,
+    pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub actions: SectionActions,
     /// After the deadline nothing can be chosen or changed.
     pub locked: bool,

@@ -16,15 +16,16 @@ use yew::prelude::*;
 use crate::components::grant_row::{
     GrantRows, RowState, EXPIRES, GRANTED, NEW, OUTSTANDING, PLAN, PRICE, STATUS, VESTED,
 };
+use crate::components::Shared;
 use crate::hooks::{use_formats, use_rows_in_steps};
 use election_client::loading::Loaded;
 
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct GrantsTableProps {
     pub data: Loaded,
-    pub resolution: Rc<Resolution>,
+    pub resolution: Shared<Resolution>,
     /// Why each grant is not eligible, worded once per data load (None when eligible).
-    pub reasons: Rc<Vec<Option<AttrValue>>>,
+    pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
     /// After the deadline nothing can be chosen or changed.
     #[prop_or_default]

@@ -18,7 +18,35 @@ pub mod sign;
 pub mod terms;
 pub mod widget;
 
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+/// A value a component works out once (a memo's result) and hands to others, compared by
+/// identity: the memo makes a new one exactly when its inputs change, so comparing the
+/// contents at each render would cost time, and the first screen code it does not
+/// otherwise need.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 /// Legal text, verbatim, one `<p>` per paragraph (paragraphs are separated by a blank
 /// line in the data). Rendered as text nodes: markup in the data stays visible text.

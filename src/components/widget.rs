@@ -15,6 +15,7 @@ use crate::components::disclosure::amendment_banner;
 use crate::components::grants_section::{GrantsSection, SectionActions};
 use crate::components::jump::jump_links;
 use crate::components::offer_header::offer_header;
+use crate::components::Shared;
 use crate::hooks::{
     use_below, use_courier, use_election, use_election_events, use_formats, use_local_time,
     use_moved_deadline, use_phase, Below,
@@ -131,12 +132,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 </p>
             }
             { amendment_banner(offer, disclosure.as_deref(), &state.acknowledged, &f) }
-            <GrantsSection data={props.data.clone()} resolution={resolution.clone()} reasons={reasons.clone()}
+            <GrantsSection data={props.data.clone()} resolution={Shared(resolution.clone())} reasons={Shared(reasons.clone())}
                 {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
             { match (below, (*disclosure).clone()) {
                 (Below::Ready(code), Some(disclosure)) => (code.render)(BelowProps {
-                    data: props.data.clone(), election: (*state).clone(), resolution: resolution.clone(),
+                    data: props.data.clone(), election: (*state).clone(), resolution: Shared(resolution.clone()),
                     disclosure, dispatch: dispatch.clone(), courier,
                     delivery: props.delivery.clone(), locked, preview, timing_checks: props.timing_checks,
                 }),
