@@ -23,9 +23,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// A value a component works out once (a memo's result) and hands to others, compared by
-/// identity: the memo makes a new one exactly when its inputs change, so comparing the
-/// contents at each render would cost time, and the first screen code it does not
-/// otherwise need.
+/// identity: the memo makes a new one exactly when its inputs change, so comparing its
+/// contents at each render would only cost time (and bring comparison code the first
+/// screen does not otherwise need).
 #[derive(Debug)]
 pub struct Shared<T>(pub Rc<T>);
 
