@@ -125,22 +125,14 @@ pub fn use_courier(
             }
         })
     };
-    // The outbox as last rendered, for the actions on its entries: read when one is
-    // taken, so the callback stays the same from render to render (no comparison of the
-    // whole outbox on each one, whose code the first screen does not otherwise need).
-    let shown = use_mut_ref(OutboxView::default);
-    *shown.borrow_mut() = (*outbox).clone();
     let on_entry = {
         let courier = courier.clone();
-        // Carried out by the courier's own code (its module): retrying, and downloading a
-        // receipt, an election or a checkpoint, whose serialisation the first screen
-        // does not need. (`shown` is the same cell at every render.)
+        // Carried out by the courier's own code (its module), on the outbox as it last
+        // showed it: retrying, and downloading a receipt, an election or a checkpoint,
+        // whose serialisation the first screen does not need.
         use_callback((), move |action: EntryAction, _| {
             if let Some(c) = current(&courier) {
-                // A copy (its entries are shared): the action may render, which writes
-                // the cell.
-                let view = shown.borrow().clone();
-                c.act(&view, action);
+                c.act(action);
             }
         })
     };

@@ -306,10 +306,10 @@ async fn fetch(request: &Request) -> Result<Answer, NetError> {
 pub trait Delivery {
     /// Signs what `request` asks and puts it in the outbox.
     fn sign(&self, request: SignRequest);
-    /// Does what the employee asked of an entry of the outbox (`view`, as shown): asks
-    /// again for an election whose receipt did not hold or sends a waiting one now, or
+    /// Does what the employee asked of an entry of the outbox as last shown: asks again
+    /// for an election whose receipt did not hold or sends a waiting one now, or
     /// downloads a receipt, an election or the receiver's checkpoint.
-    fn act(&self, view: &OutboxView, action: EntryAction);
+    fn act(&self, action: EntryAction);
     /// Stops timers and listeners.
     fn close(&self);
 }
@@ -318,10 +318,18 @@ impl Delivery for Rc<Courier> {
     fn sign(&self, request: SignRequest) {
         Courier::sign(self, request);
     }
-    fn act(&self, view: &OutboxView, action: EntryAction) {
+    fn act(&self, action: EntryAction) {
+        if let EntryAction::Retry(key) = &action {
+            Courier::retry(self, key);
+            return;
+        }
+        // A copy (its entries are shared), so that no borrow of the machine is held.
+        let Some(view) = self.machine.borrow().shown().cloned() else {
+            return;
+        };
         let find = |key: &str| view.entries.iter().find(|e| e.key() == key);
         match action {
-            EntryAction::Retry(key) => Courier::retry(self, &key),
+            EntryAction::Retry(_) => {}
             EntryAction::DownloadReceipt(key) => {
                 if let Some(e) = find(&key) {
                     if let Some(r) = e.receipt() {

@@ -206,6 +206,12 @@ impl Courier {
         &self.entries
     }
 
+    /// The outbox as last shown (`Command::Show`): what the employee's actions on its
+    /// entries refer to. `None` before it was first shown.
+    pub fn shown(&self) -> Option<&OutboxView> {
+        self.shown.as_ref()
+    }
+
     fn now(&self) -> f64 {
         self.env.now_ms
     }

@@ -140,7 +140,7 @@ impl World {
     }
 
     fn shown(&self) -> OutboxView {
-        self.courier.shown.clone().expect("shown")
+        self.courier.shown().cloned().expect("shown")
     }
 }
 
