@@ -20,8 +20,10 @@ apt_install() {
 }
 
 # Debian packages: Chromium and its driver for the browser tests, Node for the e2e and
-# bench tools, Python for the loopback file server, PostgreSQL for the receiver's tests.
+# bench tools, Python for the loopback file server, PostgreSQL for the receiver's tests, a C
+# compiler for the receiver's bundled SQLite and ring's P-256 code.
 missing=()
+command -v cc >/dev/null || missing+=(gcc libc6-dev)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v node >/dev/null || missing+=(nodejs)

@@ -3,7 +3,7 @@
 //! or not (other 4xx).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -15,11 +15,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::{
-    check_against, governing, payload_hash, payload_problems, receipt_time, verify_election,
-    verify_receipt, ElectionEntry, ElectionHistory, ErrorBody, ErrorCode, ErrorDetail, Governs,
-    KeyRegistration, Mismatch, OfferInfo, ReceiptVerification, ReceiverKey, RegisteredKey,
-    ServerTime, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse, Timeliness,
-    CONTRACT_HEADER, CONTRACT_VERSION_2,
+    check_against, governing, payload_hash, payload_problems, receipt_time, verify_election_by,
+    verify_receipt, Backend, ElectionEntry, ElectionHistory, ErrorBody, ErrorCode, ErrorDetail,
+    Governs, KeyRegistration, Mismatch, OfferInfo, PublicJwk, ReceiptVerification, ReceiverKey,
+    RegisteredKey, ServerTime, SignedCheckpoint, SignedElection, SignedReceipt, SubmitResponse,
+    Timeliness, CONTRACT_HEADER, CONTRACT_VERSION_2,
 };
 use election_core::disclosure::Disclosure;
 use election_core::{Holder, Offer};
@@ -46,11 +46,34 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub max_body_bytes: usize,
+    /// Verifies elections (the notary's signer signs receipts with the same).
+    pub crypto: Backend,
+    /// Registered keys already read: key id → (employee, key). A registration is never
+    /// changed or removed (the store refuses it), so a key read once stays true; a key
+    /// another instance registers is read from the store the first time it is used.
+    pub keys: RwLock<HashMap<String, (String, PublicJwk)>>,
 }
 
 impl AppState {
     fn deadline(&self) -> DateTime<FixedOffset> {
         self.notary.deadline
+    }
+
+    /// The employee a registered key belongs to, and the key.
+    async fn key(&self, key_id: &str) -> Result<Option<(String, PublicJwk)>, StoreError> {
+        let cached = self
+            .keys
+            .read()
+            .ok()
+            .and_then(|keys| keys.get(key_id).cloned());
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let stored = self.store.key(key_id).await?;
+        if let (Some(found), Ok(mut keys)) = (&stored, self.keys.write()) {
+            keys.insert(key_id.to_owned(), found.clone());
+        }
+        Ok(stored)
     }
 }
 
@@ -377,7 +400,7 @@ async fn submit(
             ),
         ));
     }
-    let Some((owner, jwk)) = app.store.key(&payload.key_id).await? else {
+    let Some((owner, jwk)) = app.key(&payload.key_id).await? else {
         return Err(ApiError::new(
             ErrorCode::UnknownKey,
             "The signing key is not registered; register it with POST /v1/keys first.",
@@ -389,7 +412,7 @@ async fn submit(
             "The signing key is not registered to this employee.",
         ));
     }
-    let payload_hash = match verify_election(&signed, &jwk) {
+    let payload_hash = match verify_election_by(app.crypto, &signed, &jwk) {
         Ok(hash) => hash,
         Err(e) => {
             return Err(ApiError::new(

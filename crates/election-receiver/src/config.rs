@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
+use election_core::contract::Backend;
 use serde::Deserialize;
 
 /// How hard the database works to keep each election through a power cut.
@@ -37,6 +38,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub durability: Option<Durability>,
     pub batch_max: Option<usize>,
+    /// The ECDSA backend: `ring` (the default) or `rustcrypto`.
+    pub crypto: Option<String>,
     pub clock_start: Option<DateTime<FixedOffset>>,
     /// Employee id → bearer token.
     #[serde(default)]
@@ -145,6 +148,9 @@ pub struct Config {
     pub durability: Durability,
     /// The most elections committed in one transaction (group commit).
     pub batch_max: usize,
+    /// Which ECDSA implementation verifies elections and signs receipts. Both accept and
+    /// refuse exactly the same signatures; `ring` is several times faster.
+    pub crypto: Backend,
     /// Runs the receiver's clock from this instant instead of the real time, for demos
     /// and tests of offers whose deadline has passed. Never for a real offer.
     pub clock_start: Option<DateTime<FixedOffset>>,
@@ -250,6 +256,10 @@ impl Config {
                 .or(file.batch_max)
                 .unwrap_or(DEFAULT_BATCH_MAX)
                 .max(1),
+            crypto: match flags.crypto.or(file.crypto) {
+                Some(name) => name.parse().map_err(|e| format!("crypto: {e}"))?,
+                None => Backend::Ring,
+            },
             clock_start: flags.clock_start.or(file.clock_start),
             tokens,
             limits,
@@ -291,6 +301,7 @@ mod tests {
         assert_eq!(c.listen.port(), 9999);
         assert_eq!(c.allowed_origins.len(), 2, "merged and deduplicated");
         assert_eq!(c.durability, Durability::Fsync);
+        assert_eq!(c.crypto, Backend::Ring, "the faster backend by default");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(c.limits, Limits::default());
     }
@@ -340,6 +351,7 @@ mod tests {
             Config::merge(file(text), Path::new("."), FileConfig::default()).unwrap_err()
         };
         assert!(err(r#"holders = "h""#).contains("no offer file"));
+        assert!(err(&format!("crypto = \"openssl\"\n{BASE}")).contains("crypto: \"openssl\""));
         assert!(err(r#"offer = "o""#).contains("no holders directory"));
         assert!(err(&format!("{BASE}\n\"E-2\" = \"short\"")).contains("E-2"));
         assert!(

@@ -90,7 +90,9 @@ pub fn load_holders(dir: &Path, offer: &Offer) -> Result<HashMap<String, Holder>
 pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
     let (offer, offer_json) = load_offer(&config.offer)?;
     let holders = load_holders(&config.holders, &offer)?;
-    let signer = notary::load_or_create_key(&config.key)?;
+    let signer = notary::load_or_create_key(&config.key)?
+        .with_backend(config.crypto)
+        .map_err(|e| format!("the key file {}: {e}", config.key.display()))?;
     let clock = match config.clock_start {
         Some(at) => Clock::starting_at(at),
         None => Clock::system(),
@@ -129,6 +131,8 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
         store,
         clock,
         max_body_bytes: config.max_body_bytes,
+        crypto: config.crypto,
+        keys: std::sync::RwLock::default(),
     }))
 }
 

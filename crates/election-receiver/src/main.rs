@@ -99,6 +99,10 @@ struct Settings {
     /// The most elections committed in one transaction (default 256).
     #[arg(long, global = true)]
     batch_max: Option<usize>,
+    /// The ECDSA implementation: `ring` (default) or `rustcrypto`; both accept the same
+    /// signatures.
+    #[arg(long, global = true)]
+    crypto: Option<String>,
     /// Run the receiver's clock from this RFC 3339 instant (demos of past offers, tests).
     #[arg(long, global = true)]
     clock_start: Option<DateTime<FixedOffset>>,
@@ -156,6 +160,7 @@ fn config(settings: Settings) -> Result<Config, String> {
         max_body_bytes: settings.max_body_bytes,
         durability: settings.durability,
         batch_max: settings.batch_max,
+        crypto: settings.crypto,
         clock_start: settings.clock_start,
         tokens: settings.tokens.into_iter().collect(),
         ..limits

@@ -1,5 +1,7 @@
-//! Signing and verifying with RustCrypto's `p256` (feature `crypto`). Native only: the
-//! browser has WebCrypto.
+//! Signing and verifying ES256 natively (feature `crypto`): RustCrypto's `p256`, and with
+//! feature `ring` also `ring`'s, which is several times faster (the receiver's choice,
+//! `crypto` in its settings). Both give the same answer for every input, errors included
+//! (`tests/backends.rs`). The browser has WebCrypto instead.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
@@ -44,16 +46,109 @@ pub fn public_jwk(key: &VerifyingKey) -> PublicJwk {
     }
 }
 
+/// Which implementation of ECDSA P-256 signs and verifies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// RustCrypto's `p256`: pure Rust; its signatures are deterministic (RFC 6979), which
+    /// the contract's test vectors rely on.
+    #[default]
+    RustCrypto,
+    /// `ring` (BoringSSL's P-256 code): several times faster; its signatures are
+    /// randomised, as WebCrypto's are.
+    #[cfg(feature = "ring")]
+    Ring,
+}
+
+impl Backend {
+    /// Every backend this build has, by name.
+    pub const ALL: &[Backend] = &[
+        Backend::RustCrypto,
+        #[cfg(feature = "ring")]
+        Backend::Ring,
+    ];
+
+    /// Its name in settings and reports: `rustcrypto` or `ring`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::RustCrypto => "rustcrypto",
+            #[cfg(feature = "ring")]
+            Backend::Ring => "ring",
+        }
+    }
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Backend, String> {
+        Backend::ALL
+            .iter()
+            .copied()
+            .find(|b| b.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Backend::ALL.iter().map(|b| b.name()).collect();
+                format!(
+                    "{name:?} is not a crypto backend; use one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// Verifies a detached JWS over `payload` made by the key `jwk`, whose thumbprint the
 /// header must name.
 pub fn verify_detached(jws: &str, payload: &[u8], jwk: &PublicJwk) -> Result<(), SignatureError> {
-    let key = verifying_key(jwk)?;
-    let (header, raw) = open_jws(jws, &jwk.thumbprint())?;
-    let signature = Signature::from_slice(&raw)
-        .map_err(|_| SignatureError::Malformed("r or s is out of range".into()))?;
-    let input = format!("{header}.{}", B64.encode(payload));
-    key.verify(input.as_bytes(), &signature)
-        .map_err(|_| SignatureError::Invalid)
+    verify_detached_by(Backend::RustCrypto, jws, payload, jwk)
+}
+
+/// [`verify_detached`] with the given backend.
+pub fn verify_detached_by(
+    backend: Backend,
+    jws: &str,
+    payload: &[u8],
+    jwk: &PublicJwk,
+) -> Result<(), SignatureError> {
+    match backend {
+        Backend::RustCrypto => {
+            let key = verifying_key(jwk)?;
+            let (header, raw) = open_jws(jws, &jwk.thumbprint())?;
+            let signature = Signature::from_slice(&raw)
+                .map_err(|_| SignatureError::Malformed("r or s is out of range".into()))?;
+            let input = format!("{header}.{}", B64.encode(payload));
+            key.verify(input.as_bytes(), &signature)
+                .map_err(|_| SignatureError::Invalid)
+        }
+        #[cfg(feature = "ring")]
+        Backend::Ring => {
+            let problems = jwk.problems();
+            if !problems.is_empty() {
+                return Err(SignatureError::BadKey(problems.join("; ")));
+            }
+            let (header, raw) = open_jws(jws, &jwk.thumbprint())?;
+            let mut sec1 = Vec::with_capacity(65);
+            sec1.push(0x04);
+            for part in [&jwk.x, &jwk.y] {
+                sec1.extend(
+                    B64.decode(part)
+                        .map_err(|e| SignatureError::BadKey(e.to_string()))?,
+                );
+            }
+            let input = format!("{header}.{}", B64.encode(payload));
+            let key = ring::signature::UnparsedPublicKey::new(
+                &ring::signature::ECDSA_P256_SHA256_FIXED,
+                &sec1,
+            );
+            if key.verify(input.as_bytes(), &raw).is_ok() {
+                return Ok(());
+            }
+            // ring says only that it failed; name why as the other backend would (only
+            // on this path, so a valid signature pays for no second parse).
+            verifying_key(jwk)?;
+            Signature::from_slice(&raw)
+                .map_err(|_| SignatureError::Malformed("r or s is out of range".into()))?;
+            Err(SignatureError::Invalid)
+        }
+    }
 }
 
 /// Verifies an employee's signed election against their registered key: the payload
@@ -61,6 +156,15 @@ pub fn verify_detached(jws: &str, payload: &[u8], jwk: &PublicJwk) -> Result<(),
 ///
 /// Returns the payload's hash ([`payload_hash`](super::payload_hash)), from the same canonical bytes.
 pub fn verify_election(signed: &SignedElection, jwk: &PublicJwk) -> Result<Digest, SignatureError> {
+    verify_election_by(Backend::RustCrypto, signed, jwk)
+}
+
+/// [`verify_election`] with the given backend.
+pub fn verify_election_by(
+    backend: Backend,
+    signed: &SignedElection,
+    jwk: &PublicJwk,
+) -> Result<Digest, SignatureError> {
     let kid = jwk.thumbprint();
     if signed.payload.key_id != kid {
         return Err(SignatureError::KeyId {
@@ -69,7 +173,7 @@ pub fn verify_election(signed: &SignedElection, jwk: &PublicJwk) -> Result<Diges
         });
     }
     let bytes = canonical(&signed.payload);
-    verify_detached(&signed.signature, &bytes, jwk)?;
+    verify_detached_by(backend, &signed.signature, &bytes, jwk)?;
     Ok(Digest(Sha256::digest(&bytes).into()))
 }
 
@@ -99,11 +203,14 @@ pub fn verify_checkpoint(
 }
 
 /// A P-256 private key that signs detached JWSs: the receiver's receipt key, or a
-/// test client's. Signatures are deterministic (RFC 6979), so test vectors reproduce.
+/// test client's. With [`Backend::RustCrypto`] (the default) signatures are deterministic
+/// (RFC 6979), so test vectors reproduce; [`Signer::with_backend`] chooses another.
 pub struct Signer {
     key: SigningKey,
     jwk: PublicJwk,
     kid: String,
+    #[cfg(feature = "ring")]
+    ring: Option<ring::signature::EcdsaKeyPair>,
 }
 
 impl Signer {
@@ -114,7 +221,48 @@ impl Signer {
         })?;
         let jwk = public_jwk(key.verifying_key());
         let kid = jwk.thumbprint();
-        Ok(Signer { key, jwk, kid })
+        Ok(Signer {
+            key,
+            jwk,
+            kid,
+            #[cfg(feature = "ring")]
+            ring: None,
+        })
+    }
+
+    /// This key, signing with `backend` from now on.
+    pub fn with_backend(self, backend: Backend) -> Result<Signer, SignatureError> {
+        match backend {
+            Backend::RustCrypto => Ok(Signer {
+                #[cfg(feature = "ring")]
+                ring: None,
+                ..self
+            }),
+            #[cfg(feature = "ring")]
+            Backend::Ring => {
+                let point = self.key.verifying_key().to_sec1_point(false);
+                let pair = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
+                    &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+                    &self.secret_bytes(),
+                    point.as_bytes(),
+                    &ring::rand::SystemRandom::new(),
+                )
+                .map_err(|e| SignatureError::BadKey(format!("ring refused the key: {e}")))?;
+                Ok(Signer {
+                    ring: Some(pair),
+                    ..self
+                })
+            }
+        }
+    }
+
+    /// The backend that signs.
+    pub fn backend(&self) -> Backend {
+        #[cfg(feature = "ring")]
+        if self.ring.is_some() {
+            return Backend::Ring;
+        }
+        Backend::RustCrypto
     }
 
     pub fn jwk(&self) -> &PublicJwk {
@@ -133,6 +281,13 @@ impl Signer {
     /// A detached JWS over `payload`.
     pub fn sign_detached(&self, payload: &[u8]) -> String {
         let (header, input) = jws_signing_input(&self.kid, payload);
+        #[cfg(feature = "ring")]
+        if let Some(pair) = &self.ring {
+            // ring fails only when the system has no randomness; RustCrypto needs none.
+            if let Ok(signature) = pair.sign(&ring::rand::SystemRandom::new(), input.as_bytes()) {
+                return detached_jws(&header, signature.as_ref());
+            }
+        }
         let signature: Signature = self.key.sign(input.as_bytes());
         detached_jws(&header, &signature.to_bytes())
     }

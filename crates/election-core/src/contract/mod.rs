@@ -26,7 +26,8 @@
 //! - `error.rs`: the error body and its codes ([`ErrorCode`]);
 //! - `check.rs`: a payload checked against the offer and the employee's grants;
 //! - `governing.rs`: which election is in effect ([`governing`]);
-//! - `crypto.rs` (feature `crypto`): signing and verifying with `p256`.
+//! - `crypto.rs` (feature `crypto`): signing and verifying with `p256`, or `ring` (feature
+//!   `ring`).
 
 mod check;
 mod checkpoint;
@@ -47,8 +48,8 @@ pub use checkpoint::{
 };
 #[cfg(feature = "crypto")]
 pub use crypto::{
-    public_jwk, verify_checkpoint, verify_detached, verify_election, verify_receipt, verifying_key,
-    Signer,
+    public_jwk, verify_checkpoint, verify_detached, verify_detached_by, verify_election,
+    verify_election_by, verify_receipt, verifying_key, Backend, Signer,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use governing::{governing, Governs};

@@ -147,6 +147,7 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
         max_body_bytes: 64 * 1024,
         durability: Durability::Fsync,
         batch_max: 256,
+        crypto: election_core::contract::Backend::Ring,
         clock_start: Some(chrono::DateTime::parse_from_rfc3339(DURING_OFFER).unwrap()),
         tokens: ids
             .iter()
@@ -348,6 +349,7 @@ pub fn binary(subcommand: &str, config: &Config) -> Command {
         .arg("--key")
         .arg(&config.key)
         .args(["--batch-max", &config.batch_max.to_string()])
+        .args(["--crypto", config.crypto.name()])
         .args([
             "--durability",
             match config.durability {
