@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use election_core::contract::{
-    ElectionEntry, PublicJwk, SignedCheckpoint, SignedReceipt, GENESIS_HASH,
+    ElectionEntry, ElectionPayload, PublicJwk, SignedCheckpoint, SignedReceipt, GENESIS_HASH,
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
@@ -227,7 +227,8 @@ impl PgStore {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
             .await?;
         let head = chain_head(&tx).await?;
-        let checkpoint = checkpoint_in(&tx, &self.notary, &head).await?;
+        let newest = newest_checkpoint_in(&tx).await?;
+        let checkpoint = checkpoint_in(&tx, &self.notary, &head, newest).await?;
         tx.commit().await?;
         Ok(checkpoint)
     }
@@ -294,13 +295,23 @@ async fn chain_head(
     tx: &deadpool_postgres::Transaction<'_>,
 ) -> Result<Option<(i64, String)>, StoreError> {
     Ok(tx
-        .query_opt(
-            "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1",
-            &[],
-        )
+        .query_opt(CHAIN_HEAD, &[])
         .await?
         .map(|r| (r.get(0), r.get(1))))
 }
+
+/// Every new row of a batch in one statement, column by column.
+const INSERT_ELECTIONS: &str =
+    "INSERT INTO elections (chain_index, offer_id, employee_id, sequence, idempotency_key, nonce,
+       payload_hash, timeliness, received_at_ms, election, receipt_id, receipt, receipt_hash)
+     SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],
+       $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[],
+       $12::text[], $13::text[])";
+const INSERT_CHECKPOINT: &str =
+    "INSERT INTO checkpoints (count, head, checkpoint) VALUES ($1, $2, $3)";
+const CHAIN_HEAD: &str =
+    "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1";
+const NEWEST_CHECKPOINT: &str = "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1";
 
 /// The checkpoint of the chain ending at `head`, stored in `tx` when new: committed with
 /// the receipts it counts, so it never names a count or head that is not committed.
@@ -308,21 +319,15 @@ async fn checkpoint_in(
     tx: &deadpool_postgres::Transaction<'_>,
     notary: &Notary,
     head: &Option<(i64, String)>,
+    newest: Option<String>,
 ) -> Result<SignedCheckpoint, StoreError> {
-    let newest = tx
-        .query_opt(
-            "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1",
-            &[],
-        )
-        .await?
-        .map(|r| r.get::<_, String>(0));
     let (checkpoint, new) = notary.checkpoint_for(
         head.as_ref().map(|(i, h)| (*i as u64, h.as_str())),
         stored_checkpoint(newest),
     );
     if new {
         tx.execute(
-            "INSERT INTO checkpoints (count, head, checkpoint) VALUES ($1, $2, $3)",
+            INSERT_CHECKPOINT,
             &[
                 &(checkpoint.checkpoint.count as i64),
                 &checkpoint.checkpoint.head,
@@ -332,6 +337,16 @@ async fn checkpoint_in(
         .await?;
     }
     Ok(checkpoint)
+}
+
+/// The newest stored checkpoint's JSON.
+async fn newest_checkpoint_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .query_opt(NEWEST_CHECKPOINT, &[])
+        .await?
+        .map(|r| r.get::<_, String>(0)))
 }
 
 async fn get(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {
@@ -383,38 +398,54 @@ async fn run_batch(
         tx.batch_execute("SET LOCAL synchronous_commit = off")
             .await?;
     }
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])
-        .await?;
-    let mut head = chain_head(&tx).await?;
+    // What the database holds for every submission of the batch, asked in one statement
+    // over arrays: the stored election under the same idempotency key, whether the nonce
+    // was used, the employee's highest sequence.
     let prior_query = tx
         .prepare_cached(
-            "SELECT
-               (SELECT payload_hash FROM elections WHERE offer_id = $1 AND employee_id = $2 AND idempotency_key = $3),
-               (SELECT receipt FROM elections WHERE offer_id = $1 AND employee_id = $2 AND idempotency_key = $3),
-               EXISTS (SELECT 1 FROM elections WHERE offer_id = $1 AND employee_id = $2 AND nonce = $4),
-               (SELECT max(sequence) FROM elections WHERE offer_id = $1 AND employee_id = $2)",
+            "SELECT k.payload_hash, k.receipt,
+               EXISTS (SELECT 1 FROM elections e WHERE e.offer_id = t.o AND e.employee_id = t.w AND e.nonce = t.n),
+               (SELECT max(sequence) FROM elections e WHERE e.offer_id = t.o AND e.employee_id = t.w)
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(o, w, k, n, i)
+             LEFT JOIN elections k ON k.offer_id = t.o AND k.employee_id = t.w AND k.idempotency_key = t.k
+             ORDER BY t.i",
         )
         .await?;
-    let insert = tx
-        .prepare_cached(
-            "INSERT INTO elections (chain_index, offer_id, employee_id, sequence, idempotency_key, nonce,
-               payload_hash, timeliness, received_at_ms, election, receipt_id, receipt, receipt_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
+    let column = |f: fn(&ElectionPayload) -> &str| -> Vec<&str> {
+        batch.iter().map(|sub| f(&sub.election.payload)).collect()
+    };
+    let columns = [
+        column(|p| &p.offer_id),
+        column(|p| &p.employee_id),
+        column(|p| &p.idempotency_key),
+        column(|p| &p.nonce),
+    ];
+    // The lock, then everything read under it, pipelined: with every statement prepared
+    // (once per connection), tokio-postgres sends the four executions in this order as
+    // each is first polled, and PostgreSQL runs them in order, so all four are read under
+    // the lock and the batch waits one round trip instead of four.
+    let lock = tx
+        .prepare_cached("SELECT pg_advisory_xact_lock($1)")
         .await?;
-    // What the database holds for every submission of the batch, asked all at once:
-    // tokio-postgres pipelines concurrent queries on one connection, so the batch costs
-    // one round trip here instead of one per election.
-    let (txr, prior_query) = (&tx, &prior_query);
-    let rows = futures::future::try_join_all(batch.iter().map(|sub| async move {
-        let p = &sub.election.payload;
-        txr.query_one(
-            prior_query,
-            &[&p.offer_id, &p.employee_id, &p.idempotency_key, &p.nonce],
-        )
-        .await
-    }))
-    .await?;
+    let head_query = tx.prepare_cached(CHAIN_HEAD).await?;
+    let newest_query = tx.prepare_cached(NEWEST_CHECKPOINT).await?;
+    let prior_params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+        [&columns[0], &columns[1], &columns[2], &columns[3]];
+    let (_, head, rows, newest) = futures::try_join!(
+        tx.execute(&lock, &[&CHAIN_LOCK]),
+        tx.query_opt(&head_query, &[]),
+        tx.query(&prior_query, &prior_params),
+        tx.query_opt(&newest_query, &[]),
+    )?;
+    let mut head: Option<(i64, String)> = head.map(|r| (r.get(0), r.get(1)));
+    let newest: Option<String> = newest.map(|r| r.get(0));
+    if rows.len() != batch.len() {
+        return Err(StoreError(format!(
+            "PostgreSQL answered {} rows for a batch of {}",
+            rows.len(),
+            batch.len()
+        )));
+    }
     let mut overlay = BatchOverlay::default();
     let mut answers = Vec::with_capacity(batch.len());
     let mut rows_to_insert = Vec::new();
@@ -441,48 +472,65 @@ async fn run_batch(
         answers.push(AppendOutcome::Stored(new.receipt.clone()));
         rows_to_insert.push((*sub, new));
     }
-    // The inserts, pipelined the same way.
-    let insert = &insert;
-    let timeliness: Vec<&str> = rows_to_insert
-        .iter()
-        .map(|(sub, _)| timeliness_text(sub.timeliness))
-        .collect();
-    let numbers: Vec<(i64, i64, i64)> = rows_to_insert
-        .iter()
-        .map(|(sub, new)| {
-            (
-                new.chain_index as i64,
-                sub.election.payload.sequence as i64,
-                sub.received_at.timestamp_millis(),
-            )
-        })
-        .collect();
-    futures::future::try_join_all(rows_to_insert.iter().zip(&numbers).zip(&timeliness).map(
-        |(((sub, new), (index, sequence, received)), timeliness)| async move {
-            let p = &sub.election.payload;
-            txr.execute(
-                insert,
-                &[
-                    index,
-                    &p.offer_id,
-                    &p.employee_id,
-                    sequence,
-                    &p.idempotency_key,
-                    &p.nonce,
-                    &sub.payload_hash,
-                    timeliness,
-                    received,
-                    &new.election_json,
-                    &new.receipt.receipt.receipt_id,
-                    &new.receipt_json,
-                    &new.receipt_hash,
-                ],
-            )
-            .await
+    // The checkpoint of the chain as this batch leaves it, signed before anything is
+    // written, so the new rows and the checkpoint go in one round trip, pipelined.
+    let (checkpoint, new_checkpoint) = notary.checkpoint_for(
+        head.as_ref().map(|(i, h)| (*i as u64, h.as_str())),
+        stored_checkpoint(newest),
+    );
+    let checkpoint_json = serde_json::to_string(&checkpoint)?;
+    let insert = tx.prepare_cached(INSERT_ELECTIONS).await?;
+    let insert_checkpoint = tx.prepare_cached(INSERT_CHECKPOINT).await?;
+    let text = |f: for<'a> fn(&'a Submission, &'a NewRow) -> &'a str| -> Vec<&str> {
+        rows_to_insert
+            .iter()
+            .map(|(sub, new)| f(sub, new))
+            .collect()
+    };
+    let number = |f: fn(&Submission, &NewRow) -> i64| -> Vec<i64> {
+        rows_to_insert
+            .iter()
+            .map(|(sub, new)| f(sub, new))
+            .collect()
+    };
+    let (indexes, sequences, received) = (
+        number(|_, new| new.chain_index as i64),
+        number(|sub, _| sub.election.payload.sequence as i64),
+        number(|sub, _| sub.received_at.timestamp_millis()),
+    );
+    let texts = [
+        text(|sub, _| &sub.election.payload.offer_id),
+        text(|sub, _| &sub.election.payload.employee_id),
+        text(|sub, _| &sub.election.payload.idempotency_key),
+        text(|sub, _| &sub.election.payload.nonce),
+        text(|sub, _| &sub.payload_hash),
+        text(|sub, _| timeliness_text(sub.timeliness)),
+        text(|_, new| &new.election_json),
+        text(|_, new| &new.receipt.receipt.receipt_id),
+        text(|_, new| &new.receipt_json),
+        text(|_, new| &new.receipt_hash),
+    ];
+    let row_params: [&(dyn tokio_postgres::types::ToSql + Sync); 13] = [
+        &indexes, &texts[0], &texts[1], &sequences, &texts[2], &texts[3], &texts[4], &texts[5],
+        &received, &texts[6], &texts[7], &texts[8], &texts[9],
+    ];
+    let count = checkpoint.checkpoint.count as i64;
+    let checkpoint_params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+        [&count, &checkpoint.checkpoint.head, &checkpoint_json];
+    futures::try_join!(
+        async {
+            if rows_to_insert.is_empty() {
+                return Ok(0);
+            }
+            tx.execute(&insert, &row_params).await
         },
-    ))
-    .await?;
-    let checkpoint = checkpoint_in(&tx, notary, &head).await?;
+        async {
+            if !new_checkpoint {
+                return Ok(0);
+            }
+            tx.execute(&insert_checkpoint, &checkpoint_params).await
+        },
+    )?;
     tx.commit().await?;
     Ok(answers
         .into_iter()
