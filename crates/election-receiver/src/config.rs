@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::Backend;
+
+use crate::observe::LogFormat;
 use serde::Deserialize;
 
 /// How hard the database works to keep each election through a power cut.
@@ -40,6 +42,9 @@ pub struct FileConfig {
     pub batch_max: Option<usize>,
     /// The ECDSA backend: `ring` (the default) or `rustcrypto`.
     pub crypto: Option<String>,
+    /// The log's format and filter ([`crate::observe`]).
+    pub log_format: Option<LogFormat>,
+    pub log: Option<String>,
     pub clock_start: Option<DateTime<FixedOffset>>,
     /// Employee id → bearer token.
     #[serde(default)]
@@ -151,6 +156,9 @@ pub struct Config {
     /// Which ECDSA implementation verifies elections and signs receipts. Both accept and
     /// refuse exactly the same signatures; `ring` is several times faster.
     pub crypto: Backend,
+    /// The log's format, and which lines it keeps (`tracing_subscriber`'s filter syntax).
+    pub log_format: LogFormat,
+    pub log: String,
     /// Runs the receiver's clock from this instant instead of the real time, for demos
     /// and tests of offers whose deadline has passed. Never for a real offer.
     pub clock_start: Option<DateTime<FixedOffset>>,
@@ -260,6 +268,8 @@ impl Config {
                 Some(name) => name.parse().map_err(|e| format!("crypto: {e}"))?,
                 None => Backend::Ring,
             },
+            log_format: flags.log_format.or(file.log_format).unwrap_or_default(),
+            log: flags.log.or(file.log).unwrap_or_else(|| "info".to_owned()),
             clock_start: flags.clock_start.or(file.clock_start),
             tokens,
             limits,

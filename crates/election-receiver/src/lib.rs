@@ -9,6 +9,7 @@
 //! - [`notary`]: the receiver's key and the receipts it signs.
 //! - [`clock`]: the clock that decides on time or late.
 //! - [`audit`]: what `verify-chain` checks: every stored election, receipt and key.
+//! - [`observe`]: the log: a line per request with its id, errors' causes.
 //! - [`server`]: the accept loop, with its limits for slow and idle clients.
 //! - [`pages`]: a static file server for the widget's built pages, with their headers.
 
@@ -17,6 +18,7 @@ pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod notary;
+pub mod observe;
 pub mod pages;
 pub mod server;
 pub mod store;
@@ -132,6 +134,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
         clock,
         max_body_bytes: config.max_body_bytes,
         crypto: config.crypto,
+        stopping: std::sync::atomic::AtomicBool::new(false),
         keys: std::sync::RwLock::default(),
     }))
 }
@@ -150,7 +153,17 @@ pub async fn serve_until(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let state = prepare(&config).await?;
-    let app = api::router(state, &config.allowed_origins, config.max_body_bytes);
+    let app = api::router(
+        Arc::clone(&state),
+        &config.allowed_origins,
+        config.max_body_bytes,
+    );
+    let shutdown = async move {
+        shutdown.await;
+        state
+            .stopping
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand};
 use election_receiver::config::{Config, Durability, FileConfig, Limits};
+use election_receiver::observe::LogFormat;
 use election_receiver::pages::PagesOptions;
 
 #[derive(Parser)]
@@ -70,60 +71,72 @@ struct PagesArgs {
 #[derive(Args, Clone)]
 struct Settings {
     /// A TOML settings file; flags override it.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_CONFIG")]
     config: Option<PathBuf>,
     /// Address to listen on (default 127.0.0.1:8787).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_LISTEN")]
     listen: Option<SocketAddr>,
     /// `sqlite:PATH` (default sqlite:receiver.sqlite3) or `postgres://user@host:port/db`.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_DATABASE")]
     database: Option<String>,
     /// The offer file (JSON).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_OFFER")]
     offer: Option<PathBuf>,
     /// A directory of holder files (JSON), one per employee.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_HOLDERS")]
     holders: Option<PathBuf>,
     /// The receiver's private key file (created when missing).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_KEY")]
     key: Option<PathBuf>,
     /// A browser origin allowed to call the receiver (repeatable).
-    #[arg(long = "allow-origin", global = true)]
+    #[arg(
+        long = "allow-origin",
+        global = true,
+        env = "ELECTION_RECEIVER_ALLOW_ORIGIN",
+        value_delimiter = ','
+    )]
     allowed_origins: Vec<String>,
     /// Largest request body in bytes (default 65536).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
     /// `fsync` (default): a receipt only after the election is on disk. `none`: benchmarks only.
-    #[arg(long, value_enum, global = true)]
+    #[arg(long, value_enum, global = true, env = "ELECTION_RECEIVER_DURABILITY")]
     durability: Option<Durability>,
     /// The most elections committed in one transaction (default 256).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_BATCH_MAX")]
     batch_max: Option<usize>,
     /// The ECDSA implementation: `ring` (default) or `rustcrypto`; both accept the same
     /// signatures.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_CRYPTO")]
     crypto: Option<String>,
     /// Run the receiver's clock from this RFC 3339 instant (demos of past offers, tests).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_CLOCK_START")]
     clock_start: Option<DateTime<FixedOffset>>,
+    /// The log's format: `plain` (default) or `json`, one object a line.
+    #[arg(long, value_enum, global = true, env = "ELECTION_RECEIVER_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
+    /// Which log lines are written: `info` (default; a line per request), `warn`, or a
+    /// filter such as `election_receiver=debug,warn`.
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_LOG")]
+    log: Option<String>,
     /// A bearer token for an employee, as EMPLOYEE_ID=TOKEN (repeatable).
     #[arg(long = "token", global = true, value_parser = parse_token)]
     tokens: Vec<(String, String)>,
     /// Milliseconds for a request's header to arrive from its first byte; then the
     /// connection is closed (default 10000).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_HEADER_READ_TIMEOUT_MS")]
     header_read_timeout_ms: Option<u64>,
     /// Milliseconds for a request's body to arrive after its header; then 408 (default 10000).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_BODY_READ_TIMEOUT_MS")]
     body_read_timeout_ms: Option<u64>,
     /// Milliseconds for a whole request to be answered; then 503 (default 30000).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_REQUEST_TIMEOUT_MS")]
     request_timeout_ms: Option<u64>,
     /// Milliseconds a kept-alive connection may wait for its next request (default 60000).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_IDLE_TIMEOUT_MS")]
     idle_timeout_ms: Option<u64>,
     /// Connections served at once; the next gets 503 and is closed (default 1024).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
 }
 
@@ -161,6 +174,8 @@ fn config(settings: Settings) -> Result<Config, String> {
         durability: settings.durability,
         batch_max: settings.batch_max,
         crypto: settings.crypto,
+        log_format: settings.log_format,
+        log: settings.log,
         clock_start: settings.clock_start,
         tokens: settings.tokens.into_iter().collect(),
         ..limits
@@ -173,7 +188,10 @@ fn main() -> ExitCode {
     if let Some(Command::Pages(args)) = &cli.command {
         return pages(args.clone(), &cli.settings);
     }
-    let config = match config(cli.settings) {
+    let config = match config(cli.settings).and_then(|c| {
+        election_receiver::observe::init_logging(c.log_format, &c.log)?;
+        Ok(c)
+    }) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("election-receiver: {e}");
@@ -202,21 +220,23 @@ fn main() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), String> {
     if let Some(at) = config.clock_start {
-        eprintln!("election-receiver: PREVIEW CLOCK: running from {at}, not the real time. Never use this for a real offer.");
+        tracing::warn!(
+            "PREVIEW CLOCK: running from {at}, not the real time. Never use this for a real offer."
+        );
     }
     let database = config.database.clone();
     let origins = config.allowed_origins.join(", ");
     let shutdown = async {
         election_receiver::shutdown_signal().await;
-        eprintln!("election-receiver: stopping: finishing the requests in flight");
+        tracing::info!("stopping: finishing the requests in flight");
     };
     election_receiver::serve_until(
         config,
         |addr| {
             // The first line on stdout is the address, for scripts and tests to read.
             println!("listening on http://{addr}");
-            eprintln!(
-                "election-receiver: database {database}; allowed origins: {}",
+            tracing::info!(
+                "listening on http://{addr}; database {database}; allowed origins: {}",
                 if origins.is_empty() { "none" } else { &origins }
             );
         },
@@ -230,6 +250,14 @@ async fn serve(config: Config) -> Result<(), String> {
 fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
     let setup = (|| {
         let (file, _) = Config::from_file(settings.config.as_deref())?;
+        election_receiver::observe::init_logging(
+            settings.log_format.or(file.log_format).unwrap_or_default(),
+            settings
+                .log
+                .as_deref()
+                .or(file.log.as_deref())
+                .unwrap_or("info"),
+        )?;
         let limits = Limits::merge(&file, &settings.limits())?;
         let options = PagesOptions {
             dir: args.dir,
@@ -262,10 +290,7 @@ fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
             .local_addr()
             .map_err(|e| format!("no local address: {e}"))?;
         println!("listening on http://{addr}");
-        eprintln!(
-            "election-receiver: serving the pages in {}",
-            options.dir.display()
-        );
+        tracing::info!("serving the pages in {}", options.dir.display());
         election_receiver::server::serve(
             listener,
             app,

@@ -64,8 +64,8 @@ pub fn policies(options: &PagesOptions) -> Result<Policies, String> {
             let content = allowed_origins_meta(&html).unwrap_or_default();
             let (origins, refused) = origins_of(&content);
             for junk in refused {
-                eprintln!(
-                    "election-receiver: warning: {} names {junk:?} among its allowed origins, which is not an origin like https://hr.example.com; it is left out of frame-ancestors",
+                tracing::warn!(
+                    "{} names {junk:?} among its allowed origins, which is not an origin like https://hr.example.com; it is left out of frame-ancestors",
                     embed.display()
                 );
             }
@@ -309,7 +309,8 @@ pub fn router(options: &PagesOptions) -> Result<Router, String> {
                 .precompressed_gzip(),
         )
         .layer(axum::middleware::from_fn_with_state(policies, headers))
-        .layer(CompressionLayer::new().br(true).gzip(true)))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn(crate::observe::observe)))
 }
 
 async fn headers(State(policies): State<Arc<Policies>>, request: Request, next: Next) -> Response {

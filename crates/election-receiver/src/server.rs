@@ -93,7 +93,7 @@ pub async fn serve(
             Err(e) => {
                 // Out of file descriptors, a connection reset before accept…: wait a little
                 // rather than spin, and keep serving.
-                eprintln!("election-receiver: accept failed: {e}");
+                tracing::warn!("accept failed: {e}");
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -127,8 +127,8 @@ pub async fn serve(
         .await
         .is_err()
     {
-        eprintln!(
-            "election-receiver: stopped with connections still open after {:?}",
+        tracing::warn!(
+            "stopped with connections still open after {:?}",
             limits.request
         );
     }

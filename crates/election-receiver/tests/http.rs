@@ -586,6 +586,7 @@ on_both_databases!(
     many_employees_at_once_make_one_unbroken_chain,
     cors_allows_only_the_configured_origins,
     stored_elections_cannot_be_changed_or_deleted,
+    liveness_and_readiness,
 );
 
 /// Two receiver instances on one PostgreSQL database, as behind a load balancer: the
@@ -652,4 +653,63 @@ async fn the_bearer_scheme_is_case_insensitive() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(code(&body), "unauthorized", "{refused}");
     }
+}
+
+/// A supervisor's and a load balancer's probes: `/livez` while the process serves,
+/// `/readyz` when the database answers and the receipt key is loaded.
+async fn liveness_and_readiness(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let live = reqwest::get(rx.url("/livez")).await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    assert_eq!(live.headers()["cache-control"], "no-store");
+    assert_eq!(live.json::<Value>().await.unwrap()["status"], "live");
+    let ready = reqwest::get(rx.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(
+        body["database"],
+        match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    );
+    assert_eq!(body["key_id"], rx.offer_info().await.receiver_key.key_id);
+}
+
+/// Every answer carries the receiver's own id for the request (the one its log line
+/// names), a new one each time; an id the client sends is not taken (it could forge or
+/// confuse the log).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_names_its_own_request_id() {
+    let rx = Receiver::start(Backend::Sqlite).await;
+    let client = reqwest::Client::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in ["/v1/offer", "/v1/offer", "/v1/elections", "/nowhere"] {
+        let response = client
+            .get(rx.url(path))
+            .header("x-request-id", "0000000000000000 forged")
+            .send()
+            .await
+            .unwrap();
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(id.len(), 16, "{path}: {id}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{path}: {id}");
+        assert!(seen.insert(id), "{path}: a new id for each request");
+    }
+    // A browser on an allowed origin can read it, to quote it to support.
+    let response = client
+        .get(rx.url("/v1/offer"))
+        .header("origin", "http://127.0.0.1:8080")
+        .send()
+        .await
+        .unwrap();
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
 }

@@ -104,30 +104,56 @@ pub enum KeyOutcome {
 }
 
 /// The database failed or is unreachable: nothing was stored, and the client may retry.
+/// Cloned to every submission of a failed batch, so the sources are shared.
 #[derive(Debug, Clone)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// SQLite failed a statement.
+    Sqlite(Arc<rusqlite::Error>),
+    /// PostgreSQL failed a statement.
+    Postgres(Arc<tokio_postgres::Error>),
+    /// No connection to PostgreSQL could be had.
+    Unreachable(String),
+    /// The database cannot be opened as the settings give it.
+    Setup(String),
+    /// The writer (SQLite's thread, PostgreSQL's task) is gone: the receiver is stopping
+    /// or the writer failed.
+    WriterGone(&'static str),
+    /// A stored record is not valid JSON.
+    Corrupt(Arc<serde_json::Error>),
+    /// The database answered something impossible.
+    Unexpected(String),
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Sqlite(e) => write!(f, "SQLite: {e}"),
+            StoreError::Postgres(e) => write!(f, "PostgreSQL: {e}"),
+            StoreError::Unreachable(why) => write!(f, "PostgreSQL is unreachable: {why}"),
+            StoreError::Setup(why) | StoreError::Unexpected(why) => f.write_str(why),
+            StoreError::WriterGone(db) => write!(f, "the {db} writer stopped"),
+            StoreError::Corrupt(e) => write!(f, "a stored record is not valid JSON: {e}"),
+        }
     }
 }
 
+impl std::error::Error for StoreError {}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("SQLite: {e}"))
+        StoreError::Sqlite(Arc::new(e))
     }
 }
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        StoreError(format!("PostgreSQL: {e}"))
+        StoreError::Postgres(Arc::new(e))
     }
 }
 
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
-        StoreError(format!("a stored record is not valid JSON: {e}"))
+        StoreError::Corrupt(Arc::new(e))
     }
 }
 

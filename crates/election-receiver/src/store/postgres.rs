@@ -86,7 +86,7 @@ impl PgStore {
     ) -> Result<PgStore, StoreError> {
         let config: tokio_postgres::Config = url
             .parse()
-            .map_err(|e| StoreError(format!("the PostgreSQL URL is invalid: {e}")))?;
+            .map_err(|e| StoreError::Setup(format!("the PostgreSQL URL is invalid: {e}")))?;
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -97,7 +97,7 @@ impl PgStore {
         let pool = Pool::builder(manager)
             .max_size(8)
             .build()
-            .map_err(|e| StoreError(format!("PostgreSQL pool: {e}")))?;
+            .map_err(|e| StoreError::Setup(format!("PostgreSQL pool: {e}")))?;
         {
             let mut client = get(&pool).await?;
             let tx = client.transaction().await?;
@@ -126,10 +126,10 @@ impl PgStore {
         let (reply, answer) = oneshot::channel();
         self.writer
             .send((sub, reply))
-            .map_err(|_| StoreError("the PostgreSQL writer is gone".into()))?;
+            .map_err(|_| StoreError::WriterGone("PostgreSQL"))?;
         answer
             .await
-            .map_err(|_| StoreError("the PostgreSQL writer stopped".into()))?
+            .map_err(|_| StoreError::WriterGone("PostgreSQL"))?
     }
 
     pub async fn register_key(
@@ -352,7 +352,7 @@ async fn newest_checkpoint_in(
 async fn get(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {
     pool.get()
         .await
-        .map_err(|e| StoreError(format!("PostgreSQL is unreachable: {e}")))
+        .map_err(|e| StoreError::Unreachable(e.to_string()))
 }
 
 async fn write_batches(
@@ -440,7 +440,7 @@ async fn run_batch(
     let mut head: Option<(i64, String)> = head.map(|r| (r.get(0), r.get(1)));
     let newest: Option<String> = newest.map(|r| r.get(0));
     if rows.len() != batch.len() {
-        return Err(StoreError(format!(
+        return Err(StoreError::Unexpected(format!(
             "PostgreSQL answered {} rows for a batch of {}",
             rows.len(),
             batch.len()

@@ -107,7 +107,7 @@ impl SqliteStore {
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || writer(conn, rx, notary, batch_max))
-            .map_err(|e| StoreError(format!("cannot start the SQLite writer: {e}")))?;
+            .map_err(|e| StoreError::Setup(format!("cannot start the SQLite writer: {e}")))?;
         Ok(SqliteStore {
             writer: Mutex::new(tx),
             readers: Arc::new(Mutex::new(Vec::new())),
@@ -119,26 +119,22 @@ impl SqliteStore {
         let writer = self
             .writer
             .lock()
-            .map_err(|_| StoreError("the SQLite writer is gone".into()))?;
+            .map_err(|_| StoreError::WriterGone("SQLite"))?;
         writer
             .send(job)
-            .map_err(|_| StoreError("the SQLite writer is gone".into()))
+            .map_err(|_| StoreError::WriterGone("SQLite"))
     }
 
     pub async fn append(&self, sub: Submission) -> Result<Appended, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(Job::Append(sub, reply))?;
-        answer
-            .await
-            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+        answer.await.map_err(|_| StoreError::WriterGone("SQLite"))?
     }
 
     pub async fn make_checkpoint(&self) -> Result<SignedCheckpoint, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(Job::Checkpoint(reply))?;
-        answer
-            .await
-            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+        answer.await.map_err(|_| StoreError::WriterGone("SQLite"))?
     }
 
     pub async fn register_key(
@@ -154,9 +150,7 @@ impl SqliteStore {
             at: at.to_owned(),
             reply,
         })?;
-        answer
-            .await
-            .map_err(|_| StoreError("the SQLite writer stopped".into()))?
+        answer.await.map_err(|_| StoreError::WriterGone("SQLite"))?
     }
 
     /// Runs `read` on a reader connection, off the async threads.
@@ -185,7 +179,7 @@ impl SqliteStore {
             result
         })
         .await
-        .map_err(|e| StoreError(format!("a SQLite read failed: {e}")))?
+        .map_err(|e| StoreError::Unexpected(format!("a SQLite read failed: {e}")))?
     }
 
     pub async fn key(&self, key_id: &str) -> Result<Option<(String, PublicJwk)>, StoreError> {
@@ -318,10 +312,9 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, 
                             let _ = reply.send(Ok(a));
                         }
                         (Job::Checkpoint(reply), Answer::Checkpoint(c)) => {
-                            let _ =
-                                reply.send(c.ok_or_else(|| {
-                                    StoreError("the batch made no checkpoint".into())
-                                }));
+                            let _ = reply.send(c.ok_or_else(|| {
+                                StoreError::Unexpected("the batch made no checkpoint".into())
+                            }));
                         }
                         (Job::Key { reply, .. }, Answer::Key(k)) => {
                             let _ = reply.send(Ok(k));

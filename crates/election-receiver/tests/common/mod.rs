@@ -148,6 +148,8 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
         durability: Durability::Fsync,
         batch_max: 256,
         crypto: election_core::contract::Backend::Ring,
+        log_format: Default::default(),
+        log: "warn".into(),
         clock_start: Some(chrono::DateTime::parse_from_rfc3339(DURING_OFFER).unwrap()),
         tokens: ids
             .iter()
