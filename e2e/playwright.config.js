@@ -36,7 +36,7 @@ export default defineConfig({
     // The project's own page server (the receiver's `pages` mode): real headers, the
     // pages' Content-Security-Policy among them. The tests' receivers listen on other
     // loopback ports, which the policy's connect-src allows.
-    command: `../target/server/election-receiver pages --dir ../dist --listen 127.0.0.1:${port} --connect-src 'http://127.0.0.1:*'`,
+    command: `../target/server/election-receiver pages --dir ../dist --listen 127.0.0.1:${port} --connect-src 'http://127.0.0.1:*' --log warn`,
     url: `http://127.0.0.1:${port}/index.html`,
     reuseExistingServer: false,
     timeout: 15_000,

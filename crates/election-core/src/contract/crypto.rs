@@ -18,6 +18,12 @@ use crate::disclosure::{canonical, Digest};
 
 /// The key a JWK describes, checked to be a point on P-256.
 pub fn verifying_key(jwk: &PublicJwk) -> Result<VerifyingKey, SignatureError> {
+    VerifyingKey::from_sec1_bytes(&sec1_point(jwk)?)
+        .map_err(|_| SignatureError::BadKey("the point is not on the P-256 curve".into()))
+}
+
+/// The uncompressed SEC1 point (`04 || x || y`) a JWK names, its form checked.
+fn sec1_point(jwk: &PublicJwk) -> Result<Vec<u8>, SignatureError> {
     let problems = jwk.problems();
     if !problems.is_empty() {
         return Err(SignatureError::BadKey(problems.join("; ")));
@@ -30,8 +36,7 @@ pub fn verifying_key(jwk: &PublicJwk) -> Result<VerifyingKey, SignatureError> {
                 .map_err(|e| SignatureError::BadKey(e.to_string()))?,
         );
     }
-    VerifyingKey::from_sec1_bytes(&sec1)
-        .map_err(|_| SignatureError::BadKey("the point is not on the P-256 curve".into()))
+    Ok(sec1)
 }
 
 /// The JWK of a verifying key.
@@ -120,19 +125,8 @@ pub fn verify_detached_by(
         }
         #[cfg(feature = "ring")]
         Backend::Ring => {
-            let problems = jwk.problems();
-            if !problems.is_empty() {
-                return Err(SignatureError::BadKey(problems.join("; ")));
-            }
+            let sec1 = sec1_point(jwk)?;
             let (header, raw) = open_jws(jws, &jwk.thumbprint())?;
-            let mut sec1 = Vec::with_capacity(65);
-            sec1.push(0x04);
-            for part in [&jwk.x, &jwk.y] {
-                sec1.extend(
-                    B64.decode(part)
-                        .map_err(|e| SignatureError::BadKey(e.to_string()))?,
-                );
-            }
             let input = format!("{header}.{}", B64.encode(payload));
             let key = ring::signature::UnparsedPublicKey::new(
                 &ring::signature::ECDSA_P256_SHA256_FIXED,
