@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use election_core::contract::SignedReceipt;
 use reqwest::StatusCode;
 
 const STREAMS: usize = 4;
@@ -26,39 +25,11 @@ async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
         assert_eq!(e.register(&rx).await.0, StatusCode::CREATED);
     }
 
-    let issued: Arc<Mutex<Vec<SignedReceipt>>> = Arc::default();
-    let streams: Vec<_> = employees
-        .iter()
-        .map(|e| {
-            let (e, rx, issued) = (e.clone(), rx.clone(), issued.clone());
-            tokio::spawn(async move {
-                for seq in 1.. {
-                    let signed = e.sign(e.payload(seq, seq % 2 == 1));
-                    let sent = e
-                        .client
-                        .post(rx.url("/v1/elections"))
-                        .bearer_auth(&e.token)
-                        .json(&signed)
-                        .send()
-                        .await;
-                    let Ok(response) = sent else { break };
-                    if response.status() != StatusCode::CREATED {
-                        break;
-                    }
-                    let Ok(body) = response.json::<serde_json::Value>().await else {
-                        break;
-                    };
-                    let receipt: SignedReceipt =
-                        serde_json::from_value(body["receipt"].clone()).unwrap();
-                    issued.lock().unwrap().push(receipt);
-                }
-            })
-        })
-        .collect();
+    let (streamed, streams) = stream_changes(&employees, &rx);
     // Let the stream run, then kill the receiver without warning.
     loop {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        if issued.lock().unwrap().len() >= 40 {
+        if streamed.issued.lock().unwrap().len() >= 40 {
             break;
         }
     }
@@ -67,7 +38,7 @@ async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
     for s in streams {
         s.await.unwrap();
     }
-    let issued = issued.lock().unwrap().clone();
+    let issued = streamed.issued();
     assert!(issued.len() >= 40);
 
     // Restart on the same database: every issued receipt is there, exactly as issued.

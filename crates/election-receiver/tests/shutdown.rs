@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -27,40 +27,8 @@ async fn sigterm_finishes_every_election_received(backend: Backend) {
     for e in &employees {
         assert_eq!(e.register(&rx).await.0, StatusCode::CREATED);
     }
-    let issued: Arc<Mutex<Vec<SignedReceipt>>> = Arc::default();
-    let other_answers: Arc<Mutex<Vec<String>>> = Arc::default();
-    let streams: Vec<_> = employees
-        .iter()
-        .map(|e| {
-            let (e, rx) = (e.clone(), rx.clone());
-            let (issued, other) = (issued.clone(), other_answers.clone());
-            tokio::spawn(async move {
-                for seq in 1.. {
-                    let signed = e.sign(e.payload(seq, seq % 2 == 1));
-                    let sent = e
-                        .client
-                        .post(rx.url("/v1/elections"))
-                        .bearer_auth(&e.token)
-                        .json(&signed)
-                        .send()
-                        .await;
-                    // Refused or closed before an answer: the receiver has stopped.
-                    let Ok(response) = sent else { break };
-                    let status = response.status();
-                    let text = response.text().await.unwrap_or_default();
-                    if status != StatusCode::CREATED {
-                        other.lock().unwrap().push(format!("{status}: {text}"));
-                        break;
-                    }
-                    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
-                    let receipt: SignedReceipt =
-                        serde_json::from_value(body["receipt"].clone()).unwrap();
-                    issued.lock().unwrap().push(receipt);
-                }
-            })
-        })
-        .collect();
-    while issued.lock().unwrap().len() < 60 {
+    let (streamed, streams) = stream_changes(&employees, &rx);
+    while streamed.issued.lock().unwrap().len() < 60 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let stop = Instant::now();
@@ -81,12 +49,12 @@ async fn sigterm_finishes_every_election_received(backend: Backend) {
     for s in streams {
         s.await.unwrap();
     }
-    let other = other_answers.lock().unwrap().clone();
+    let other = streamed.other.lock().unwrap().clone();
     assert!(
         other.is_empty(),
         "every answer before the stop is a receipt: {other:?}"
     );
-    let issued = issued.lock().unwrap().clone();
+    let issued = streamed.issued();
 
     // Restarted on the same database: what is stored is exactly what was answered.
     let (mut child, rx) = spawn_binary(&config);

@@ -330,6 +330,64 @@ impl Employee {
     }
 }
 
+/// What a stream of submissions got: every receipt issued, and any other answer (status
+/// and body) that ended a stream.
+#[derive(Clone, Default)]
+pub struct Streamed {
+    pub issued: std::sync::Arc<std::sync::Mutex<Vec<election_core::contract::SignedReceipt>>>,
+    pub other: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Streamed {
+    pub fn issued(&self) -> Vec<election_core::contract::SignedReceipt> {
+        self.issued.lock().unwrap().clone()
+    }
+}
+
+/// Each employee sends successive changes (sequence 1, 2, …) until the receiver stops
+/// answering (refused or closed connection) or answers anything but a new receipt.
+pub fn stream_changes(
+    employees: &[std::sync::Arc<Employee>],
+    receiver: &std::sync::Arc<Receiver>,
+) -> (Streamed, Vec<tokio::task::JoinHandle<()>>) {
+    let streamed = Streamed::default();
+    let tasks = employees
+        .iter()
+        .map(|e| {
+            let (e, rx, streamed) = (e.clone(), receiver.clone(), streamed.clone());
+            tokio::spawn(async move {
+                for seq in 1.. {
+                    let signed = e.sign(e.payload(seq, seq % 2 == 1));
+                    let sent = e
+                        .client
+                        .post(rx.url("/v1/elections"))
+                        .bearer_auth(&e.token)
+                        .json(&signed)
+                        .send()
+                        .await;
+                    let Ok(response) = sent else { break };
+                    let status = response.status();
+                    let Ok(text) = response.text().await else {
+                        break;
+                    };
+                    if status != StatusCode::CREATED {
+                        streamed
+                            .other
+                            .lock()
+                            .unwrap()
+                            .push(format!("{status}: {text}"));
+                        break;
+                    }
+                    let body: Value = serde_json::from_str(&text).unwrap();
+                    let receipt = serde_json::from_value(body["receipt"].clone()).unwrap();
+                    streamed.issued.lock().unwrap().push(receipt);
+                }
+            })
+        })
+        .collect();
+    (streamed, tasks)
+}
+
 /// A distinct 16-byte nonce per label, base64url.
 pub fn nonce(label: &str) -> String {
     use base64::Engine as _;
