@@ -55,6 +55,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Verifies elections (the notary's signer signs receipts with the same).
     pub crypto: Backend,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Set when the receiver begins to stop: `/readyz` then says so, while the requests
     /// already received are finished.
     pub stopping: std::sync::atomic::AtomicBool,
@@ -87,8 +88,14 @@ impl AppState {
     }
 }
 
-/// The router, with CORS for `allowed_origins` and bodies limited to `max_body_bytes`.
-pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: usize) -> Router {
+/// The router, with CORS for `allowed_origins`, bodies limited to `max_body_bytes`, and
+/// `/metrics` when `with_metrics` (else they have a listener of their own).
+pub fn router(
+    state: Arc<AppState>,
+    allowed_origins: &[String],
+    max_body_bytes: usize,
+    with_metrics: bool,
+) -> Router {
     let origins: Vec<HeaderValue> = allowed_origins
         .iter()
         .filter_map(|o| HeaderValue::from_str(o).ok())
@@ -107,7 +114,13 @@ pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: 
             crate::observe::REQUEST_ID,
         ])
         .max_age(Duration::from_secs(600));
-    Router::new()
+    let routes = if with_metrics {
+        Router::new().route("/metrics", get(metrics))
+    } else {
+        Router::new()
+    };
+    let metrics = Arc::clone(&state.metrics);
+    routes
         .route("/v1/time", get(time))
         .route("/v1/offer", get(offer_info))
         .route("/v1/offer/document", get(offer_document))
@@ -122,7 +135,10 @@ pub fn router(state: Arc<AppState>, allowed_origins: &[String], max_body_bytes: 
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(cors)
-        .layer(axum::middleware::from_fn(crate::observe::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::observe::observe,
+        ))
         .with_state(state)
 }
 
@@ -188,6 +204,25 @@ async fn offer_document(State(app): State<Arc<AppState>>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         app.offer_json.clone(),
+    )
+        .into_response()
+}
+
+/// `/metrics` alone, for a listener of its own.
+pub fn metrics_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// `GET /metrics`: every metric in the OpenMetrics text format.
+async fn metrics(State(app): State<Arc<AppState>>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        app.metrics.encode(),
     )
         .into_response()
 }

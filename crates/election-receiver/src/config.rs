@@ -31,6 +31,8 @@ pub enum Durability {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub listen: Option<SocketAddr>,
+    /// Where `/metrics` is served instead of on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
     pub database: Option<String>,
     pub offer: Option<PathBuf>,
     pub holders: Option<PathBuf>,
@@ -141,6 +143,9 @@ impl Limits {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// A listener of its own for `/metrics` (an address only the monitoring reaches);
+    /// without one, `/metrics` is served on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
     /// `sqlite:PATH` (or a bare path) or `postgres://…`.
     pub database: String,
     pub offer: PathBuf,
@@ -246,6 +251,7 @@ impl Config {
                 .listen
                 .or(file.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787))),
+            metrics_listen: flags.metrics_listen.or(file.metrics_listen),
             database,
             offer,
             holders,

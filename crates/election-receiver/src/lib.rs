@@ -9,7 +9,8 @@
 //! - [`notary`]: the receiver's key and the receipts it signs.
 //! - [`clock`]: the clock that decides on time or late.
 //! - [`audit`]: what `verify-chain` checks: every stored election, receipt and key.
-//! - [`observe`]: the log: a line per request with its id, errors' causes.
+//! - [`observe`]: the log: a line per request with its id, errors' causes; the metrics.
+//! - [`metrics`]: what `/metrics` serves.
 //! - [`server`]: the accept loop, with its limits for slow and idle clients.
 //! - [`pages`]: a static file server for the widget's built pages, with their headers.
 
@@ -17,6 +18,7 @@ pub mod api;
 pub mod audit;
 pub mod clock;
 pub mod config;
+pub mod metrics;
 pub mod notary;
 pub mod observe;
 pub mod pages;
@@ -106,11 +108,13 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
         offer_id: offer.id.clone(),
         clock: clock.clone(),
     });
+    let metrics = Arc::new(metrics::Metrics::default());
     let store = Store::open(
         &config.database,
         Arc::clone(&notary),
         config.durability,
         config.batch_max,
+        Arc::clone(&metrics),
     )
     .await
     .map_err(|e| format!("cannot open the database {}: {e}", config.database))?;
@@ -134,6 +138,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
         clock,
         max_body_bytes: config.max_body_bytes,
         crypto: config.crypto,
+        metrics,
         stopping: std::sync::atomic::AtomicBool::new(false),
         keys: std::sync::RwLock::default(),
     }))
@@ -157,10 +162,22 @@ pub async fn serve_until(
         Arc::clone(&state),
         &config.allowed_origins,
         config.max_body_bytes,
+        config.metrics_listen.is_none(),
     );
+    // Metrics on a listener of their own when one is set (an address only the monitoring
+    // reaches); on the API's otherwise.
+    let metrics_listener = match config.metrics_listen {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?,
+        ),
+        None => None,
+    };
+    let stopping = Arc::clone(&state);
     let shutdown = async move {
         shutdown.await;
-        state
+        stopping
             .stopping
             .store(true, std::sync::atomic::Ordering::Relaxed);
     };
@@ -171,7 +188,23 @@ pub async fn serve_until(
         .local_addr()
         .map_err(|e| format!("no local address: {e}"))?;
     bound(addr);
-    server::serve(listener, app, config.limits, shutdown).await;
+    if let Some(listener) = metrics_listener {
+        if let Ok(at) = listener.local_addr() {
+            tracing::info!("metrics on http://{at}/metrics");
+        }
+        let metrics = api::metrics_router(Arc::clone(&state));
+        let open = prometheus_client::metrics::gauge::Gauge::default();
+        let limits = config.limits;
+        tokio::spawn(server::serve(
+            listener,
+            metrics,
+            limits,
+            std::future::pending(),
+            open,
+        ));
+    }
+    let open = state.metrics.open_connections.clone();
+    server::serve(listener, app, config.limits, shutdown, open).await;
     Ok(())
 }
 

@@ -76,6 +76,9 @@ struct Settings {
     /// Address to listen on (default 127.0.0.1:8787).
     #[arg(long, global = true, env = "ELECTION_RECEIVER_LISTEN")]
     listen: Option<SocketAddr>,
+    /// Serve /metrics on this address instead of on --listen.
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     /// `sqlite:PATH` (default sqlite:receiver.sqlite3) or `postgres://user@host:port/db`.
     #[arg(long, global = true, env = "ELECTION_RECEIVER_DATABASE")]
     database: Option<String>,
@@ -165,6 +168,7 @@ fn config(settings: Settings) -> Result<Config, String> {
     let limits = settings.limits();
     let flags = FileConfig {
         listen: settings.listen,
+        metrics_listen: settings.metrics_listen,
         database: settings.database,
         offer: settings.offer,
         holders: settings.holders,
@@ -296,6 +300,7 @@ fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
             app,
             limits,
             election_receiver::shutdown_signal(),
+            Default::default(),
         )
         .await;
         Ok::<_, String>(())

@@ -8,13 +8,17 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use election_core::contract::ErrorCode;
 use tracing::Instrument as _;
 
 use crate::api::ErrorCause;
+use crate::metrics::{Metrics, OutcomeLabels, RequestLabels};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -35,10 +39,20 @@ impl RequestId {
     }
 }
 
-/// The middleware: an id, a span, a line.
-pub async fn observe(mut request: Request, next: Next) -> Response {
+/// The middleware: an id, a span, a line, and the request's metrics.
+pub async fn observe(
+    State(metrics): State<Arc<Metrics>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let id = RequestId::new();
     let method = request.method().clone();
+    // The route as declared: a bounded label, unlike the path.
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
     // The path only: a query string may carry what does not belong in a log.
     let path = request.uri().path().to_owned();
     request.headers_mut().remove(REQUEST_ID);
@@ -56,10 +70,36 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         None if status >= 500 => tracing::warn!(%method, %path, status, ms, "request"),
         None => tracing::info!(%method, %path, status, ms, "request"),
     });
+    record(&metrics, route, &method, &response);
     if let Ok(value) = HeaderValue::from_str(&id.0) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// Counts the request, and for `POST /v1/elections` the election's outcome.
+fn record(metrics: &Metrics, route: String, method: &Method, response: &Response) {
+    let status = response.status();
+    if route == "/v1/elections" && method == Method::POST {
+        let outcome = match response.extensions().get::<ErrorCode>() {
+            Some(code) => code.as_str().to_owned(),
+            None if status == StatusCode::CREATED => "accepted".to_owned(),
+            None if status == StatusCode::OK => "replayed".to_owned(),
+            None => format!("status_{}", status.as_u16()),
+        };
+        metrics
+            .elections
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
+    }
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            route,
+            method: method.as_str().to_owned(),
+            status: status.as_u16(),
+        })
+        .inc();
 }
 
 /// How log lines are written.
@@ -147,7 +187,10 @@ mod tests {
                             )
                         }),
                     )
-                    .layer(axum::middleware::from_fn(observe));
+                    .layer(axum::middleware::from_fn_with_state(
+                        Arc::new(Metrics::default()),
+                        observe,
+                    ));
                 let request = Request::get("/fails?secret=1").body(Body::empty()).unwrap();
                 let response = app.oneshot(request).await.unwrap();
                 assert_eq!(response.status(), 503);

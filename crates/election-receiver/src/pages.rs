@@ -310,7 +310,10 @@ pub fn router(options: &PagesOptions) -> Result<Router, String> {
         )
         .layer(axum::middleware::from_fn_with_state(policies, headers))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::from_fn(crate::observe::observe)))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(crate::metrics::Metrics::default()),
+            crate::observe::observe,
+        )))
 }
 
 async fn headers(State(policies): State<Arc<Policies>>, request: Request, next: Next) -> Response {

@@ -77,6 +77,7 @@ pub async fn serve(
     app: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
+    open: prometheus_client::metrics::gauge::Gauge,
 ) {
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     // Connections being refused are few and short, but bounded too.
@@ -101,13 +102,12 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         match Arc::clone(&connections).try_acquire_owned() {
             Ok(permit) => {
-                tokio::spawn(connection(
-                    stream,
-                    app.clone(),
-                    limits,
-                    stopping.clone(),
-                    permit,
-                ));
+                let (app, stopping, open) = (app.clone(), stopping.clone(), open.clone());
+                tokio::spawn(async move {
+                    open.inc();
+                    connection(stream, app, limits, stopping, permit).await;
+                    open.dec();
+                });
             }
             Err(_) => {
                 if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {

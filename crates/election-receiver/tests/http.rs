@@ -587,6 +587,7 @@ on_both_databases!(
     cors_allows_only_the_configured_origins,
     stored_elections_cannot_be_changed_or_deleted,
     liveness_and_readiness,
+    metrics_count_what_operators_watch,
 );
 
 /// Two receiver instances on one PostgreSQL database, as behind a load balancer: the
@@ -712,4 +713,87 @@ async fn every_answer_names_its_own_request_id() {
         .unwrap()
         .to_ascii_lowercase();
     assert!(exposed.contains("x-request-id"), "{exposed}");
+}
+
+/// The sample `name` has in a metrics text, if any.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse().ok())
+}
+
+/// `/metrics`: requests by route as declared (never a raw path), elections by outcome,
+/// the store's batches and the open connections, in the OpenMetrics text format.
+async fn metrics_count_what_operators_watch(backend: Backend) {
+    let rx = Receiver::start(backend).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let first = avery.sign(avery.payload(1, true));
+    assert_eq!(avery.submit(&rx, &first).await.0, StatusCode::CREATED);
+    assert_eq!(avery.submit(&rx, &first).await.0, StatusCode::OK, "a retry");
+    let stale = avery.sign(avery.payload(1, false));
+    assert_eq!(avery.submit(&rx, &stale).await.0, StatusCode::CONFLICT);
+    reqwest::get(rx.url("/nowhere/4f2a")).await.unwrap();
+
+    let response = reqwest::get(rx.url("/metrics")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let text = response.text().await.unwrap();
+    let elections = |outcome: &str| {
+        sample(
+            &text,
+            &format!("election_receiver_elections_total{{outcome=\"{outcome}\"}}"),
+        )
+    };
+    assert_eq!(elections("accepted"), Some(1.0), "{text}");
+    assert_eq!(elections("replayed"), Some(1.0), "{text}");
+    assert_eq!(elections("sequence_not_increasing"), Some(1.0), "{text}");
+    let requests = |route: &str, method: &str, status: u16| {
+        sample(
+            &text,
+            &format!("election_receiver_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}}"),
+        )
+    };
+    assert_eq!(requests("/v1/elections", "POST", 201), Some(1.0), "{text}");
+    assert_eq!(requests("/v1/keys", "POST", 201), Some(1.0), "{text}");
+    assert_eq!(requests("unmatched", "GET", 404), Some(1.0), "{text}");
+    assert!(
+        !text.contains("4f2a"),
+        "no raw path becomes a label: {text}"
+    );
+    let batches = sample(&text, "election_receiver_batch_size_count").unwrap();
+    assert!(batches >= 2.0, "{text}");
+    assert!(sample(&text, "election_receiver_batch_commit_seconds_count").unwrap() >= 2.0);
+    assert!(sample(&text, "election_receiver_open_connections").unwrap() >= 1.0);
+    assert!(text.trim_end().ends_with("# EOF"), "{text}");
+}
+
+/// With `metrics_listen`, `/metrics` is served there (an address only the monitoring
+/// reaches) and not beside the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_have_a_listener_of_their_own() {
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let at = free.local_addr().unwrap();
+    drop(free);
+    config.metrics_listen = Some(at);
+    let rx = Receiver::with(config).await;
+    let beside = reqwest::get(rx.url("/metrics")).await.unwrap();
+    assert_eq!(beside.status(), StatusCode::NOT_FOUND);
+    let own = reqwest::get(format!("http://{at}/metrics")).await.unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+    let text = own.text().await.unwrap();
+    assert!(
+        text.contains("election_receiver_http_requests_total"),
+        "{text}"
+    );
+    let other = reqwest::get(format!("http://{at}/v1/offer")).await.unwrap();
+    assert_eq!(
+        other.status(),
+        StatusCode::NOT_FOUND,
+        "the API is not served there"
+    );
 }

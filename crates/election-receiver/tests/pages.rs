@@ -81,6 +81,7 @@ async fn start(dir: &Path, connect_src: &[&str]) -> SocketAddr {
         app,
         Limits::default(),
         std::future::pending(),
+        Default::default(),
     ));
     addr
 }

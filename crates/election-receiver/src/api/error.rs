@@ -142,7 +142,7 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(*self.body)).into_response();
+        let mut response = (self.status, Json(&*self.body)).into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
@@ -153,6 +153,9 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        response
+            .extensions_mut()
+            .insert(self.body.error.code.clone());
         if let Some(cause) = self.cause {
             response.extensions_mut().insert(ErrorCause(cause));
         }

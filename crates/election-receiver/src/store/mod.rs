@@ -22,6 +22,7 @@ use election_core::contract::{
 };
 
 use crate::config::Durability;
+use crate::metrics::Metrics;
 use crate::notary::{Notary, Submission};
 
 pub use self::postgres::PgStore;
@@ -287,15 +288,16 @@ impl Store {
         notary: Arc<Notary>,
         durability: Durability,
         batch_max: usize,
+        metrics: Arc<Metrics>,
     ) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(Arc::new(
-                PgStore::open(url, notary, durability, batch_max).await?,
+                PgStore::open(url, notary, durability, batch_max, metrics).await?,
             )))
         } else {
             let path = url.strip_prefix("sqlite:").unwrap_or(url);
             Ok(Store::Sqlite(Arc::new(SqliteStore::open(
-                path, notary, durability, batch_max,
+                path, notary, durability, batch_max, metrics,
             )?)))
         }
     }

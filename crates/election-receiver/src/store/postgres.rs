@@ -17,6 +17,7 @@ use super::{
     KeyOutcome, KeyRow, NewRow, Prior, StoreError, ELECTION_COLUMNS,
 };
 use crate::config::Durability;
+use crate::metrics::Metrics;
 use crate::notary::{Notary, Submission};
 
 /// The advisory lock every instance's batch holds while it extends the chain.
@@ -83,6 +84,7 @@ impl PgStore {
         notary: Arc<Notary>,
         durability: Durability,
         batch_max: usize,
+        metrics: Arc<Metrics>,
     ) -> Result<PgStore, StoreError> {
         let config: tokio_postgres::Config = url
             .parse()
@@ -114,6 +116,7 @@ impl PgStore {
             Arc::clone(&notary),
             durability,
             batch_max,
+            metrics,
         ));
         Ok(PgStore {
             pool,
@@ -361,6 +364,7 @@ async fn write_batches(
     notary: Arc<Notary>,
     durability: Durability,
     batch_max: usize,
+    metrics: Arc<Metrics>,
 ) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
@@ -371,8 +375,10 @@ async fn write_batches(
             }
         }
         let subs: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+        let started = std::time::Instant::now();
         match run_batch(&pool, &notary, durability, &subs).await {
             Ok(answers) => {
+                metrics.batch(subs.len(), started.elapsed().as_secs_f64());
                 for ((_, reply), answer) in batch.into_iter().zip(answers) {
                     let _ = reply.send(Ok(answer));
                 }

@@ -14,6 +14,7 @@ use super::{
     KeyRow, NewRow, Prior, StoreError, ELECTION_COLUMNS,
 };
 use crate::config::Durability;
+use crate::metrics::Metrics;
 use crate::notary::{Notary, Submission};
 
 const SCHEMA: &str = r#"
@@ -100,13 +101,14 @@ impl SqliteStore {
         notary: Arc<Notary>,
         durability: Durability,
         batch_max: usize,
+        metrics: Arc<Metrics>,
     ) -> Result<SqliteStore, StoreError> {
         let conn = connect(path, durability)?;
         conn.execute_batch(SCHEMA)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer(conn, rx, notary, batch_max))
+            .spawn(move || writer(conn, rx, notary, batch_max, &metrics))
             .map_err(|e| StoreError::Setup(format!("cannot start the SQLite writer: {e}")))?;
         Ok(SqliteStore {
             writer: Mutex::new(tx),
@@ -295,7 +297,13 @@ impl SqliteStore {
 
 /// The writer: waits for a job, takes every other job already waiting (up to
 /// `batch_max`), runs them in one IMMEDIATE transaction, commits, then answers each.
-fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, batch_max: usize) {
+fn writer(
+    mut conn: Connection,
+    jobs: mpsc::Receiver<Job>,
+    notary: Arc<Notary>,
+    batch_max: usize,
+    metrics: &Metrics,
+) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < batch_max {
@@ -304,8 +312,10 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>, notary: Arc<Notary>, 
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         match run_batch(&mut conn, &notary, &batch) {
             Ok(answers) => {
+                metrics.batch(batch.len(), started.elapsed().as_secs_f64());
                 for (job, answer) in batch.into_iter().zip(answers) {
                     match (job, answer) {
                         (Job::Append(_, reply), Answer::Append(a)) => {

@@ -139,6 +139,7 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
     };
     Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        metrics_listen: None,
         database,
         offer: PathBuf::from(OFFER_FILE),
         holders,
