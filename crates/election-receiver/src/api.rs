@@ -11,7 +11,7 @@ mod error;
 mod extract;
 
 pub use error::{ApiError, ApiResult, ErrorCause};
-pub use extract::{Contract, Employee, ReceivedAt};
+pub use extract::{Contract, Employee, Hr, ReceivedAt};
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -49,6 +49,10 @@ pub struct AppState {
     pub holders: HashMap<String, Holder>,
     /// SHA-256 of each bearer token → the employee it authenticates.
     pub tokens: HashMap<[u8; 32], String>,
+    /// SHA-256 of each of HR's bearer tokens.
+    pub hr_tokens: std::collections::HashSet<[u8; 32]>,
+    /// The company's identity provider, when employees and HR sign on with it.
+    pub verifier: Option<crate::auth::Verifier>,
     pub notary: Arc<Notary>,
     pub store: Store,
     pub clock: Clock,
@@ -129,6 +133,7 @@ pub fn router(
         .route("/v1/elections", post(submit).get(history))
         .route("/v1/receipts/verify", post(verify))
         .route("/v1/health", get(health))
+        .route("/v1/hr/session", get(hr_session))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -225,6 +230,14 @@ async fn metrics(State(app): State<Arc<AppState>>) -> Response {
         app.metrics.encode(),
     )
         .into_response()
+}
+
+/// `GET /v1/hr/session`: whether the credentials are HR's, for an HR page to check its
+/// sign-on before it asks for results.
+async fn hr_session(Hr(subject): Hr) -> Response {
+    no_store(Json(
+        serde_json::json!({ "role": "hr", "subject": subject }),
+    ))
 }
 
 /// `GET /livez`: the process serves requests (for a supervisor deciding to restart it).

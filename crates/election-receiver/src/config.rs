@@ -10,7 +10,9 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use election_core::contract::Backend;
 
+use crate::auth::{JwksSource, OidcSettings, DEFAULT_ALGORITHMS};
 use crate::observe::LogFormat;
+use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 
 /// How hard the database works to keep each election through a power cut.
@@ -51,12 +53,123 @@ pub struct FileConfig {
     /// Employee id → bearer token.
     #[serde(default)]
     pub tokens: BTreeMap<String, String>,
+    /// Bearer tokens of HR (the results and participation endpoints).
+    #[serde(default)]
+    pub hr_tokens: Vec<String>,
+    /// Sign-on with the company's identity provider.
+    pub oidc: Option<OidcFile>,
     /// Connection limits ([`Limits`]); each in milliseconds.
     pub header_read_timeout_ms: Option<u64>,
     pub body_read_timeout_ms: Option<u64>,
     pub request_timeout_ms: Option<u64>,
     pub idle_timeout_ms: Option<u64>,
     pub max_connections: Option<usize>,
+}
+
+/// The `[oidc]` table: the identity provider whose tokens sign employees and HR on.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcFile {
+    /// The `iss` every token must carry.
+    pub issuer: Option<String>,
+    /// The `aud` values accepted (a token must name one).
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    /// Accepted algorithms (default RS256, ES256, EdDSA); never `none` or HMAC.
+    pub algorithms: Option<Vec<String>>,
+    /// The provider's keys: an `https://` URL (plain `http://` on loopback only) or a file.
+    pub jwks: Option<String>,
+    /// The claim that names the employee (default `sub`).
+    pub employee_claim: Option<String>,
+    /// Claim value → employee id, when the claim is not the id itself (e.g. an e-mail).
+    #[serde(default)]
+    pub employees: BTreeMap<String, String>,
+    /// The claim that lists roles, and the role that is HR's.
+    pub hr_claim: Option<String>,
+    pub hr_role: Option<String>,
+    /// Leeway on `exp` and `nbf`, seconds (default 60).
+    pub leeway_s: Option<u64>,
+    /// Time limit of one JWKS fetch, milliseconds (default 5000).
+    pub jwks_timeout_ms: Option<u64>,
+    /// Least time between two fetches for unknown keys, milliseconds (default 10000).
+    pub jwks_refresh_min_ms: Option<u64>,
+    /// Keys older than this are fetched again, seconds (default 3600).
+    pub jwks_max_age_s: Option<u64>,
+}
+
+impl OidcFile {
+    /// The settings in force, or `None` when no identity provider is configured.
+    fn settings(self, base: &Path) -> Result<Option<OidcSettings>, String> {
+        if self.issuer.is_none() && self.jwks.is_none() && self.audiences.is_empty() {
+            return Ok(None);
+        }
+        let issuer = self
+            .issuer
+            .ok_or("oidc: no issuer (the iss its tokens carry)")?;
+        if self.audiences.is_empty() {
+            return Err("oidc: no audiences (the aud its tokens must name)".to_owned());
+        }
+        let jwks = match JwksSource::parse(
+            &self
+                .jwks
+                .ok_or("oidc: no jwks (the provider's keys: a URL or a file)")?,
+        )? {
+            JwksSource::File(path) if path.is_relative() => JwksSource::File(base.join(path)),
+            other => other,
+        };
+        let algorithms = match self.algorithms {
+            None => DEFAULT_ALGORITHMS.to_vec(),
+            Some(names) => names
+                .iter()
+                .map(|name| match name.parse::<Algorithm>() {
+                    Ok(Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) => Err(format!(
+                        "oidc: {name} is a shared secret, not a provider's signature; use RS256, ES256 or EdDSA"
+                    )),
+                    Ok(alg) => Ok(alg),
+                    Err(_) => Err(format!("oidc: {name:?} is not a JWT algorithm")),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        if self.hr_claim.is_some() != self.hr_role.is_some() {
+            return Err("oidc: hr_claim and hr_role go together".to_owned());
+        }
+        Ok(Some(OidcSettings {
+            issuer,
+            audiences: self.audiences,
+            algorithms,
+            jwks,
+            employee_claim: self.employee_claim.unwrap_or_else(|| "sub".to_owned()),
+            employees: self.employees,
+            hr_claim: self.hr_claim,
+            hr_role: self.hr_role,
+            leeway: Duration::from_secs(self.leeway_s.unwrap_or(60)),
+            timeout: Duration::from_millis(self.jwks_timeout_ms.unwrap_or(5000).max(1)),
+            refresh_min: Duration::from_millis(self.jwks_refresh_min_ms.unwrap_or(10_000)),
+            max_age: Duration::from_secs(self.jwks_max_age_s.unwrap_or(3600)),
+        }))
+    }
+
+    /// This table under `flags`, whose fields win.
+    fn under(self, flags: OidcFile) -> OidcFile {
+        OidcFile {
+            issuer: flags.issuer.or(self.issuer),
+            audiences: if flags.audiences.is_empty() {
+                self.audiences
+            } else {
+                flags.audiences
+            },
+            algorithms: flags.algorithms.or(self.algorithms),
+            jwks: flags.jwks.or(self.jwks),
+            employee_claim: flags.employee_claim.or(self.employee_claim),
+            employees: self.employees,
+            hr_claim: flags.hr_claim.or(self.hr_claim),
+            hr_role: flags.hr_role.or(self.hr_role),
+            leeway_s: flags.leeway_s.or(self.leeway_s),
+            jwks_timeout_ms: flags.jwks_timeout_ms.or(self.jwks_timeout_ms),
+            jwks_refresh_min_ms: flags.jwks_refresh_min_ms.or(self.jwks_refresh_min_ms),
+            jwks_max_age_s: flags.jwks_max_age_s.or(self.jwks_max_age_s),
+        }
+    }
 }
 
 /// What a slow or idle client may hold (docs/PROTOCOL.md §5, "Slow clients"). Every limit
@@ -169,6 +282,10 @@ pub struct Config {
     pub clock_start: Option<DateTime<FixedOffset>>,
     /// Employee id → bearer token.
     pub tokens: BTreeMap<String, String>,
+    /// HR's bearer tokens.
+    pub hr_tokens: Vec<String>,
+    /// The identity provider, when employees and HR sign on with it.
+    pub oidc: Option<OidcSettings>,
     /// What slow and idle clients may hold.
     pub limits: Limits,
 }
@@ -246,6 +363,21 @@ impl Config {
                 ));
             }
         }
+        let mut hr_tokens = file.hr_tokens;
+        hr_tokens.extend(flags.hr_tokens);
+        for token in &hr_tokens {
+            if token.len() < 16 {
+                return Err("an HR token is shorter than 16 characters".to_owned());
+            }
+            if !seen.insert(token) {
+                return Err("an HR token is also an employee's or another HR token".to_owned());
+            }
+        }
+        let oidc = file
+            .oidc
+            .unwrap_or_default()
+            .under(flags.oidc.unwrap_or_default())
+            .settings(base)?;
         Ok(Config {
             listen: flags
                 .listen
@@ -278,6 +410,8 @@ impl Config {
             log: flags.log.or(file.log).unwrap_or_else(|| "info".to_owned()),
             clock_start: flags.clock_start.or(file.clock_start),
             tokens,
+            hr_tokens,
+            oidc,
             limits,
         })
     }
@@ -348,6 +482,81 @@ mod tests {
             Config::merge(file(&zero), Path::new("."), FileConfig::default())
                 .unwrap_err()
                 .contains("body_read_timeout_ms")
+        );
+    }
+
+    #[test]
+    fn the_identity_provider_is_read_whole_or_refused_by_name() {
+        let with = |table: &str| {
+            Config::merge(
+                file(&format!("{BASE}\n[oidc]\n{table}")),
+                Path::new("/etc/receiver"),
+                FileConfig::default(),
+            )
+        };
+        let c = with(
+            "issuer = 'https://login.example.com/'\naudiences = ['elections']\njwks = 'keys/jwks.json'\nhr_claim = 'roles'\nhr_role = 'election-hr'",
+        )
+        .unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(
+            oidc.jwks,
+            JwksSource::File(PathBuf::from("/etc/receiver/keys/jwks.json")),
+            "relative to the file"
+        );
+        assert_eq!(oidc.algorithms, DEFAULT_ALGORITHMS);
+        assert_eq!(oidc.employee_claim, "sub");
+        assert_eq!(oidc.leeway, Duration::from_secs(60));
+        assert_eq!(c.hr_tokens, Vec::<String>::new());
+        let full = "issuer = 'https://i/'\naudiences = ['a']\njwks = 'https://i/jwks'";
+        for (table, named) in [
+            ("audiences = ['a']\njwks = 'https://i/jwks'", "no issuer"),
+            (
+                "issuer = 'https://i/'\njwks = 'https://i/jwks'",
+                "no audiences",
+            ),
+            ("issuer = 'https://i/'\naudiences = ['a']", "no jwks"),
+            (
+                "issuer = 'https://i/'\naudiences = ['a']\njwks = 'http://i/jwks'",
+                "only on loopback",
+            ),
+            (&format!("{full}\nalgorithms = ['HS256']"), "shared secret"),
+            (
+                &format!("{full}\nalgorithms = ['none']"),
+                "not a JWT algorithm",
+            ),
+            (&format!("{full}\nhr_claim = 'roles'"), "go together"),
+        ] {
+            let e = with(table).unwrap_err();
+            assert!(e.contains(named), "{table}: {e}");
+        }
+        assert!(
+            toml::from_str::<FileConfig>("[oidc]\nissuer = 'x'\nsecret = 'y'").is_err(),
+            "unknown settings are refused"
+        );
+        assert!(
+            Config::merge(file(BASE), Path::new("."), FileConfig::default())
+                .unwrap()
+                .oidc
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_hr_token_is_long_and_nobody_elses() {
+        let err = |tokens: &str| {
+            Config::merge(
+                file(&format!("hr_tokens = {tokens}\n{BASE}")),
+                Path::new("."),
+                FileConfig::default(),
+            )
+            .unwrap_err()
+        };
+        assert!(err("['short']").contains("shorter than 16"));
+        assert!(err("['a-token-of-sixteen-chars']").contains("also an employee's"));
+        assert!(
+            err("['hr-token-of-sixteen-chars', 'hr-token-of-sixteen-chars']")
+                .contains("another HR token")
         );
     }
 

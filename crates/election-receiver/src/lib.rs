@@ -5,6 +5,7 @@
 //!
 //! - [`config`]: settings from a TOML file and flags.
 //! - [`api`]: the HTTP interface (axum).
+//! - [`auth`]: sign-on with the company's identity provider (OIDC / JWT).
 //! - [`store`]: SQLite (embedded default) and PostgreSQL (several instances), one interface.
 //! - [`notary`]: the receiver's key and the receipts it signs.
 //! - [`clock`]: the clock that decides on time or late.
@@ -16,6 +17,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod metrics;
@@ -118,6 +120,12 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
     )
     .await
     .map_err(|e| format!("cannot open the database {}: {e}", config.database))?;
+    let verifier = config.oidc.clone().map(auth::Verifier::new).transpose()?;
+    let hr_tokens = config
+        .hr_tokens
+        .iter()
+        .map(|token| Sha256::digest(token.trim().as_bytes()).into())
+        .collect();
     let tokens = config
         .tokens
         .iter()
@@ -133,6 +141,8 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
         offer_json,
         holders,
         tokens,
+        hr_tokens,
+        verifier,
         notary,
         store,
         clock,

@@ -122,6 +122,26 @@ struct Settings {
     /// filter such as `election_receiver=debug,warn`.
     #[arg(long, global = true, env = "ELECTION_RECEIVER_LOG")]
     log: Option<String>,
+    /// The identity provider's issuer (the `iss` of its tokens); turns on sign-on with it.
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// An audience (`aud`) its tokens may name (repeatable).
+    #[arg(
+        long,
+        global = true,
+        env = "ELECTION_RECEIVER_OIDC_AUDIENCE",
+        value_delimiter = ','
+    )]
+    oidc_audience: Vec<String>,
+    /// The provider's keys: an https URL (http on loopback only) or a JWKS file.
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_OIDC_JWKS")]
+    oidc_jwks: Option<String>,
+    /// The claim that names the employee (default `sub`).
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_OIDC_EMPLOYEE_CLAIM")]
+    oidc_employee_claim: Option<String>,
+    /// A bearer token of HR's (repeatable).
+    #[arg(long = "hr-token", global = true)]
+    hr_tokens: Vec<String>,
     /// A bearer token for an employee, as EMPLOYEE_ID=TOKEN (repeatable).
     #[arg(long = "token", global = true, value_parser = parse_token)]
     tokens: Vec<(String, String)>,
@@ -182,6 +202,14 @@ fn config(settings: Settings) -> Result<Config, String> {
         log: settings.log,
         clock_start: settings.clock_start,
         tokens: settings.tokens.into_iter().collect(),
+        hr_tokens: settings.hr_tokens,
+        oidc: Some(election_receiver::config::OidcFile {
+            issuer: settings.oidc_issuer,
+            audiences: settings.oidc_audience,
+            jwks: settings.oidc_jwks,
+            employee_claim: settings.oidc_employee_claim,
+            ..Default::default()
+        }),
         ..limits
     };
     Config::merge(file, &base, flags)

@@ -106,12 +106,35 @@ error_codes! {
         InvalidKey = "invalid_key", 400;
         /// No bearer token, or an unknown one.
         Unauthorized = "unauthorized", 401;
+        /// The bearer token is not a JWT the receiver can read.
+        TokenMalformed = "token_malformed", 401;
+        /// The token is not signed (`alg: none`).
+        TokenUnsigned = "token_unsigned", 401;
+        /// The token's algorithm is not one the receiver accepts.
+        TokenAlgorithmRefused = "token_algorithm_refused", 401;
+        /// The token names a key the identity provider does not publish.
+        TokenUnknownKey = "token_unknown_key", 401;
+        /// The token's signature does not verify with the key it names.
+        TokenBadSignature = "token_bad_signature", 401;
+        /// The token has expired.
+        TokenExpired = "token_expired", 401;
+        /// The token is not valid yet (`nbf`).
+        TokenNotYetValid = "token_not_yet_valid", 401;
+        /// The token is from another issuer.
+        TokenWrongIssuer = "token_wrong_issuer", 401;
+        /// The token is for another audience.
+        TokenWrongAudience = "token_wrong_audience", 401;
         /// The election is another employee's.
         EmployeeMismatch = "employee_mismatch", 403;
         /// The signing key is not registered to this employee.
         UnknownKey = "unknown_key", 403;
         /// The receiver has no grants for the employee.
         UnknownEmployee = "unknown_employee", 403;
+        /// A valid token that names no employee (its employee claim is missing or maps
+        /// to none).
+        TokenNoEmployee = "token_no_employee", 403;
+        /// The endpoint is HR's, and the credentials do not carry the HR role.
+        HrRoleRequired = "hr_role_required", 403;
         /// Received at or after the deadline: stored as late (the body carries its
         /// receipt) and never governs.
         DeadlinePassed = "deadline_passed", 403;
@@ -151,6 +174,8 @@ error_codes! {
         StorageUnavailable = "storage_unavailable", 503;
         /// Over the connection cap, or no answer within the whole-request limit.
         Overloaded = "overloaded", 503;
+        /// The identity provider's keys could not be had; nothing was done.
+        IdentityProviderUnavailable = "identity_provider_unavailable", 503;
     }
     device {
         /// The widget could not write the signed election as JSON; nothing was sent.

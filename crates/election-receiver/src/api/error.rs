@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use election_core::contract::{ErrorBody, ErrorCode, ErrorDetail, Mismatch, SignedReceipt};
 
+use crate::auth::TokenError;
 use crate::store::{AppendOutcome, StoreError};
 
 /// An error answer: stable code, message, details and (for late elections) the receipt
@@ -127,6 +128,27 @@ impl AppendOutcome {
                 format!("The receiver already has election {latest} from this employee; a change needs a higher sequence number."),
             ),
         })
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        let code = match &e {
+            TokenError::Malformed(_) => ErrorCode::TokenMalformed,
+            TokenError::Unsigned => ErrorCode::TokenUnsigned,
+            TokenError::AlgorithmRefused(_) => ErrorCode::TokenAlgorithmRefused,
+            TokenError::UnknownKey(_) => ErrorCode::TokenUnknownKey,
+            TokenError::BadSignature => ErrorCode::TokenBadSignature,
+            TokenError::Expired => ErrorCode::TokenExpired,
+            TokenError::NotYetValid => ErrorCode::TokenNotYetValid,
+            TokenError::WrongIssuer => ErrorCode::TokenWrongIssuer,
+            TokenError::WrongAudience => ErrorCode::TokenWrongAudience,
+            TokenError::Unavailable(why) => {
+                return ApiError::new(ErrorCode::IdentityProviderUnavailable, e.to_string())
+                    .cause(format!("identity provider: {why}"))
+            }
+        };
+        ApiError::new(code, e.to_string())
     }
 }
 

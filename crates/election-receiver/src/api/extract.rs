@@ -33,37 +33,93 @@ impl FromRequestParts<Arc<AppState>> for ReceivedAt {
     }
 }
 
-/// The employee a request's bearer token authenticates. Authenticating employees is the
-/// company's job; this is the integration point (docs/PROTOCOL.md, "Authentication").
+/// The employee a request's bearer token authenticates: a static token from the
+/// settings, or a JWT from the company's identity provider (`auth.rs`). Authenticating
+/// employees is the company's job; this is the integration point (docs/PROTOCOL.md,
+/// "Authentication").
 pub struct Employee(pub String);
 
 impl FromRequestParts<Arc<AppState>> for Employee {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<AppState>) -> Result<Self, ApiError> {
-        let unauthorized = |why: &str| {
+        let token = bearer(parts)?;
+        // Looked up by hash, so the comparison does not leak the token through timing.
+        if let Some(employee) = app.tokens.get(&hash(token)) {
+            return Ok(Employee(employee.clone()));
+        }
+        let Some(verifier) = &app.verifier else {
+            return Err(unauthorized("The token is not known"));
+        };
+        let identity = verifier.verify(token).await?;
+        identity.employee.map(Employee).ok_or_else(|| {
             ApiError::new(
-                ErrorCode::Unauthorized,
-                format!("{why}: send Authorization: Bearer <the employee's token>."),
+                ErrorCode::TokenNoEmployee,
+                format!(
+                    "The token is valid but names no employee of this offer: its {:?} claim is missing or maps to none.",
+                    verifier.settings().employee_claim
+                ),
+            )
+        })
+    }
+}
+
+/// HR, by one of HR's static tokens or a JWT carrying the HR role; the subject, for the
+/// log. An employee's credentials are refused (`hr_role_required`).
+pub struct Hr(pub String);
+
+impl FromRequestParts<Arc<AppState>> for Hr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<AppState>) -> Result<Self, ApiError> {
+        let token = bearer(parts)?;
+        let hashed = hash(token);
+        if app.hr_tokens.contains(&hashed) {
+            return Ok(Hr("an HR token".to_owned()));
+        }
+        let not_hr = || {
+            ApiError::new(
+                ErrorCode::HrRoleRequired,
+                "This is HR's; the credentials are not HR's.",
             )
         };
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| unauthorized("No credentials"))?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(bearer_token)
-            .ok_or_else(|| unauthorized("The credentials are not a bearer token"))?;
-        // Looked up by hash, so the comparison does not leak the token through timing.
-        let hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
-        app.tokens
-            .get(&hash)
-            .cloned()
-            .map(Employee)
-            .ok_or_else(|| unauthorized("The token is not known"))
+        if app.tokens.contains_key(&hashed) {
+            return Err(not_hr());
+        }
+        let Some(verifier) = &app.verifier else {
+            return Err(unauthorized("The token is not known"));
+        };
+        let identity = verifier.verify(token).await?;
+        identity
+            .hr
+            .then_some(Hr(identity.subject))
+            .ok_or_else(not_hr)
     }
+}
+
+fn unauthorized(why: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        format!("{why}: send Authorization: Bearer <the employee's token>."),
+    )
+}
+
+/// The bearer token of a request.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| unauthorized("No credentials"))?;
+    value
+        .to_str()
+        .ok()
+        .and_then(bearer_token)
+        .map(str::trim)
+        .ok_or_else(|| unauthorized("The credentials are not a bearer token"))
+}
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 /// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1).

@@ -42,6 +42,9 @@ pub fn offer() -> Offer {
     parse_offer(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap()
 }
 
+/// The test receivers' HR token.
+pub const HR_TOKEN: &str = "test-hr-token-0123456789";
+
 pub fn token_for(employee_id: &str) -> String {
     format!("test-token-{employee_id}-0123456789")
 }
@@ -156,6 +159,8 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
             .iter()
             .map(|id| (id.clone(), token_for(id)))
             .collect::<BTreeMap<_, _>>(),
+        hr_tokens: vec![HR_TOKEN.to_owned()],
+        oidc: None,
         limits: Default::default(),
     }
 }
