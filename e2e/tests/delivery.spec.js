@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, watchCsp } from './fixtures.js';
 import { axeViolations, refuseModule } from './helpers.js';
-import { WIDGET, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
+import { WIDGET, TOKENS, startReceiver, portal, openPortal, httpConfig, acknowledgeAll, sign } from './receiver.js';
 
 const AVERY = 'e1001-avery-lindqvist.json';
 const JORDAN = 'e1002-jordan-okafor.json';
@@ -27,6 +27,47 @@ async function pickAndSign(page, grant = /H-2000-0417/) {
   await acknowledgeAll(page);
   await sign(page, 'Avery Lindqvist');
 }
+
+test("the portal hands the employee's token to the element, and renews it when the receiver refuses it", async ({ page }) => {
+  // No token in the configuration: the portal's sign-on gives it, through a property.
+  const config = { time_url: `${receiver.url}/v1/time`, delivery: { transport: 'http', url: receiver.url } };
+  const script = `
+    window.tokenAsks = [];
+    let current = 'an-expired-token-of-the-portal';
+    document.getElementById('w').token = async ({ fresh }) => {
+      window.tokenAsks.push(fresh);
+      // Made here, as a sign-on library would: the token is in no text of the page.
+      if (fresh) current = ${JSON.stringify(TOKENS['E-1001'].split('-'))}.join('-');
+      return current;
+    };`;
+  await openPortal(page, portal(AVERY, config, script));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+  const asks = await page.evaluate(() => window.tokenAsks);
+  expect(asks.filter((fresh) => fresh)).toHaveLength(1);
+  expect(asks.length).toBeGreaterThan(2);
+  // The token is in no attribute and no text of the page, and the property does not give
+  // it back to other scripts.
+  const html = await page.evaluate(() => document.documentElement.outerHTML);
+  expect(html).not.toContain(TOKENS['E-1001']);
+  expect(await page.evaluate(() => document.getElementById('w').token)).toBeUndefined();
+});
+
+test('a token that is not a token is not sent, and the election waits for a good one', async ({ page }) => {
+  const config = { time_url: `${receiver.url}/v1/time`, delivery: { transport: 'http', url: receiver.url } };
+  const script = `
+    window.goodToken = false;
+    document.getElementById('w').token = () => (window.goodToken ? ${JSON.stringify(TOKENS['E-1001'])} : 'two words');`;
+  await openPortal(page, portal(AVERY, config, script));
+  await pickAndSign(page);
+  await expect(status(page, 1)).toContainText('Not delivered yet');
+  expect((await receiver.record('E-1001')).history).toHaveLength(0);
+  await page.evaluate(() => { window.goodToken = true; });
+  await page.getByRole('button', { name: 'Try again now' }).click();
+  await expect(status(page, 1)).toHaveText(RECEIVED);
+  expect((await receiver.record('E-1001')).history).toHaveLength(1);
+});
 
 test('sign and deliver: a verified receipt, kept, downloadable, and the host told', async ({ page }) => {
   await openPortal(page, portal(AVERY, httpConfig(receiver, 'E-1001')));

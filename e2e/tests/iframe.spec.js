@@ -6,6 +6,7 @@ import { test, expect } from './fixtures.js';
 import { refuseModule } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { TOKENS, startReceiver } from './receiver.js';
 
 const WIDGET = 'http://127.0.0.1:8091';
 const example = readFileSync(new URL('../../examples/portal-iframe.html', import.meta.url), 'utf8')
@@ -55,13 +56,14 @@ test.afterAll(async () => {
  *  deployment would write it: the meta tag and the header's frame-ancestors alike (or,
  *  with `header: false`, served by a host that sends no frame-ancestors, so that the
  *  widget's own check is what stands). */
-async function setUp(page, origin, allowed, { header = true } = {}) {
+async function setUp(page, origin, allowed, { header = true, connect = '' } = {}) {
   await page.route(`${WIDGET}/embed.html*`, async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace(
       /(name="election-widget-allowed-origins" content=")[^"]*"/,
       `$1${allowed}"`,
-    );
+    // A backend on another origin is added to the page's connect-src, as its comment says.
+    ).replace("connect-src 'self'", `connect-src 'self' ${connect}`);
     const headers = response.headers();
     const csp = headers['content-security-policy'] || '';
     headers['content-security-policy'] = header
@@ -155,6 +157,44 @@ test('a post-message delivery from the frame goes to its allowed parent', async 
     expect(await inner.evaluate(() => document.getElementById('election-widget-frame').dataset.ignoredMessages)).toBeUndefined();
   } finally {
     servedScript = exampleScript;
+  }
+});
+
+test('the portal gives the frame its employee\'s token by message, and a fresh one when the receiver refuses it', async ({ page }) => {
+  const receiver = await startReceiver();
+  // No token in the configuration: the portal's sign-on gives it, by message, to the
+  // widget's origin only.
+  servedScript = exampleScript.replace(
+    "config: { preview_at: '2001-09-20T10:00:00-04:00' }",
+    `config: { time_url: '${receiver.url}/v1/time', delivery: { transport: 'http', url: '${receiver.url}' } }`,
+  ) + `
+window.tokenRequests = 0;
+window.addEventListener('message', (event) => {
+  if (event.origin !== widgetOrigin) return;
+  const give = (token) => frame.contentWindow.postMessage({ election_widget: 1, type: 'token', token }, widgetOrigin);
+  if (event.data?.type === 'frame-ready') give('an-expired-token-of-the-portal');
+  if (event.data?.type === 'token-request') {
+    window.tokenRequests += 1;
+    give(${JSON.stringify(TOKENS['E-1001'])});
+  }
+});`;
+  try {
+    // The portal is served from loopback here: Chromium's Local Network Access asks before
+    // the frame calls a loopback receiver (receiver.js, openPortal).
+    await page.context().grantPermissions(['local-network-access']);
+    const frame = await setUp(page, PORTAL, PORTAL, { connect: receiver.url });
+    await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+    for (const box of await frame.getByRole('checkbox', { name: /I have read/ }).all()) await box.check();
+    await frame.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
+    await frame.getByRole('button', { name: 'Sign election' }).click();
+    await expect(frame.locator('li[data-sequence="1"] .ew-outbox-status')).toHaveText(/Received by Mpower Holding Corporation at .* verified\./);
+    expect((await receiver.record('E-1001')).history).toHaveLength(1);
+    expect(await page.evaluate(() => window.tokenRequests)).toBe(1);
+    const inner = page.frames().find((f) => f.url().startsWith(`${WIDGET}/embed.html`));
+    expect(await inner.evaluate(() => document.getElementById('election-widget-frame').dataset.ignoredMessages)).toBeUndefined();
+  } finally {
+    servedScript = exampleScript;
+    await receiver.stop();
   }
 });
 

@@ -38,6 +38,8 @@ const STYLES: &str = include_str!("../../static/widget.css");
 extern "C" {
     #[wasm_bindgen(js_name = defineElectionWidget)]
     fn define_election_widget(tag: &str, connect: &js_sys::Function);
+    #[wasm_bindgen(catch, js_name = ewHostToken)]
+    async fn host_token(host: &HtmlElement, fresh: bool) -> Result<JsValue, JsValue>;
 }
 
 /// Registers `<election-widget>` (once per page). Connecting an element gives the class a
@@ -192,7 +194,16 @@ impl Connection {
         let _ = mount.set_attribute("part", "root");
         let _ = shadow.append_child(&style);
         let _ = shadow.append_child(&mount);
-        let events = events_on(&host);
+        let token_host = host.clone();
+        let events = events_on(&host).with_token(move |fresh| {
+            let host = token_host.clone();
+            Box::pin(async move {
+                match host_token(&host, fresh).await {
+                    Ok(token) => Ok(token.as_string()),
+                    Err(e) => Err(crate::platform::js_message(&e)),
+                }
+            })
+        });
         let inner = Rc::new(RefCell::new(Inner {
             host,
             mount,

@@ -18,7 +18,8 @@ use crate::platform::{frame as browser_frame, page};
 use crate::{App, AppProps};
 use election_client::config::{Deployment, ElementSettings, Input, Source, WidgetConfig};
 use election_client::frame::{
-    configure_message, frame_ready, origin_allowed, resize, DELIVERY_RESULT,
+    configure_message, frame_ready, origin_allowed, resize, token_message, token_request,
+    DELIVERY_RESULT,
 };
 use election_client::host::HostEvents;
 
@@ -39,7 +40,8 @@ struct Frame {
 pub fn run(root: Element) {
     let allowed = browser_frame::allowed();
     let parent = browser_frame::allowed_parent();
-    let events = parent_events(parent.clone());
+    let tokens = Rc::new(Tokens::default());
+    let events = parent_events(parent.clone(), &tokens);
     let frame = Rc::new(RefCell::new(Frame {
         root: root.clone(),
         app: None,
@@ -66,7 +68,7 @@ pub fn run(root: Element) {
             allowed.join(" ")
         ));
     }
-    listen(Rc::clone(&frame), allowed);
+    listen(Rc::clone(&frame), allowed, tokens);
     let _ = root.set_attribute("data-listening", "");
     // The handshake: the parent configures the widget when it hears the frame is ready
     // (a message sent before the frame listens would be lost).
@@ -116,21 +118,74 @@ fn apply(frame: &Rc<RefCell<Frame>>, config: WidgetConfig) {
     frame.borrow_mut().app = app;
 }
 
-/// Events to the parent, by postMessage to its origin only.
-fn parent_events(parent: Option<String>) -> HostEvents {
+/// The employee's bearer token as the parent last gave it (`token` messages), and who
+/// waits for a fresh one.
+#[derive(Default)]
+struct Tokens {
+    current: RefCell<Option<String>>,
+    waiting: RefCell<Vec<futures::channel::oneshot::Sender<String>>>,
+}
+
+impl Tokens {
+    fn give(&self, token: String) {
+        *self.current.borrow_mut() = Some(token.clone());
+        for waiter in self.waiting.borrow_mut().drain(..) {
+            let _ = waiter.send(token.clone());
+        }
+    }
+}
+
+/// How long the parent has to give a fresh token when the last was refused.
+const FRESH_TOKEN_MS: u32 = 10_000;
+
+/// Events to the parent, by postMessage to its origin only; the employee's bearer token
+/// from it, when it gives one (`token` messages): the latest, or, when that was refused,
+/// the next one after asking (`token-request`). A parent that never gave a token is
+/// asked for none: the configuration's headers apply.
+fn parent_events(parent: Option<String>, tokens: &Rc<Tokens>) -> HostEvents {
     let Some(origin) = parent else {
         return HostEvents::default();
     };
-    HostEvents::new(move |_, value| browser_frame::post_to_parent(&origin, value))
+    let events_origin = origin.clone();
+    let tokens = Rc::clone(tokens);
+    HostEvents::new(move |_, value| browser_frame::post_to_parent(&events_origin, value))
+        .with_token(move |fresh| {
+            let (tokens, origin) = (Rc::clone(&tokens), origin.clone());
+            Box::pin(async move {
+                let current = tokens.current.borrow().clone();
+                if !fresh || current.is_none() {
+                    return Ok(current);
+                }
+                let (give, given) = futures::channel::oneshot::channel();
+                tokens.waiting.borrow_mut().push(give);
+                browser_frame::post_to_parent(&origin, &token_request());
+                let (expire, expired) = futures::channel::oneshot::channel::<()>();
+                let _timer = gloo_timers::callback::Timeout::new(FRESH_TOKEN_MS, move || {
+                    let _ = expire.send(());
+                });
+                match futures::future::select(given, expired).await {
+                    futures::future::Either::Left((Ok(token), _)) => Ok(Some(token)),
+                    _ => Err("the portal gave no fresh token in time".to_owned()),
+                }
+            })
+        })
 }
 
 /// Takes an allowed parent's `configure` messages; every other message (another origin,
 /// a malformed one) is ignored and counted on the root (`data-ignored-messages`).
-fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>) {
+fn listen(frame: Rc<RefCell<Frame>>, allowed: Vec<String>, tokens: Rc<Tokens>) {
     browser_frame::on_message(move |message| {
         // Answers to a post-message delivery are the courier's (`platform::host`), which
         // checks and counts them itself.
         if message.kind.as_deref() == Some(DELIVERY_RESULT) {
+            return;
+        }
+        let token = (message.kind.as_deref() == Some("token")
+            && origin_allowed(&message.origin, &allowed))
+        .then(|| message.json.as_deref().and_then(token_message))
+        .flatten();
+        if let Some(token) = token {
+            tokens.give(token);
             return;
         }
         let accepted = origin_allowed(&message.origin, &allowed)

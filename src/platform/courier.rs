@@ -177,7 +177,7 @@ impl Courier {
             }
             Command::Fetch { ask, request } => Event::Answered {
                 ask,
-                result: fetch(&request).await,
+                result: fetch(&request, &self.events).await,
             },
             Command::Verify {
                 check,
@@ -280,11 +280,42 @@ impl Courier {
     }
 }
 
-async fn fetch(request: &Request) -> Result<Answer, NetError> {
+/// Sends `request`, with the host's bearer token when it supplies one; when the backend
+/// refuses that token ([`courier::token_refused`]), the host is asked for a fresh one and
+/// the request is sent once more. A host that cannot give a token now is a backend out of
+/// reach: the courier retries later, as for the network.
+async fn fetch(request: &Request, host: &HostEvents) -> Result<Answer, NetError> {
+    let ask = |fresh| async move {
+        match host.token(fresh) {
+            Some(answer) => answer.await.map_err(|_| NetError::Unreachable),
+            None => Ok(None),
+        }
+    };
+    if !request.authenticated {
+        return send(request, None).await;
+    }
+    let Some(token) = ask(false).await? else {
+        return send(request, None).await;
+    };
+    let answer = send(request, Some(&token)).await?;
+    if !courier::token_refused(answer.status) {
+        return Ok(answer);
+    }
+    match ask(true).await? {
+        Some(fresh) if fresh != token => send(request, Some(&fresh)).await,
+        _ => Ok(answer),
+    }
+}
+
+async fn send(request: &Request, token: Option<&str>) -> Result<Answer, NetError> {
+    let mut headers = request.headers.clone();
+    if let Some(token) = token {
+        headers.insert("Authorization".to_owned(), format!("Bearer {token}"));
+    }
     let response = net::fetch(net::Request {
         method: request.method,
         url: &request.url,
-        headers: &request.headers,
+        headers: &headers,
         body: request.body.clone(),
         credentials: &request.credentials,
         cache: "no-store",

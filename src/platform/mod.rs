@@ -34,7 +34,7 @@ pub mod tabs;
 use wasm_bindgen::JsValue;
 
 /// A JavaScript error as a sentence.
-fn js_message(error: &JsValue) -> String {
+pub fn js_message(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())

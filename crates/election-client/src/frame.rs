@@ -68,10 +68,65 @@ pub fn resize(height: i32) -> String {
     format!(r#"{{"schema":{EVENT_SCHEMA},"type":"resize","height":{height}}}"#)
 }
 
+/// The employee's bearer token from a parent's `token` message
+/// (`{"election_widget": 1, "type": "token", "token": "…"}`): one non-empty run of visible
+/// ASCII characters, as an `Authorization` header can carry it; `None` when the message
+/// is not one (a token with a space, a control character or nothing in it included).
+pub fn token_message(text: &str) -> Option<String> {
+    let (data, repeated) = election_core::json::parse(text.as_bytes()).ok()?;
+    if !repeated.is_empty() {
+        return None;
+    }
+    let obj = data.as_object()?;
+    if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
+        || obj.get("type")?.as_str()? != "token"
+    {
+        return None;
+    }
+    let token = obj.get("token")?.as_str()?;
+    (!token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b)))
+        .then(|| token.to_owned())
+}
+
+/// The frame asks its parent for a fresh token: the last one was refused.
+pub fn token_request() -> String {
+    format!(r#"{{"schema":{EVENT_SCHEMA},"type":"token-request"}}"#)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_token_message_carries_one_visible_token() {
+        let message = |token: Value| {
+            json!({"election_widget": 1, "type": "token", "token": token}).to_string()
+        };
+        assert_eq!(
+            token_message(&message(json!("eyJhbGciOi.eyJzdWIi.sig-_~"))),
+            Some("eyJhbGciOi.eyJzdWIi.sig-_~".to_owned())
+        );
+        for refused in [
+            json!(""),
+            json!("two words"),
+            json!("line\nbreak"),
+            json!(42),
+            json!(null),
+        ] {
+            assert_eq!(token_message(&message(refused.clone())), None, "{refused}");
+        }
+        assert_eq!(
+            token_message(r#"{"election_widget": 1, "type": "configure", "token": "t"}"#),
+            None
+        );
+        assert_eq!(
+            token_message(r#"{"election_widget": 1, "type": "token", "token": "a", "token": "b"}"#),
+            None,
+            "a member named twice is ambiguous"
+        );
+        assert_eq!(token_request(), r#"{"schema":1,"type":"token-request"}"#);
+    }
 
     #[test]
     fn only_allowed_origins_exactly() {

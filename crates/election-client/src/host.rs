@@ -17,14 +17,36 @@ pub use election_core::host_event::EVENT_SCHEMA;
 
 type Sink = Rc<dyn Fn(&str, &str)>;
 
-/// Where the widget's events go; nowhere by default (tests, server renders). The sink
-/// gets the event's kind and the event as sent, JSON text ([`Event::to_json`]).
+/// What the host answers when asked for the employee's bearer token: the token, none (the
+/// host gives none: the configuration's headers apply), or why it could not give one.
+pub type TokenAnswer =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>, String>>>>;
+
+/// Asks the host for the employee's bearer token; `true` when the last one was refused
+/// (the host should renew it rather than hand back the one it has).
+pub type TokenSource = Rc<dyn Fn(bool) -> TokenAnswer>;
+
+/// The host page: where the widget's events go (nowhere by default: tests, server
+/// renders), and, when the host supplies one, where the employee's bearer token comes
+/// from (`token` on the element, a message from the frame's parent). The sink gets the
+/// event's kind and the event as sent, JSON text ([`Event::to_json`]).
 #[derive(Clone, Default)]
-pub struct HostEvents(Option<Sink>);
+pub struct HostEvents(Option<Sink>, Option<TokenSource>);
 
 impl HostEvents {
     pub fn new(sink: impl Fn(&str, &str) + 'static) -> Self {
-        HostEvents(Some(Rc::new(sink)))
+        HostEvents(Some(Rc::new(sink)), None)
+    }
+
+    /// The same host, which supplies the employee's bearer token through `source`.
+    pub fn with_token(self, source: impl Fn(bool) -> TokenAnswer + 'static) -> Self {
+        HostEvents(self.0, Some(Rc::new(source)))
+    }
+
+    /// Asks the host for the employee's bearer token (`fresh`: the last was refused);
+    /// `None` when the host supplies none.
+    pub fn token(&self, fresh: bool) -> Option<TokenAnswer> {
+        self.1.as_ref().map(|source| source(fresh))
     }
 
     /// Sends `event` (`{"schema": 1, "type": kind, …fields}`).
@@ -111,11 +133,17 @@ pub fn load_error(reports: &[FileReport]) -> HostEvent {
 
 impl PartialEq for HostEvents {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
+        let sinks = match (&self.0, &other.0) {
             (None, None) => true,
             (Some(a), Some(b)) => Rc::ptr_eq(a, b),
             _ => false,
-        }
+        };
+        let tokens = match (&self.1, &other.1) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        };
+        sinks && tokens
     }
 }
 

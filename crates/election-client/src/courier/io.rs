@@ -49,6 +49,9 @@ pub struct Request {
     pub body: Option<String>,
     pub credentials: String,
     pub timeout_ms: u32,
+    /// Whether the endpoint takes the employee's credentials (the host's bearer token is
+    /// asked for and sent); `GET /v1/offer` and `GET /v1/checkpoint` take none.
+    pub authenticated: bool,
 }
 
 /// A backend's answer: status, `Retry-After`, body.

@@ -439,6 +439,15 @@ impl Courier {
             body,
             credentials: credentials.clone(),
             timeout_ms: *timeout_ms,
+            // The contract's public endpoints (docs/PROTOCOL.md §4, "auth: none").
+            authenticated: !matches!(path, "/v1/offer" | "/v1/checkpoint"),
         })
     }
+}
+
+/// Whether an answer refuses the bearer token the host gave (401, whatever its code: an
+/// expired token, one the backend does not know): the host is then asked for a fresh
+/// token and the request sent once more with it, before the answer counts.
+pub fn token_refused(status: u16) -> bool {
+    status == 401
 }

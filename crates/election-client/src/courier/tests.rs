@@ -857,3 +857,21 @@ fn closing_finishes_the_attempt_under_way_but_starts_and_shows_nothing_more() {
     assert!(w.step(Event::Online).is_empty());
     assert!(w.step(Event::TimerFired).is_empty());
 }
+
+#[test]
+fn only_the_endpoints_that_take_credentials_ask_the_host_for_a_token() {
+    let world = World::new(http(true));
+    let request = |path| world.courier.request("GET", path, None).unwrap();
+    assert!(!request("/v1/offer").authenticated);
+    assert!(!request("/v1/checkpoint").authenticated);
+    assert!(request("/v1/elections").authenticated);
+    assert!(request("/v1/keys").authenticated);
+}
+
+#[test]
+fn only_a_401_asks_the_host_for_a_fresh_token() {
+    assert!(super::token_refused(401));
+    for status in [200, 201, 400, 403, 404, 408, 409, 422, 429, 500, 503] {
+        assert!(!super::token_refused(status), "{status}");
+    }
+}
