@@ -425,9 +425,13 @@ test('the example portal delivers to the receiver as shipped (make demo)', async
   const { readFileSync } = await import('node:fs');
   const html = readFileSync(new URL('../../examples/portal-delivery.html', import.meta.url), 'utf8')
     .replaceAll('http://127.0.0.1:8787', receiver.url)
-    .replace('demo-token-e1001-avery', 'e2e-token-avery-lindqvist')
     .replaceAll('../', '/')
     .replace('src="portal-delivery.js"', 'src="/examples/portal-delivery.js"');
+  // The example's stand-in sign-on gives the demo receiver's token; this receiver has the
+  // tests' tokens.
+  const script = readFileSync(new URL('../../examples/portal-delivery.js', import.meta.url), 'utf8')
+    .replaceAll('demo-token-e1001-avery', 'e2e-token-avery-lindqvist');
+  await page.route(`${WIDGET}/examples/portal-delivery.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
   await openPortal(page, html);
   await pickAndSign(page);
   await expect(status(page, 1)).toHaveText(RECEIVED);
