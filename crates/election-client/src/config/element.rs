@@ -60,11 +60,14 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
                 || n.starts_with("aria-")
                 || n.starts_with("on"))
         })
-        .map(|n| {
-            format!(
+        .map(|n| match n.to_ascii_lowercase().as_str() {
+            // The token is a credential: in the markup every script and tool on the page
+            // reads it. It is never taken from there.
+            "token" => "The attribute `token` is ignored: a token in the page's markup can be read by every script on the page. Set the element's `token` property instead (docs/EMBEDDING.md).".to_owned(),
+            _ => format!(
                 "The attribute `{n}` is not one of the element's ({}); it is ignored.",
                 ELEMENT_ATTRIBUTES.join(", ")
-            )
+            ),
         })
         .collect()
 }
@@ -183,10 +186,15 @@ mod tests {
             "onclick",
             "ofer",
             "colour",
+            "Token",
         ]);
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("`ofer`"));
         assert!(problems[1].contains("`colour`"));
+        assert!(
+            problems[2].contains("Set the element's `token` property instead"),
+            "a token is never read from the markup: {problems:?}"
+        );
     }
 
     #[test]
