@@ -364,9 +364,13 @@ async function deliveryCosts(browser, base) {
     const context = await browser.newContext({ serviceWorkers: 'block' });
     await context.grantPermissions(['local-network-access']);
     const html = readFileSync(new URL('examples/portal-delivery.html', root), 'utf8')
-      .replaceAll('http://127.0.0.1:8787', receiver.url)
-      .replace('demo-token-e1001-avery', 'e2e-token-avery-lindqvist');
+      .replaceAll('http://127.0.0.1:8787', receiver.url);
     await context.route('**/examples/bench-delivery.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    // The example's stand-in sign-on hands over the demo receiver's token (by the element's
+    // property); this receiver has the tests' tokens.
+    const script = readFileSync(new URL('examples/portal-delivery.js', root), 'utf8')
+      .replaceAll('demo-token-e1001-avery', 'e2e-token-avery-lindqvist');
+    await context.route('**/examples/portal-delivery.js', (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
     const page = await context.newPage();
     await page.goto(`${base}examples/bench-delivery.html`);
     await page.getByRole('checkbox', { name: /H-2000-0417/ }).check();
