@@ -29,16 +29,7 @@ pub fn allowed_origins(content: Option<&str>) -> Vec<String> {
 /// and when it names a member twice (ambiguous: JSON readers differ on which one they
 /// take). A message that is not obeyed is ignored and counted.
 pub fn configure_message(text: &str) -> Option<(Input, Input, Input)> {
-    let (data, repeated) = election_core::json::parse(text.as_bytes()).ok()?;
-    if !repeated.is_empty() {
-        return None;
-    }
-    let obj = data.as_object()?;
-    if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
-        || obj.get("type")?.as_str()? != "configure"
-    {
-        return None;
-    }
+    let obj = parent_message(text, "configure")?;
     let input = |name: &str| match obj.get(name) {
         Some(Value::String(url)) => Input::Url(url.clone()),
         Some(v @ Value::Object(_)) => Input::Inline(v.to_string()),
@@ -68,21 +59,27 @@ pub fn resize(height: i32) -> String {
     format!(r#"{{"schema":{EVENT_SCHEMA},"type":"resize","height":{height}}}"#)
 }
 
+/// A parent's message of type `kind`, as the JSON text it was sent as: an object with
+/// `election_widget: 1` and `type`, no member named twice (ambiguous: JSON readers differ
+/// on which one they take).
+fn parent_message(text: &str, kind: &str) -> Option<serde_json::Map<String, Value>> {
+    let (data, repeated) = election_core::json::parse(text.as_bytes()).ok()?;
+    if !repeated.is_empty() {
+        return None;
+    }
+    let Value::Object(obj) = data else {
+        return None;
+    };
+    (obj.get("election_widget")?.as_u64()? == EVENT_SCHEMA && obj.get("type")?.as_str()? == kind)
+        .then_some(obj)
+}
+
 /// The employee's bearer token from a parent's `token` message
 /// (`{"election_widget": 1, "type": "token", "token": "…"}`): one non-empty run of visible
 /// ASCII characters, as an `Authorization` header can carry it; `None` when the message
 /// is not one (a token with a space, a control character or nothing in it included).
 pub fn token_message(text: &str) -> Option<String> {
-    let (data, repeated) = election_core::json::parse(text.as_bytes()).ok()?;
-    if !repeated.is_empty() {
-        return None;
-    }
-    let obj = data.as_object()?;
-    if obj.get("election_widget")?.as_u64()? != EVENT_SCHEMA
-        || obj.get("type")?.as_str()? != "token"
-    {
-        return None;
-    }
+    let obj = parent_message(text, "token")?;
     let token = obj.get("token")?.as_str()?;
     (!token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b)))
         .then(|| token.to_owned())

@@ -18,12 +18,7 @@ async fn killed_mid_stream_loses_no_receipt(backend: Backend) {
     let config = test_config(backend, STREAMS).await;
     let (mut child, rx) = spawn_binary(&config);
     let rx = Arc::new(rx);
-    let employees: Vec<Arc<Employee>> = (0..STREAMS)
-        .map(|i| Arc::new(Employee::new(&rx, &format!("E-{}", 2000 + i))))
-        .collect();
-    for e in &employees {
-        assert_eq!(e.register(&rx).await.0, StatusCode::CREATED);
-    }
+    let employees = registered_employees(&rx, STREAMS).await;
 
     let (streamed, streams) = stream_changes(&employees, &rx);
     // Let the stream run, then kill the receiver without warning.

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use election_core::contract::SignedReceipt;
-use reqwest::StatusCode;
 
 const STREAMS: usize = 6;
 
@@ -21,12 +20,7 @@ async fn sigterm_finishes_every_election_received(backend: Backend) {
     let config = test_config(backend, STREAMS).await;
     let (mut child, rx) = spawn_binary(&config);
     let rx = Arc::new(rx);
-    let employees: Vec<Arc<Employee>> = (0..STREAMS)
-        .map(|i| Arc::new(Employee::new(&rx, &format!("E-{}", 2000 + i))))
-        .collect();
-    for e in &employees {
-        assert_eq!(e.register(&rx).await.0, StatusCode::CREATED);
-    }
+    let employees = registered_employees(&rx, STREAMS).await;
     let (streamed, streams) = stream_changes(&employees, &rx);
     while streamed.issued.lock().unwrap().len() < 60 {
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -336,6 +336,20 @@ impl Employee {
     }
 }
 
+/// `count` generated employees (E-2000, E-2001, …), each with a registered key.
+pub async fn registered_employees(
+    receiver: &std::sync::Arc<Receiver>,
+    count: usize,
+) -> Vec<std::sync::Arc<Employee>> {
+    let employees: Vec<_> = (0..count)
+        .map(|i| std::sync::Arc::new(Employee::new(receiver, &format!("E-{}", 2000 + i))))
+        .collect();
+    for e in &employees {
+        assert_eq!(e.register(receiver).await.0, StatusCode::CREATED);
+    }
+    employees
+}
+
 /// What a stream of submissions got: every receipt issued, and any other answer (status
 /// and body) that ended a stream.
 #[derive(Clone, Default)]
