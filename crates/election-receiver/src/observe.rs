@@ -96,10 +96,19 @@ fn record(metrics: &Metrics, route: String, method: &Method, response: &Response
         .requests
         .get_or_create(&RequestLabels {
             route,
-            method: method.as_str().to_owned(),
+            method: method_label(method).to_owned(),
             status: status.as_u16(),
         })
         .inc();
+}
+
+/// A method as a metric label: HTTP's own methods by name, any other `other` (a client
+/// may send any token as a method, and each would be a new series).
+fn method_label(method: &Method) -> &'static str {
+    ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
+        .into_iter()
+        .find(|name| method.as_str() == *name)
+        .unwrap_or("other")
 }
 
 /// How log lines are written.

@@ -734,6 +734,13 @@ async fn metrics_count_what_operators_watch(backend: Backend) {
     let stale = avery.sign(avery.payload(1, false));
     assert_eq!(avery.submit(&rx, &stale).await.0, StatusCode::CONFLICT);
     reqwest::get(rx.url("/nowhere/4f2a")).await.unwrap();
+    // A method of the client's own making is counted, but never becomes a label.
+    let brew = reqwest::Method::from_bytes(b"BREW4F2B").unwrap();
+    reqwest::Client::new()
+        .request(brew, rx.url("/v1/offer"))
+        .send()
+        .await
+        .unwrap();
 
     let response = reqwest::get(rx.url("/metrics")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
