@@ -590,6 +590,55 @@ on_both_databases!(
     metrics_count_what_operators_watch,
 );
 
+/// The writer's read of a batch's prior state is a few index lookups per election
+/// however the planner was placed: here its generic plan is made while the table is
+/// empty and has no statistics (as in the first minute of an offer, before autovacuum
+/// analyses the table), then used once the table holds 20,000 elections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_batch_read_walks_indexes_from_an_empty_table_on() {
+    let config = test_config(Backend::Postgres, 0).await;
+    // The receiver makes the schema.
+    let _rx = Receiver::with(config.clone()).await;
+    let (db, connection) = tokio_postgres::connect(&config.database, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    db.batch_execute(&format!(
+        "ALTER TABLE elections SET (autovacuum_enabled = false);
+         SET plan_cache_mode = force_generic_plan;
+         PREPARE prior(text[], text[], text[], text[]) AS {};",
+        election_receiver::store::POSTGRES_PRIOR_QUERY
+    ))
+    .await
+    .unwrap();
+    let batch = "('{o,o,o}', '{E-2001,E-2002,E-2003}', '{k1,k2,k3}', '{n1,n2,n3}')";
+    db.batch_execute(&format!("EXECUTE prior{batch}"))
+        .await
+        .unwrap();
+    db.batch_execute(
+        "INSERT INTO elections SELECT g, 'o', 'E-' || (2000 + g % 2500), g / 2500 + 1,
+           'k' || g, 'n' || g, 'h', 'on_time', 0, 'e', 'r' || g, 'r', 'rh'
+         FROM generate_series(1, 20000) g",
+    )
+    .await
+    .unwrap();
+    let plan: Vec<String> = db
+        .simple_query(&format!("EXPLAIN EXECUTE prior{batch}"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    let plan = plan.join("\n");
+    assert!(plan.contains("Index"), "{plan}");
+    for whole_table in ["Seq Scan", "Hash", "hashed"] {
+        assert!(!plan.contains(whole_table), "{whole_table} in\n{plan}");
+    }
+}
+
 /// Two receiver instances on one PostgreSQL database, as behind a load balancer: the
 /// database, not either process, decides idempotency and the chain.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

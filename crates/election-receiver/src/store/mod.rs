@@ -26,6 +26,10 @@ use crate::metrics::Metrics;
 use crate::notary::{Notary, Submission};
 
 pub use self::postgres::PgStore;
+/// The statement the PostgreSQL writer reads a batch's prior state with: public for the
+/// test of its plan.
+#[doc(hidden)]
+pub use self::postgres::PRIOR as POSTGRES_PRIOR_QUERY;
 pub use self::sqlite::SqliteStore;
 
 /// What became of a submission.

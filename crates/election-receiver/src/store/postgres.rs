@@ -314,6 +314,24 @@ const INSERT_CHECKPOINT: &str =
     "INSERT INTO checkpoints (count, head, checkpoint) VALUES ($1, $2, $3)";
 const CHAIN_HEAD: &str =
     "SELECT chain_index, receipt_hash FROM elections ORDER BY chain_index DESC LIMIT 1";
+/// What the database holds for each submission of a batch (arrays of offer, employee,
+/// idempotency key and nonce, in the batch's order): the stored election under the same
+/// idempotency key, whether the nonce was used, the employee's highest sequence.
+///
+/// Each is a lookup of at most one row (`LIMIT 1`, `LATERAL`), so whatever the planner
+/// knows of the table, it walks an index of the employee's own elections. Written as
+/// joins and `EXISTS`, the plan made while the table was new (before any statistics, so
+/// for the first minute of a busy offer, until autovacuum's first analysis) read the
+/// whole table for every batch: a hashed subplan and a hash join over a sequential scan.
+pub const PRIOR: &str = "SELECT k.payload_hash, k.receipt,
+       (SELECT true FROM elections e
+         WHERE e.offer_id = t.o AND e.employee_id = t.w AND e.nonce = t.n LIMIT 1) IS NOT NULL,
+       (SELECT e.sequence FROM elections e
+         WHERE e.offer_id = t.o AND e.employee_id = t.w ORDER BY e.sequence DESC LIMIT 1)
+     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(o, w, k, n, i)
+     LEFT JOIN LATERAL (SELECT k.payload_hash, k.receipt FROM elections k
+         WHERE k.offer_id = t.o AND k.employee_id = t.w AND k.idempotency_key = t.k LIMIT 1) k ON true
+     ORDER BY t.i";
 const NEWEST_CHECKPOINT: &str = "SELECT checkpoint FROM checkpoints ORDER BY id DESC LIMIT 1";
 
 /// The checkpoint of the chain ending at `head`, stored in `tx` when new: committed with
@@ -407,16 +425,7 @@ async fn run_batch(
     // What the database holds for every submission of the batch, asked in one statement
     // over arrays: the stored election under the same idempotency key, whether the nonce
     // was used, the employee's highest sequence.
-    let prior_query = tx
-        .prepare_cached(
-            "SELECT k.payload_hash, k.receipt,
-               EXISTS (SELECT 1 FROM elections e WHERE e.offer_id = t.o AND e.employee_id = t.w AND e.nonce = t.n),
-               (SELECT max(sequence) FROM elections e WHERE e.offer_id = t.o AND e.employee_id = t.w)
-             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(o, w, k, n, i)
-             LEFT JOIN elections k ON k.offer_id = t.o AND k.employee_id = t.w AND k.idempotency_key = t.k
-             ORDER BY t.i",
-        )
-        .await?;
+    let prior_query = tx.prepare_cached(PRIOR).await?;
     let column = |f: fn(&ElectionPayload) -> &str| -> Vec<&str> {
         batch.iter().map(|sub| f(&sub.election.payload)).collect()
     };
