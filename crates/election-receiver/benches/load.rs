@@ -26,6 +26,10 @@ use election_receiver::config::Durability;
 /// something (200 or more elections above it).
 const MAX_ELECTIONS: usize = 20_000;
 const MAX_SECONDS: f64 = 10.0;
+/// Elections each employee makes in a scenario: an offer has thousands of employees, each
+/// electing a few times (changes of mind, a withdrawal), not a few employees electing
+/// hundreds of times. So a scenario has 20,000 / 8 = 2,500 employees, whatever its clients.
+const ELECTIONS_PER_EMPLOYEE: usize = 8;
 
 struct Outcome {
     label: String,
@@ -60,36 +64,48 @@ fn label((backend, durability, clients, batch_max, crypto): Row) -> String {
 
 async fn scenario(row: Row) -> Outcome {
     let (backend, durability, clients, batch_max, crypto) = row;
-    let mut config = test_config(backend, clients).await;
+    let employees_per_client = (MAX_ELECTIONS / clients).div_ceil(ELECTIONS_PER_EMPLOYEE);
+    let mut config = test_config(backend, clients * employees_per_client).await;
     config.durability = durability;
     config.batch_max = batch_max;
     config.crypto = crypto;
     let (mut child, rx) = spawn_binary(&config);
     let rx = Arc::new(rx);
-    let per_client = MAX_ELECTIONS / clients;
     let mut prepared = Vec::new();
-    for i in 0..clients {
-        let mut e = Employee::new(&rx, &format!("E-{}", 2000 + i));
-        // The clients sign before the clock starts, with the faster backend.
-        e.signer = e
-            .signer
-            .with_backend(Crypto::Ring)
-            .expect("ring takes the key");
-        e.register(&rx).await;
-        let elections: Vec<SignedElection> = (1..=per_client as u64)
-            .map(|seq| e.sign(e.payload(seq, seq % 2 == 1)))
-            .collect();
-        prepared.push((Arc::new(e), elections));
+    for client in 0..clients {
+        // One connection a client, as one browser; its employees take turns on it, so
+        // each employee's elections are spread over the run.
+        let connection = reqwest::Client::new();
+        let mut employees = Vec::new();
+        for j in 0..employees_per_client {
+            let id = format!("E-{}", 2000 + client * employees_per_client + j);
+            let mut e = Employee::new(&rx, &id);
+            e.client = connection.clone();
+            // The clients sign before the clock starts, with the faster backend.
+            e.signer = e
+                .signer
+                .with_backend(Crypto::Ring)
+                .expect("ring takes the key");
+            e.register(&rx).await;
+            employees.push(Arc::new(e));
+        }
+        let mut elections: Vec<(Arc<Employee>, SignedElection)> = Vec::new();
+        for seq in 1..=ELECTIONS_PER_EMPLOYEE as u64 {
+            for e in &employees {
+                elections.push((Arc::clone(e), e.sign(e.payload(seq, seq % 2 == 1))));
+            }
+        }
+        prepared.push(elections);
     }
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(MAX_SECONDS);
     let tasks: Vec<_> = prepared
         .into_iter()
-        .map(|(e, elections)| {
+        .map(|elections| {
             let rx = rx.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
-                for signed in elections {
+                for (e, signed) in elections {
                     if Instant::now() > deadline {
                         break;
                     }

@@ -221,8 +221,15 @@ pub struct Employee {
 impl Employee {
     pub fn new(receiver: &Receiver, id: &str) -> Employee {
         let offer = offer();
-        let mut holder = None;
+        // A generated holder is in a file named by its id; the fixtures are found by reading.
+        let generated = receiver.config.holders.join(format!("{id}.json"));
+        let mut holder = std::fs::read_to_string(&generated)
+            .ok()
+            .map(|text| parse_holder(&text, Some(&offer)).unwrap());
         for entry in std::fs::read_dir(&receiver.config.holders).unwrap() {
+            if holder.is_some() {
+                break;
+            }
             let h = parse_holder(
                 &std::fs::read_to_string(entry.unwrap().path()).unwrap(),
                 Some(&offer),
