@@ -37,6 +37,25 @@ struct Outcome {
     per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// The share of the machine's CPU time busy while the row ran (0 to 1).
+    cpu_busy: f64,
+}
+
+/// The machine's CPU time so far, from `/proc/stat`: (busy, all), in ticks.
+fn cpu_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let all: u64 = fields.iter().take(8).sum();
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    (all - idle, all)
 }
 
 /// One row: the database, durability, clients, group commit's batch size and the backend.
@@ -71,33 +90,41 @@ async fn scenario(row: Row) -> Outcome {
     config.crypto = crypto;
     let (mut child, rx) = spawn_binary(&config);
     let rx = Arc::new(rx);
-    let mut prepared = Vec::new();
-    for client in 0..clients {
-        // One connection a client, as one browser; its employees take turns on it, so
-        // each employee's elections are spread over the run.
-        let connection = reqwest::Client::new();
-        let mut employees = Vec::new();
-        for j in 0..employees_per_client {
-            let id = format!("E-{}", 2000 + client * employees_per_client + j);
-            let mut e = Employee::new(&rx, &id);
-            e.client = connection.clone();
-            // The clients sign before the clock starts, with the faster backend.
-            e.signer = e
-                .signer
-                .with_backend(Crypto::Ring)
-                .expect("ring takes the key");
-            e.register(&rx).await;
-            employees.push(Arc::new(e));
-        }
-        let mut elections: Vec<(Arc<Employee>, SignedElection)> = Vec::new();
-        for seq in 1..=ELECTIONS_PER_EMPLOYEE as u64 {
-            for e in &employees {
-                elections.push((Arc::clone(e), e.sign(e.payload(seq, seq % 2 == 1))));
+    // Each client's employees are set up at once, before the clock starts.
+    let prepared = futures::future::join_all((0..clients).map(|client| {
+        let rx = Arc::clone(&rx);
+        tokio::spawn(async move {
+            // One connection a client, as one browser; its employees take turns on it, so
+            // each employee's elections are spread over the run.
+            let connection = reqwest::Client::new();
+            let mut employees = Vec::new();
+            for j in 0..employees_per_client {
+                let id = format!("E-{}", 2000 + client * employees_per_client + j);
+                let mut e = Employee::new(&rx, &id);
+                e.client = connection.clone();
+                // The clients sign with the faster backend.
+                e.signer = e
+                    .signer
+                    .with_backend(Crypto::Ring)
+                    .expect("ring takes the key");
+                e.register(&rx).await;
+                employees.push(Arc::new(e));
             }
-        }
-        prepared.push(elections);
-    }
+            let mut elections: Vec<(Arc<Employee>, SignedElection)> = Vec::new();
+            for seq in 1..=ELECTIONS_PER_EMPLOYEE as u64 {
+                for e in &employees {
+                    elections.push((Arc::clone(e), e.sign(e.payload(seq, seq % 2 == 1))));
+                }
+            }
+            elections
+        })
+    }))
+    .await
+    .into_iter()
+    .map(|r| r.expect("a client's set-up"))
+    .collect::<Vec<_>>();
     let start = Instant::now();
+    let cpu_before = cpu_ticks();
     let deadline = start + Duration::from_secs_f64(MAX_SECONDS);
     let tasks: Vec<_> = prepared
         .into_iter()
@@ -123,6 +150,7 @@ async fn scenario(row: Row) -> Outcome {
         latencies.extend(t.await.expect("client"));
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu_after = cpu_ticks();
     let _ = child.kill();
     let _ = child.wait();
     latencies.sort_by(f64::total_cmp);
@@ -133,6 +161,8 @@ async fn scenario(row: Row) -> Outcome {
         per_second: latencies.len() as f64 / elapsed,
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
+        cpu_busy: (cpu_after.0 - cpu_before.0) as f64
+            / ((cpu_after.1 - cpu_before.1) as f64).max(1.0),
     }
 }
 
@@ -214,8 +244,13 @@ fn main() {
             }
             let outcome = runtime.block_on(scenario(row));
             eprintln!(
-                "{:<80} {:>6} accepted  {:>8.0}/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
-                outcome.label, outcome.accepted, outcome.per_second, outcome.p50_ms, outcome.p99_ms
+                "{:<80} {:>6} accepted  {:>8.0}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  CPU {:>3.0}%",
+                outcome.label,
+                outcome.accepted,
+                outcome.per_second,
+                outcome.p50_ms,
+                outcome.p99_ms,
+                outcome.cpu_busy * 100.0
             );
             outcomes.push(outcome);
         }
@@ -234,18 +269,26 @@ fn main() {
         "## Receiver (loopback, this 2-core machine)".to_owned(),
         String::new(),
         format!(
-            "Measured by `cargo bench -p election-receiver --bench load` (part of `make bench`): the real receiver binary on a fresh database per row, clients in one process sending pre-signed elections, each client one employee making successive changes. At most {MAX_ELECTIONS} elections or {MAX_SECONDS} s per row. Targets: ≥ 5,000 durable elections/s on SQLite and ≥ 3,000/s on PostgreSQL, p99 ≤ 20 ms. The last column of each row is the ECDSA backend that verifies elections and signs receipts (`crypto` in the receiver's settings; `ring` is the default)."
+            "Measured by `cargo bench -p election-receiver --bench load` (part of `make bench`): the real receiver binary on a fresh database per row, clients in one process sending pre-signed elections. The offer has about {} employees who elect {ELECTIONS_PER_EMPLOYEE} times each (changes of mind, withdrawals); each client is one connection on which its share of them take turns. At most {MAX_ELECTIONS} elections or {MAX_SECONDS} s per row. Targets: ≥ 5,000 durable elections/s on SQLite and ≥ 3,000/s on PostgreSQL, p99 ≤ 20 ms. The scenario's last part is the ECDSA backend that verifies elections and signs receipts (`crypto` in the receiver's settings; `ring` is the default).",
+            MAX_ELECTIONS / ELECTIONS_PER_EMPLOYEE
         ),
         String::new(),
         format!("The disk under the databases does **{fsyncs:.0} write+fsync per second** alone. The rows marked *no group commit* run one transaction (one fsync) per election; the others commit every election waiting in one transaction. Each election costs one ECDSA verification and one signature (the receipt): about {:.2} ms of one core with ring and {:.2} ms with RustCrypto here, and the clients, the receiver and the database share the same two cores.", cost(Crypto::Ring), cost(Crypto::RustCrypto)),
         String::new(),
-        "| scenario | accepted | elections/s | p50 ms | p99 ms |".to_owned(),
-        "|---|---:|---:|---:|---:|".to_owned(),
+        "The *CPU* column is the share of both cores busy while the row ran (from `/proc/stat`; clients, receiver and database together). Near 100 % a row is bound by CPU. Below it, by latency: each writer runs one batch at a time, and a batch waits for its commit (the fsync) and, on PostgreSQL, for its round trips, before the next one starts.".to_owned(),
+        String::new(),
+        "| scenario | accepted | elections/s | p50 ms | p99 ms | CPU |".to_owned(),
+        "|---|---:|---:|---:|---:|---:|".to_owned(),
     ];
     for o in &outcomes {
         section.push(format!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} |",
-            o.label, o.accepted, o.per_second, o.p50_ms, o.p99_ms
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.0} % |",
+            o.label,
+            o.accepted,
+            o.per_second,
+            o.p50_ms,
+            o.p99_ms,
+            o.cpu_busy * 100.0
         ));
     }
     section.push(String::new());

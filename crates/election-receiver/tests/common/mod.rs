@@ -38,8 +38,12 @@ pub enum Backend {
     Postgres,
 }
 
+/// The demo offer, read once.
 pub fn offer() -> Offer {
-    parse_offer(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap()
+    static OFFER: OnceLock<Offer> = OnceLock::new();
+    OFFER
+        .get_or_init(|| parse_offer(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap())
+        .clone()
 }
 
 /// The test receivers' HR token.
