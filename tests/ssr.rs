@@ -61,6 +61,7 @@ fn store_with_draft(holder: &str, picks: &[&str], new_price: &str) -> Drafts {
         holder,
         Draft {
             picks: picks.iter().map(|s| (*s).to_owned()).collect(),
+            parts: Default::default(),
             new_price: new_price.to_owned(),
             acknowledged: Default::default(),
             seen_deadline: None,
@@ -548,6 +549,7 @@ fn store_with_acks(holder: &str, acks: Vec<election_core::disclosure::Acknowledg
         holder,
         Draft {
             picks: Default::default(),
+            parts: Default::default(),
             new_price: "1.00".into(),
             acknowledged: acks
                 .into_iter()
@@ -873,6 +875,7 @@ async fn a_preview_shows_hr_the_timing_checks_and_warns_when_one_fails() {
 async fn an_extended_deadline_is_said() {
     let draft = |seen: &str| Draft {
         picks: Default::default(),
+        parts: Default::default(),
         new_price: "1.00".into(),
         acknowledged: Default::default(),
         seen_deadline: Some(seen.to_owned()),
@@ -1261,4 +1264,107 @@ async fn data_from_the_devices_copy_is_said_to_be_offline() {
         "{note}"
     );
     assert!(!visible_text(&widget_html(SINGLE).await).contains("Offline:"));
+}
+
+/// The start tag holding `marker` (for an element without an end tag, as `<input>`).
+fn start_tag<'a>(html: &'a str, marker: &str) -> &'a str {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let start = html[..at].rfind('<').expect("start tag");
+    let end = at + html[at..].find('>').expect("end of the tag");
+    &html[start..=end]
+}
+
+/// Mpower's offer changed to take parts of grants: at least 1,000 options, in steps of
+/// 500 (the look-back rule off).
+fn partial_offer() -> String {
+    let mut v: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    v["terms"]["tender_rules"]["whole_grant"] = serde_json::json!(false);
+    v["terms"]["tender_rules"]["partial"] =
+        serde_json::json!({ "minimum": 1000, "increment": 500 });
+    v.to_string()
+}
+
+/// A draft for Avery picking their one grant, with `part` typed for it.
+fn draft_with_part(part: Option<&str>) -> Drafts {
+    store_with(
+        SINGLE,
+        Draft {
+            picks: ["H-2000-0417".to_owned()].into_iter().collect(),
+            parts: part
+                .map(|p| ("H-2000-0417".to_owned(), p.to_owned()))
+                .into_iter()
+                .collect(),
+            new_price: "1.00".into(),
+            acknowledged: Default::default(),
+            seen_deadline: None,
+        },
+    )
+}
+
+#[tokio::test]
+async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
+    let offer = partial_offer();
+    // Nothing typed: the whole grant, in the box.
+    let html = widget_for_offer(&offer, draft_with_part(None)).await;
+    let input = start_tag(&html, "id=\"ew-part-H-2000-0417\"");
+    assert!(input.contains(r#"inputmode="numeric""#), "{input}");
+    assert!(input.contains(r#"value="12,000""#), "{input}");
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Options of grant H-2000-0417 to exchange"),
+        "{text}"
+    );
+    assert!(
+        text.contains("of 12,000: at least 1,000, in steps of 500, or all"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Exchange 1 grant, 12,000 options, for 4,000 new options"),
+        "{text}"
+    );
+
+    // A part: the status, the row's new options and the totals are the part's (3 for 1).
+    let text = visible_text(&widget_for_offer(&offer, draft_with_part(Some("2,500"))).await);
+    assert!(
+        text.contains("Exchanging 2,500 of 12,000 options."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Exchange 1 grant, 2,500 options, for 833 new options"),
+        "{text}"
+    );
+    assert!(!text.contains("must be"), "{text}");
+
+    // A part the offer does not take is named beside the box, and the box says so.
+    for (typed, words) in [
+        (
+            "700",
+            "Part of a grant must be at least 1,000 options, or the whole grant.",
+        ),
+        (
+            "2,700",
+            "Part of a grant must be a multiple of 500 options, or the whole grant.",
+        ),
+        ("lots", "“lots” is not a whole number of options."),
+        (
+            "0",
+            "Enter at least 1 option, or untick the grant to keep it.",
+        ),
+    ] {
+        let html = widget_for_offer(&offer, draft_with_part(Some(typed))).await;
+        let input = start_tag(&html, "id=\"ew-part-H-2000-0417\"");
+        assert!(input.contains(r#"aria-invalid="true""#), "{typed}: {input}");
+        assert!(
+            input.contains("ew-part-H-2000-0417-problem"),
+            "{typed}: {input}"
+        );
+        assert!(visible_text(&html).contains(words), "{typed}");
+    }
+
+    // Mpower's own offer takes whole grants: no box.
+    let html = widget_for_offer(OFFER, draft_with_part(Some("2,500"))).await;
+    assert!(!html.contains("ew-part-H-2000-0417"));
+    assert!(visible_text(&html).contains("Exchange 1 grant, 12,000 options"));
 }

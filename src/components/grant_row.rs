@@ -9,6 +9,8 @@ use yew::prelude::*;
 
 use crate::components::Shared;
 use crate::hooks::use_formats;
+use election_client::election_state::part_problem;
+use election_client::format::Formats;
 use election_client::loading::Loaded;
 
 // The columns' names: the headers, and the labels a card shows beside each value.
@@ -22,21 +24,26 @@ pub const NEW: &str = "New options";
 pub const STATUS: &str = "Status";
 
 /// What a row shows that the employee's picks can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowState {
     exchanged: bool,
     required: Option<Requirement>,
     in_lookback: bool,
+    tendered: u64,
     new_options: u64,
+    /// The part typed for this grant, where the offer takes parts.
+    part: Option<AttrValue>,
 }
 
 impl RowState {
-    pub fn of(s: &GrantStatus) -> RowState {
+    pub fn of(s: &GrantStatus, part: Option<AttrValue>) -> RowState {
         RowState {
             exchanged: s.exchanged,
             required: s.required,
             in_lookback: s.in_lookback,
+            tendered: s.tendered,
             new_options: s.new_options,
+            part,
         }
     }
 }
@@ -49,6 +56,7 @@ pub struct GrantRowsProps {
     pub rows: Rc<[RowState]>,
     pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
+    pub on_part: Callback<(AttrValue, String)>,
     pub locked: bool,
 }
 
@@ -67,9 +75,12 @@ pub fn GrantRows(props: &GrantRowsProps) -> Html {
                     exchanged={row.exchanged}
                     required={row.required}
                     in_lookback={row.in_lookback}
+                    tendered={row.tendered}
                     new_options={row.new_options}
+                    part={row.part.clone()}
                     reason={props.reasons.get(index).cloned().flatten()}
                     on_toggle={props.on_toggle.clone()}
+                    on_part={props.on_part.clone()}
                     locked={props.locked}
                 />
             }
@@ -84,9 +95,12 @@ struct GrantRowProps {
     exchanged: bool,
     required: Option<Requirement>,
     in_lookback: bool,
+    tendered: u64,
     new_options: u64,
+    part: Option<AttrValue>,
     reason: Option<AttrValue>,
     on_toggle: Callback<AttrValue>,
+    on_part: Callback<(AttrValue, String)>,
     locked: bool,
 }
 
@@ -106,6 +120,11 @@ fn GrantRow(props: &GrantRowProps) -> Html {
     let status = match (&props.reason, props.required) {
         (Some(reason), _) => format!("Not eligible: {reason}."),
         (None, Some(req)) => format!("{}.", req.describe(offer)),
+        (None, None) if props.exchanged && props.tendered < g.outstanding => format!(
+            "Exchanging {} of {} options.",
+            f.count(props.tendered),
+            f.count(g.outstanding)
+        ),
         (None, None) if props.exchanged => "Exchanging.".to_owned(),
         (None, None) if props.in_lookback => format!(
             "Eligible. Granted in the {} months before the offer opened, so it is exchanged if any other grant is.",
@@ -118,6 +137,12 @@ fn GrantRow(props: &GrantRowProps) -> Html {
         let (on_toggle, id) = (props.on_toggle.clone(), id.clone());
         Callback::from(move |_: Event| on_toggle.emit(id.clone()))
     };
+    // Where the offer takes part of a grant, a grant the employee chose (not one a rule
+    // requires, which is tendered whole) says how many of its options.
+    let takes_part = !offer.terms.tender_rules.whole_grant
+        && eligible
+        && props.exchanged
+        && props.required.is_none();
     let label = match props.required {
         Some(_) => format!("Exchange grant {} (required by the offer's rules)", g.id),
         None => format!("Exchange grant {}", g.id),
@@ -151,7 +176,65 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={VESTED} class="ew-num">{ f.count(g.vested) }</td>
             <td role="cell" data-label={EXPIRES}><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
             <td role="cell" data-label={NEW} class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
-            <td role="cell" class="ew-status">{ status }</td>
+            <td role="cell" class="ew-status">
+                { status }
+                if takes_part {
+                    { part_input(g, props, &f) }
+                }
+            </td>
         </tr>
+    }
+}
+
+/// The box for how many options of a grant to tender, with the offer's limits beside it
+/// and what is wrong with the number typed, if anything.
+fn part_input(g: &election_core::Grant, props: &GrantRowProps, f: &Formats) -> Html {
+    let rules = &props.data.offer.terms.tender_rules;
+    let typed = props
+        .part
+        .as_ref()
+        .map_or_else(|| f.count(g.outstanding), |t| t.to_string());
+    let problem = props
+        .part
+        .as_ref()
+        .and_then(|t| part_problem(rules, g.outstanding, t, f.style()));
+    let (input, hint, error) = (
+        format!("ew-part-{}", g.id),
+        format!("ew-part-{}-hint", g.id),
+        format!("ew-part-{}-problem", g.id),
+    );
+    let limits = if rules.partial.minimum > 1 || rules.partial.increment > 1 {
+        format!(
+            "of {}: at least {}, in steps of {}, or all",
+            f.count(g.outstanding),
+            f.count(rules.partial.minimum),
+            f.count(rules.partial.increment)
+        )
+    } else {
+        format!("of {}", f.count(g.outstanding))
+    };
+    let oninput = {
+        let (on_part, id) = (props.on_part.clone(), AttrValue::from(g.id.clone()));
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_part.emit((id.clone(), input.value()));
+        })
+    };
+    let described = if problem.is_some() {
+        format!("{hint} {error}")
+    } else {
+        hint.clone()
+    };
+    html! {
+        <span class="ew-part">
+            <label for={input.clone()}>{ format!("Options of grant {} to exchange", g.id) }</label>
+            <input id={input} type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+                value={typed} aria-invalid={problem.is_some().then_some("true")}
+                aria-describedby={described} disabled={props.locked} {oninput} />
+            <span id={hint} class="ew-muted ew-small">{ limits }</span>
+            if let Some(problem) = problem {
+                <span id={error} class="ew-part-problem">{ problem }</span>
+            }
+        </span>
     }
 }

@@ -4,6 +4,7 @@
 //! grants scroll past (the stylesheet makes it sticky), with the time left and the way
 //! on to signing.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset};
@@ -31,6 +32,9 @@ pub struct GrantsSectionProps {
     pub data: Loaded,
     pub resolution: Shared<Resolution>,
     pub reasons: Shared<Vec<Option<AttrValue>>>,
+    /// Where the offer takes part of a grant: the options to tender, as typed, by grant.
+    #[prop_or_default]
+    pub parts: Rc<BTreeMap<String, String>>,
     pub actions: SectionActions,
     /// After the deadline nothing can be chosen or changed.
     pub locked: bool,
@@ -69,6 +73,12 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
     let on_toggle = use_callback(dispatch.clone(), |id: AttrValue, dispatch| {
         dispatch.emit(Action::Toggle(Rc::from(id.as_str())));
     });
+    let on_part = use_callback(
+        dispatch.clone(),
+        |(id, typed): (AttrValue, String), dispatch| {
+            dispatch.emit(Action::SetPart(Rc::from(id.as_str()), typed));
+        },
+    );
     let pick_all = dispatch.reform(move |_: MouseEvent| Action::PickAll(eligible_ids.clone()));
     let start_over = dispatch.reform(|_: MouseEvent| Action::StartOver);
     let ignored = &resolution.ignored_picks;
@@ -119,7 +129,8 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
                             { "." }
                         </p>
                     }
-                    <GrantsTable data={props.data.clone()} resolution={props.resolution.clone()} reasons={props.reasons.clone()} {on_toggle} {locked} />
+                    <GrantsTable data={props.data.clone()} resolution={props.resolution.clone()} reasons={props.reasons.clone()}
+                        parts={props.parts.clone()} {on_toggle} {on_part} {locked} />
                     if any_eligible {
                         // The one live region of the summary: the time left beside it is
                         // not announced (the countdown announces each phase once).

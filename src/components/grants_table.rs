@@ -8,6 +8,7 @@
 //! no longer a table's, and each cell's `data-label` is the column's name, shown beside
 //! the value on a card (hidden from assistive technology, which has the header).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use election_core::Resolution;
@@ -27,6 +28,12 @@ pub struct GrantsTableProps {
     /// Why each grant is not eligible, worded once per data load (None when eligible).
     pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
+    /// Where the offer takes part of a grant: the options to tender, as typed, by grant.
+    #[prop_or_default]
+    pub parts: Rc<BTreeMap<String, String>>,
+    /// A part typed for a grant (its id, the text).
+    #[prop_or_default]
+    pub on_part: Callback<(AttrValue, String)>,
     /// After the deadline nothing can be chosen or changed.
     #[prop_or_default]
     pub locked: bool,
@@ -95,10 +102,13 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                     // a few dozen blocks and one block's rows instead of every row.
                     { for (0..shown).step_by(BLOCK).map(|start| {
                         let end = (start + BLOCK).min(shown);
-                        let rows: Rc<[RowState]> = props.resolution.statuses[start..end].iter().map(RowState::of).collect();
+                        let rows: Rc<[RowState]> = props.resolution.statuses[start..end].iter().zip(&holder.grants[start..end])
+                            .map(|(s, g)| RowState::of(s, props.parts.get(&g.id).map(|t| AttrValue::from(t.clone()))))
+                            .collect();
                         html! {
                             <GrantRows key={start} data={props.data.clone()} {start} {rows}
-                                reasons={props.reasons.clone()} on_toggle={props.on_toggle.clone()} locked={props.locked} />
+                                reasons={props.reasons.clone()} on_toggle={props.on_toggle.clone()}
+                                on_part={props.on_part.clone()} locked={props.locked} />
                         }
                     }) }
                 </tbody>

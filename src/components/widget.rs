@@ -61,10 +61,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
     // A preview's moment, in the reader's zone once the page is ready (UTC until then).
     let preview_at = use_local_time(&props.clock, preview.then_some(props.clock.anchor.epoch_ms));
 
-    let resolution = use_memo(
-        (props.data.clone(), state.picks.clone()),
-        |(data, picks)| election_core::resolve(&data.offer, &data.holder, picks),
-    );
+    let resolution = {
+        let grouping = f.style().separators().1;
+        let parts = state.parts(grouping);
+        use_memo(
+            (props.data.clone(), state.picks.clone(), parts),
+            |(data, picks, parts)| {
+                election_core::resolve_with_parts(&data.offer, &data.holder, picks, parts)
+            },
+        )
+    };
     // The sections below the grants, and the code that hashes the legal texts, may come
     // just after the first screen (`use_below`).
     let below = use_below();
@@ -132,7 +138,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 </p>
             }
             { amendment_banner(offer, disclosure.as_deref(), &state.acknowledged, &f) }
-            <GrantsSection data={props.data.clone()} resolution={Shared(resolution.clone())} reasons={Shared(reasons.clone())}
+            <GrantsSection data={props.data.clone()} resolution={Shared(resolution.clone())} reasons={Shared(reasons.clone())} parts={state.parts.clone()}
                 {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
             { match (below, (*disclosure).clone()) {

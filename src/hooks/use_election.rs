@@ -46,6 +46,7 @@ pub fn use_election(drafts: &Drafts, key: &str) -> UseReducerHandle<Election> {
     let current = (*state).clone();
     let deps = (
         state.picks.clone(),
+        state.parts.clone(),
         state.new_price.clone(),
         state.acknowledged.clone(),
         state.seen_deadline.clone(),

@@ -52,12 +52,15 @@ pub fn key(offer_id: &str, employee_id: &str) -> String {
     format!("election-widget:draft:v1:{offer_id}:{employee_id}")
 }
 
-/// What a draft keeps: the grants the employee picked (the rules add the rest again),
-/// their assumption for the new exercise price, and the documents they acknowledged (each
+/// What a draft keeps: the grants the employee picked (the rules add the rest again), how
+/// many options of a grant where they chose part of it, their assumption for the new exercise price, and the documents they acknowledged (each
 /// with the digest of the text as it stood).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     pub picks: BTreeSet<String>,
+    /// Where the offer takes part of a grant: the options to tender, as typed, by grant.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parts: BTreeMap<String, String>,
     pub new_price: String,
     #[serde(default)]
     pub acknowledged: BTreeMap<String, Acknowledgment>,
@@ -119,6 +122,7 @@ mod tests {
     fn drafts_round_trip_and_bad_ones_are_set_aside() {
         let draft = Draft {
             picks: ["A".to_owned(), "B".to_owned()].into_iter().collect(),
+            parts: Default::default(),
             new_price: "1.25".into(),
             acknowledged: BTreeMap::new(),
             seen_deadline: Some("2001-09-27T23:59:00-04:00".into()),

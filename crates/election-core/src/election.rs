@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::display::{Style, UsEnglish};
 use crate::holder::{Grant, Holder};
-use crate::offer::Offer;
+use crate::offer::{Offer, PartProblem};
 use crate::rules::{self, Ineligibility};
 
 /// An election: the grants tendered, with how many options of each. A grant not listed is
@@ -76,12 +76,30 @@ impl Election {
                     tendered,
                     outstanding: grant.outstanding,
                 });
-            } else if tendered < grant.outstanding && offer.terms.tender_rules.whole_grant {
-                broken.push(RuleViolation::PartOfGrant {
-                    grant: id.clone(),
-                    tendered,
-                    outstanding: grant.outstanding,
-                });
+            } else {
+                let (grant, outstanding) = (id.clone(), grant.outstanding);
+                match offer.terms.tender_rules.part_problem(tendered, outstanding) {
+                    None => {}
+                    Some(PartProblem::WholeGrantOnly) => broken.push(RuleViolation::PartOfGrant {
+                        grant,
+                        tendered,
+                        outstanding,
+                    }),
+                    Some(PartProblem::BelowMinimum(minimum)) => {
+                        broken.push(RuleViolation::PartBelowMinimum {
+                            grant,
+                            tendered,
+                            minimum,
+                        })
+                    }
+                    Some(PartProblem::NotInIncrements(increment)) => {
+                        broken.push(RuleViolation::PartNotInIncrements {
+                            grant,
+                            tendered,
+                            increment,
+                        })
+                    }
+                }
             }
         }
         let tendering = self
@@ -152,6 +170,18 @@ pub enum RuleViolation {
         tendered: u64,
         outstanding: u64,
     },
+    /// Part of a grant, smaller than the offer's smallest part.
+    PartBelowMinimum {
+        grant: String,
+        tendered: u64,
+        minimum: u64,
+    },
+    /// Part of a grant, not a multiple of the offer's increment.
+    PartNotInIncrements {
+        grant: String,
+        tendered: u64,
+        increment: u64,
+    },
     LookbackNotTendered {
         grant: String,
     },
@@ -200,6 +230,16 @@ impl RuleViolation {
                 style.count(*tendered),
                 style.count(*outstanding)
             ),
+            RuleViolation::PartBelowMinimum { grant, tendered, minimum } => format!(
+                "grant {grant}: part of a grant must be at least {} options, or the whole grant ({} tendered)",
+                style.count(*minimum),
+                style.count(*tendered)
+            ),
+            RuleViolation::PartNotInIncrements { grant, tendered, increment } => format!(
+                "grant {grant}: part of a grant must be a multiple of {} options, or the whole grant ({} tendered)",
+                style.count(*increment),
+                style.count(*tendered)
+            ),
             RuleViolation::LookbackNotTendered { grant } => format!(
                 "grant {grant} was granted in the {} months before the offer opened, so it must be tendered along with any other grant",
                 offer.terms.lookback.months
@@ -245,7 +285,10 @@ pub struct GrantStatus {
     pub exchanged: bool,
     /// Set when a rule makes this grant's exchange mandatory given the others.
     pub required: Option<Requirement>,
-    /// New options this grant gives if exchanged in full (0 when not eligible).
+    /// Options tendered: all the grant's, or the part the employee chose; 0 when kept.
+    pub tendered: u64,
+    /// New options this grant gives: for the options tendered when exchanged, for the
+    /// whole grant when kept (what exchanging it would give); 0 when not eligible.
     pub new_options: u64,
 }
 
@@ -305,6 +348,21 @@ pub struct Resolution {
 /// that is eligible, plus what the look-back and same-price rules require. Linear in the
 /// number of grants.
 pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Resolution {
+    resolve_with_parts(offer, holder, picks, &BTreeMap::new())
+}
+
+/// [`resolve`], where the employee may also have chosen how many options of a picked
+/// grant to tender (`parts`, by grant id). A part counts only where the offer takes parts
+/// of grants and the grant is picked by the employee, not required by a rule (a required
+/// grant is tendered whole). It is taken as chosen, whatever it is: a part the offer does
+/// not take stays in the election, where [`Election::check`] names it and signing waits
+/// for it to be changed, rather than being silently replaced.
+pub fn resolve_with_parts(
+    offer: &Offer,
+    holder: &Holder,
+    picks: &BTreeSet<String>,
+    parts: &BTreeMap<String, u64>,
+) -> Resolution {
     let same_price_rule = offer.terms.tender_rules.all_grants_at_same_price;
     let mut statuses: Vec<GrantStatus> = holder
         .grants
@@ -321,6 +379,7 @@ pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Reso
                 eligibility,
                 exchanged: false,
                 required: None,
+                tendered: 0,
                 new_options,
             }
         })
@@ -374,10 +433,18 @@ pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Reso
         status.required = required[i];
         if status.exchanged {
             let g = &holder.grants[i];
-            election.tendered.insert(g.id.clone(), g.outstanding);
+            let part = parts
+                .get(&g.id)
+                .copied()
+                .filter(|_| !offer.terms.tender_rules.whole_grant && status.required.is_none());
+            if let Some(part) = part.filter(|&n| n != g.outstanding) {
+                status.new_options = rules::new_options(offer, g, part).unwrap_or(0);
+            }
+            status.tendered = part.unwrap_or(g.outstanding);
+            election.tendered.insert(g.id.clone(), status.tendered);
             summary.grants += 1;
-            summary.options += g.outstanding;
-            summary.new_options += status.new_options;
+            summary.options = summary.options.saturating_add(status.tendered);
+            summary.new_options = summary.new_options.saturating_add(status.new_options);
         }
     }
     if summary.grants > 0 {

@@ -26,14 +26,16 @@ pub mod timing;
 pub mod value;
 
 pub use election::{
-    resolve, Election, GrantStatus, Requirement, Resolution, RuleViolation, Summary,
+    resolve, resolve_with_parts, Election, GrantStatus, Requirement, Resolution, RuleViolation,
+    Summary,
 };
 pub use holder::{Employee, Grant, Holder};
 pub use host_event::{DeliveryEvent, Event, HostEvent};
 pub use offer::{
     cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,
-    ExchangeRatio, ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, Plan,
-    RatioTier, Rounding, SectionRef, Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
+    ExchangeRatio, ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, PartProblem,
+    PartialTender, Plan, RatioTier, Rounding, SectionRef, Securities, Source, TenderRules,
+    OFFER_SCHEMA_VERSION,
 };
 pub use problem::{JsonPath, Problem};
 pub use rust_decimal::Decimal;

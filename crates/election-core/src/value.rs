@@ -72,7 +72,7 @@ impl Comparison {
                 .iter()
                 .zip(&resolution.statuses)
                 .filter(|(_, s)| s.exchanged)
-                .map(|(g, _)| (g.exercise_price, g.outstanding))
+                .map(|(g, s)| (g.exercise_price, s.tendered))
                 .collect(),
             new_options: resolution.summary.new_options,
             new_exercise_price,

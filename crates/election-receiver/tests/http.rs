@@ -590,6 +590,49 @@ on_both_databases!(
     metrics_count_what_operators_watch,
 );
 
+/// An offer that takes part of a grant (at least 1,000 options, in steps of 500): the
+/// receiver takes a part it allows and refuses, naming the rule, one it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    let mut offer: Value =
+        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
+    offer["terms"]["tender_rules"]["whole_grant"] = json!(false);
+    offer["terms"]["tender_rules"]["partial"] = json!({ "minimum": 1000, "increment": 500 });
+    let path = config.holders.parent().unwrap().join("partial-offer.json");
+    std::fs::write(&path, offer.to_string()).unwrap();
+    config.offer = path;
+    let rx = Receiver::with(config).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    // Avery's one grant holds 12,000 options.
+    let part = |sequence: u64, options: u64| {
+        let mut p = avery.payload(sequence, true);
+        assert_eq!(p.decisions[0].options, 12_000);
+        p.decisions[0].options = options;
+        avery.sign(p)
+    };
+    for (options, words) in [
+        (700, "at least 1,000 options"),
+        (2_700, "multiple of 500 options"),
+        (12_500, "only 12,000 are outstanding"),
+    ] {
+        let (status, answer) = avery.submit(&rx, &part(1, options)).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_election"),
+            "{options}: {answer}"
+        );
+        let details = answer["error"]["details"].to_string();
+        assert!(details.contains(words), "{options}: {details}");
+    }
+    let (status, answer) = avery.submit(&rx, &part(1, 2_500)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let history = avery.history(&rx).await;
+    let governing = history.governing.expect("the part governs");
+    assert_eq!(governing.election.payload.decisions[0].options, 2_500);
+}
+
 /// The writer's read of a batch's prior state is a few index lookups per election
 /// however the planner was placed: here its generic plan is made while the table is
 /// empty and has no statistics (as in the first minute of an offer, before autovacuum

@@ -57,7 +57,8 @@ pub struct ElectionPayload {
 pub struct GrantDecision {
     pub grant_id: String,
     pub decision: Decision,
-    /// Options tendered: the grant's outstanding options when exchanged, 0 when kept.
+    /// Options tendered: when exchanged, the grant's outstanding options, or the part the
+    /// employee chose where the offer takes parts of grants; 0 when kept.
     pub options: u64,
 }
 

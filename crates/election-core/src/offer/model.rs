@@ -210,8 +210,60 @@ pub struct TenderRules {
     pub summary: String,
     /// A grant is tendered in full or not at all.
     pub whole_grant: bool,
+    /// Where part of a grant may be tendered (`whole_grant` false): how large a part.
+    pub partial: PartialTender,
     /// Tendering one grant at a given exercise price requires tendering all at that price.
     pub all_grants_at_same_price: bool,
+}
+
+/// How much of a grant may be tendered where the offer takes part of one. The whole grant
+/// may always be tendered, whatever its size; a part must be at least `minimum` options
+/// and a multiple of `increment`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PartialTender {
+    pub minimum: u64,
+    pub increment: u64,
+}
+
+impl Default for PartialTender {
+    /// Any whole number of options.
+    fn default() -> Self {
+        PartialTender {
+            minimum: 1,
+            increment: 1,
+        }
+    }
+}
+
+impl TenderRules {
+    /// Whether `tendered` of a grant's `outstanding` options is a part this offer takes
+    /// (the whole grant always is; `None` when it is), or why not.
+    pub fn part_problem(&self, tendered: u64, outstanding: u64) -> Option<PartProblem> {
+        if tendered == 0 || tendered >= outstanding {
+            return None;
+        }
+        if self.whole_grant {
+            return Some(PartProblem::WholeGrantOnly);
+        }
+        if tendered < self.partial.minimum {
+            return Some(PartProblem::BelowMinimum(self.partial.minimum));
+        }
+        if !tendered.is_multiple_of(self.partial.increment.max(1)) {
+            return Some(PartProblem::NotInIncrements(self.partial.increment));
+        }
+        None
+    }
+}
+
+/// Why a part of a grant cannot be tendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartProblem {
+    /// The offer takes whole grants only.
+    WholeGrantOnly,
+    /// A part must be at least this many options.
+    BelowMinimum(u64),
+    /// A part must be a multiple of this many options.
+    NotInIncrements(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,12 +5,14 @@
 use serde_json::Value;
 
 use super::model::{
-    Eligibility, ExchangeRatio, ExchangeTerms, Lookback, NewGrantTiming, RatioTier, Rounding,
-    Source, TenderRules,
+    Eligibility, ExchangeRatio, ExchangeTerms, Lookback, NewGrantTiming, PartialTender, RatioTier,
+    Rounding, Source, TenderRules,
 };
 use super::reader::source;
 use crate::problem::{JsonPath, Problems};
-use crate::read::{boolean, date, ident, non_empty_array, one_of, price, text, whole_between, Obj};
+use crate::read::{
+    boolean, date, ident, non_empty_array, one_of, price, text, whole_between, Obj, MAX_OPTIONS,
+};
 
 /// Reads the `source` and `summary` every term carries, then the term's own fields.
 fn term<T>(
@@ -75,13 +77,32 @@ impl ExchangeTerms {
             term(v, p, pr, |o| {
                 let whole = o.req("whole_grant", boolean);
                 let same = o.req("all_grants_at_same_price", boolean);
-                Some((whole?, same?))
+                let given = o.has("partial");
+                let partial = o.opt("partial", |v, p, pr| {
+                    if whole == Some(true) {
+                        pr.add(&p, "`partial` applies only where `whole_grant` is false");
+                        return None;
+                    }
+                    let mut o = Obj::new(v, p, pr)?;
+                    let minimum = o.req("minimum", whole_between(1, MAX_OPTIONS));
+                    let increment = o.req("increment", whole_between(1, MAX_OPTIONS));
+                    o.finish();
+                    Some(PartialTender {
+                        minimum: minimum?,
+                        increment: increment?,
+                    })
+                });
+                if given && partial.is_none() {
+                    return None;
+                }
+                Some((whole?, same?, partial.unwrap_or_default()))
             })
             .map(
-                |(source, summary, (whole_grant, all_grants_at_same_price))| TenderRules {
+                |(source, summary, (whole_grant, all_grants_at_same_price, partial))| TenderRules {
                     source,
                     summary,
                     whole_grant,
+                    partial,
                     all_grants_at_same_price,
                 },
             )
