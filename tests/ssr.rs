@@ -264,7 +264,8 @@ async fn the_grants_table_has_a_caption_headers_and_a_row_per_grant() {
     let body = element(table, "<tbody", "tbody");
     for g in &holder.grants {
         let row = visible_text(element(body, &format!(">{}", g.id), "tr"));
-        if election_core::rules::eligibility(&offer, g).is_ok() {
+        if election_core::rules::eligibility(&offer, &election_core::Employee::default(), g).is_ok()
+        {
             assert!(
                 row.starts_with(&format!("Exchange grant {}", g.id)),
                 "{row}"
@@ -437,7 +438,8 @@ async fn a_restored_draft_shows_the_choice_the_lookback_additions_and_the_totals
         .iter()
         .find(|g| {
             g.grant_date.to_string().starts_with("1999")
-                && election_core::rules::eligibility(&offer, g).is_ok()
+                && election_core::rules::eligibility(&offer, &election_core::Employee::default(), g)
+                    .is_ok()
         })
         .expect("an eligible 1999 grant");
     let html = widget_with_drafts(DOZENS, store_with_draft(DOZENS, &[&old.id], "1.00")).await;
@@ -1367,4 +1369,45 @@ async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
     let html = widget_for_offer(OFFER, draft_with_part(Some("2,500"))).await;
     assert!(!html.contains("ew-part-H-2000-0417"));
     assert!(visible_text(&html).contains("Exchange 1 grant, 12,000 options"));
+}
+
+#[tokio::test]
+async fn an_excluded_officer_is_told_why_no_grant_can_be_exchanged() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    offer["terms"]["eligibility"]["excluded_holders"] = serde_json::json!({ "officers": true });
+    let text_for = |officer: bool| {
+        let mut holder: serde_json::Value = serde_json::from_str(SINGLE).expect("json");
+        holder["employee"]["officer"] = serde_json::json!(officer);
+        let data = loaded(&offer.to_string(), &holder.to_string());
+        async move {
+            visible_text(
+                &render::<Widget>(WidgetProps {
+                    data,
+                    drafts: Drafts::memory(),
+                    clock: while_open(),
+                    delivery: Default::default(),
+                    offline_as_of: None,
+                    timing_checks: true,
+                })
+                .await,
+            )
+        }
+    };
+    let text = text_for(true).await;
+    assert!(
+        text.contains("None of your grants can be exchanged in this offer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not eligible: executive officers may not take part in this offer."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Exchange grant H-2000-0417"),
+        "no grant to choose"
+    );
+    // The same employee, not an officer, chooses as before.
+    let text = text_for(false).await;
+    assert!(text.contains("Exchange grant H-2000-0417"), "{text}");
+    assert!(!text.contains("executive officers"), "{text}");
 }

@@ -88,14 +88,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
             .grants
             .iter()
             .map(|g| {
-                rules::eligibility(&data.offer, g).err().map(|rs| {
-                    AttrValue::from(
-                        rs.iter()
-                            .map(|r| r.describe_in(&data.offer, f.style()))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    )
-                })
+                rules::eligibility(&data.offer, &data.holder.employee, g)
+                    .err()
+                    .map(|rs| {
+                        AttrValue::from(
+                            rs.iter()
+                                .map(|r| r.describe_in(&data.offer, f.style()))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        )
+                    })
             })
             .collect::<Vec<_>>()
     });

@@ -88,7 +88,7 @@ pub fn eligible_count(offer: &Offer, holder: &Holder) -> usize {
     holder
         .grants
         .iter()
-        .filter(|g| election_core::rules::eligibility(offer, g).is_ok())
+        .filter(|g| election_core::rules::eligibility(offer, &holder.employee, g).is_ok())
         .count()
 }
 

@@ -62,7 +62,7 @@ impl Election {
                 broken.push(RuleViolation::UnknownGrant { grant: id.clone() });
                 continue;
             };
-            if let Err(reasons) = rules::eligibility(offer, grant) {
+            if let Err(reasons) = rules::eligibility(offer, &holder.employee, grant) {
                 broken.push(RuleViolation::NotEligible {
                     grant: id.clone(),
                     reasons,
@@ -110,7 +110,7 @@ impl Election {
             let eligible = holder
                 .grants
                 .iter()
-                .filter(|g| rules::eligibility(offer, g).is_ok());
+                .filter(|g| rules::eligibility(offer, &holder.employee, g).is_ok());
             let prices: BTreeSet<Decimal> = self
                 .tendered
                 .keys()
@@ -368,7 +368,7 @@ pub fn resolve_with_parts(
         .grants
         .iter()
         .map(|g| {
-            let eligibility = rules::eligibility(offer, g);
+            let eligibility = rules::eligibility(offer, &holder.employee, g);
             let new_options = if eligibility.is_ok() {
                 rules::new_options(offer, g, g.outstanding).unwrap_or(0)
             } else {

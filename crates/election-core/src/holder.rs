@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::offer::{schema_version, Offer};
 use crate::problem::{JsonPath, Problems};
 use crate::read::{
-    boolean, date, duplicates, ident, indexed_array, price, text, whole_between, Obj, MAX_OPTIONS,
+    boolean, country, date, duplicates, ident, indexed_array, price, text, whole_between, Obj,
+    MAX_OPTIONS,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,10 +23,16 @@ pub struct Holder {
     pub grants: Vec<Grant>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Employee {
     pub id: String,
     pub name: String,
+    /// An executive officer (a Section 16 officer), whom an offer may exclude.
+    pub officer: bool,
+    /// A member of the board of directors, whom an offer may exclude.
+    pub director: bool,
+    /// Where the employee works (ISO 3166-1 alpha-2), where an offer excludes countries.
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,10 +59,24 @@ impl Holder {
             let mut e = Obj::new(v, p, pr)?;
             let id = e.req("id", ident);
             let name = e.req("name", text);
+            let officer = e.opt("officer", boolean);
+            let director = e.opt("director", boolean);
+            let country = e.opt("country", country);
+            let ok = [
+                ("officer", officer.is_some()),
+                ("director", director.is_some()),
+                ("country", country.is_some()),
+            ]
+            .iter()
+            .all(|&(key, read)| read || !e.has(key));
             e.finish();
+            ok.then_some(())?;
             Some(Employee {
                 id: id?,
                 name: name?,
+                officer: officer.unwrap_or(false),
+                director: director.unwrap_or(false),
+                country,
             })
         });
         let grants = o.req("grants", |v, p, pr| indexed_array(v, p, pr, Grant::read));

@@ -171,6 +171,23 @@ pub(crate) fn ident(value: &Value, path: JsonPath, pr: &Problems) -> Option<Stri
     }
 }
 
+/// A country as its ISO 3166-1 alpha-2 code: two capital letters (`US`, `DE`).
+pub(crate) fn country(value: &Value, path: JsonPath, pr: &Problems) -> Option<String> {
+    let s = text(value, path.clone(), pr)?;
+    if s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase()) {
+        Some(s)
+    } else {
+        pr.add(
+            &path,
+            format!(
+                "`{}` is not a country code: use its two capital letters (ISO 3166-1 alpha-2, such as `US`)",
+                clip(&s)
+            ),
+        );
+        None
+    }
+}
+
 pub(crate) fn boolean(value: &Value, path: JsonPath, pr: &Problems) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),

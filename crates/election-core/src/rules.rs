@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::calendar;
 use crate::display::{Style, UsEnglish};
-use crate::holder::Grant;
+use crate::holder::{Employee, Grant};
 use crate::offer::{Offer, RatioTier, Rounding};
 
 /// Why a grant may not be exchanged. A grant can fail several rules at once.
@@ -29,6 +29,16 @@ pub enum Ineligibility {
     },
     /// No exchange-ratio tier covers the exercise price.
     NoRatioTier,
+    /// The offer excludes executive officers, and the holder is one.
+    OfficerExcluded,
+    /// The offer excludes directors, and the holder is one.
+    DirectorExcluded,
+    /// The offer excludes holders in the holder's country.
+    CountryExcluded { country: String },
+    /// The grant was made in the window before the offer opened that the offer excludes.
+    GrantedInExcludedWindow { months: u64, from: NaiveDate },
+    /// The grant expires in the window after the offer opened that the offer excludes.
+    ExpiresInExcludedWindow { months: u64, until: NaiveDate },
 }
 
 impl Ineligibility {
@@ -78,6 +88,23 @@ impl Ineligibility {
             Ineligibility::NoRatioTier => {
                 "no exchange ratio in the offer covers this exercise price".to_owned()
             }
+            Ineligibility::OfficerExcluded => {
+                "executive officers may not take part in this offer".to_owned()
+            }
+            Ineligibility::DirectorExcluded => {
+                "members of the board of directors may not take part in this offer".to_owned()
+            }
+            Ineligibility::CountryExcluded { country } => {
+                format!("employees in {country} may not take part in this offer")
+            }
+            Ineligibility::GrantedInExcludedWindow { months, from } => format!(
+                "grants made in the {months} months before the offer opened (from {}) are excluded",
+                style.date(*from)
+            ),
+            Ineligibility::ExpiresInExcludedWindow { months, until } => format!(
+                "grants expiring in the {months} months after the offer opened (before {}) are excluded",
+                style.date(*until)
+            ),
         }
     }
 }
@@ -87,10 +114,47 @@ pub fn offer_expiration_date(offer: &Offer) -> NaiveDate {
     offer.expiration.instant.date_naive()
 }
 
-/// Whether `grant` may be exchanged under the offer, with every reason when it may not.
-pub fn eligibility(offer: &Offer, grant: &Grant) -> Result<(), Vec<Ineligibility>> {
+/// Whether `grant`, held by `employee`, may be exchanged under the offer, with every
+/// reason when it may not: who holds it first, then the grant.
+pub fn eligibility(
+    offer: &Offer,
+    employee: &Employee,
+    grant: &Grant,
+) -> Result<(), Vec<Ineligibility>> {
     let rules = &offer.terms.eligibility;
     let mut reasons = Vec::new();
+    let excluded = &rules.excluded_holders;
+    if excluded.officers && employee.officer {
+        reasons.push(Ineligibility::OfficerExcluded);
+    }
+    if excluded.directors && employee.director {
+        reasons.push(Ineligibility::DirectorExcluded);
+    }
+    if let Some(country) = employee
+        .country
+        .as_ref()
+        .filter(|c| excluded.countries.contains(c))
+    {
+        reasons.push(Ineligibility::CountryExcluded {
+            country: country.clone(),
+        });
+    }
+    if let Some(months) = rules.granted_within_months {
+        let from = u32::try_from(months)
+            .ok()
+            .and_then(|m| calendar::sub_months(offer.opened_on, m));
+        if let Some(from) = from.filter(|&from| grant.grant_date >= from) {
+            reasons.push(Ineligibility::GrantedInExcludedWindow { months, from });
+        }
+    }
+    if let Some(months) = rules.expiring_within_months {
+        let until = u32::try_from(months)
+            .ok()
+            .and_then(|m| calendar::add_months(offer.opened_on, m));
+        if let Some(until) = until.filter(|&until| grant.expiration_date < until) {
+            reasons.push(Ineligibility::ExpiresInExcludedWindow { months, until });
+        }
+    }
     if !rules.plans.contains(&grant.plan) {
         reasons.push(Ineligibility::PlanNotCovered {
             plan: grant.plan.clone(),

@@ -375,7 +375,10 @@ fn a_decision_for_an_ineligible_grant_is_refused_with_its_grant() {
     let ineligible = jordan
         .grants
         .iter()
-        .find(|g| election_core::rules::eligibility(&offer, g).is_err())
+        .find(|g| {
+            election_core::rules::eligibility(&offer, &election_core::Employee::default(), g)
+                .is_err()
+        })
         .expect("Jordan has an ineligible grant");
     let mut payload = ElectionPayload::build(
         &offer,
@@ -723,7 +726,10 @@ fn build_lists_every_eligible_grant_once_in_order() {
     let eligible = jordan
         .grants
         .iter()
-        .filter(|g| election_core::rules::eligibility(&offer, g).is_ok())
+        .filter(|g| {
+            election_core::rules::eligibility(&offer, &election_core::Employee::default(), g)
+                .is_ok()
+        })
         .count();
     assert_eq!(payload.decisions.len(), eligible);
 }

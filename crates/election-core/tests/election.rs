@@ -56,6 +56,7 @@ fn sample(grants: Vec<Grant>) -> Holder {
         employee: election_core::Employee {
             id: "E-9".into(),
             name: "Sam Sample".into(),
+            ..Default::default()
         },
         grants,
     }
@@ -75,7 +76,8 @@ fn eligibility_names_every_reason() {
     let offer = mpower();
     let mut g = grant("X", "holding", "2001-09-01", "4.00", 100);
     g.expiration_date = d("2001-09-27");
-    let reasons = rules::eligibility(&offer, &g).expect_err("ineligible");
+    let reasons = rules::eligibility(&offer, &election_core::Employee::default(), &g)
+        .expect_err("ineligible");
     assert_eq!(
         reasons,
         [
@@ -102,12 +104,13 @@ fn eligibility_names_every_reason() {
     let mut offer_one_plan = offer.clone();
     offer_one_plan.terms.eligibility.plans = vec!["holding".into()];
     let pnh = grant("P", "pnh", "1999-01-01", "20.00", 100);
-    let reasons = rules::eligibility(&offer_one_plan, &pnh).expect_err("not covered");
+    let reasons = rules::eligibility(&offer_one_plan, &election_core::Employee::default(), &pnh)
+        .expect_err("not covered");
     assert_eq!(
         reasons[0].describe(&offer),
         "options under the PNH Plan are not part of this offer"
     );
-    assert!(rules::eligibility(&offer, &pnh).is_ok());
+    assert!(rules::eligibility(&offer, &election_core::Employee::default(), &pnh).is_ok());
 }
 
 /// A grant must outlive the offer's expiration day (September 27, 2001, in the deadline's
@@ -118,7 +121,7 @@ fn a_grant_must_outlive_the_day_the_offer_expires() {
     let expiring = |day: &str| {
         let mut g = grant("X", "holding", "1999-01-01", "20.00", 100);
         g.expiration_date = d(day);
-        rules::eligibility(&offer, &g)
+        rules::eligibility(&offer, &election_core::Employee::default(), &g)
     };
     let reasons = expiring("2001-09-26").expect_err("expires the day before");
     assert_eq!(
@@ -187,7 +190,10 @@ fn tendering_any_grant_pulls_in_the_lookback_grants_and_says_why() {
     let lookback: Vec<&Grant> = h
         .grants
         .iter()
-        .filter(|g| rules::in_lookback(&offer, g) && rules::eligibility(&offer, g).is_ok())
+        .filter(|g| {
+            rules::in_lookback(&offer, g)
+                && rules::eligibility(&offer, &election_core::Employee::default(), g).is_ok()
+        })
         .collect();
     assert!(
         lookback.len() >= 2,
@@ -197,7 +203,8 @@ fn tendering_any_grant_pulls_in_the_lookback_grants_and_says_why() {
         .grants
         .iter()
         .find(|g| {
-            g.grant_date.to_string().starts_with("1999") && rules::eligibility(&offer, g).is_ok()
+            g.grant_date.to_string().starts_with("1999")
+                && rules::eligibility(&offer, &election_core::Employee::default(), g).is_ok()
         })
         .expect("an eligible 1999 grant");
     let r = resolve(&offer, &h, &picks(&[&old.id]));
@@ -253,18 +260,24 @@ fn validation_names_every_broken_rule() {
     let lookback_id = h
         .grants
         .iter()
-        .find(|g| rules::in_lookback(&offer, g) && rules::eligibility(&offer, g).is_ok())
+        .find(|g| {
+            rules::in_lookback(&offer, g)
+                && rules::eligibility(&offer, &election_core::Employee::default(), g).is_ok()
+        })
         .map(|g| g.id.clone())
         .expect("a look-back grant");
     let ineligible = h
         .grants
         .iter()
-        .find(|g| rules::eligibility(&offer, g).is_err())
+        .find(|g| rules::eligibility(&offer, &election_core::Employee::default(), g).is_err())
         .expect("an ineligible grant");
     let eligible: Vec<&Grant> = h
         .grants
         .iter()
-        .filter(|g| rules::eligibility(&offer, g).is_ok() && !rules::in_lookback(&offer, g))
+        .filter(|g| {
+            rules::eligibility(&offer, &election_core::Employee::default(), g).is_ok()
+                && !rules::in_lookback(&offer, g)
+        })
         .collect();
     let mut e = Election::keep_all(&offer, &h);
     e.offer_version = 1;

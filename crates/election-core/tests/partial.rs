@@ -63,6 +63,7 @@ fn holder(grants: Vec<Grant>) -> Holder {
         employee: election_core::Employee {
             id: "E-9".into(),
             name: "Sam Sample".into(),
+            ..Default::default()
         },
         grants,
     }

@@ -410,7 +410,10 @@ async fn a_decision_for_an_ineligible_grant_is_refused(backend: Backend) {
         .holder
         .grants
         .iter()
-        .find(|g| election_core::rules::eligibility(&offer, g).is_err())
+        .find(|g| {
+            election_core::rules::eligibility(&offer, &election_core::Employee::default(), g)
+                .is_err()
+        })
         .expect("Jordan has an ineligible grant")
         .id
         .clone();

@@ -77,7 +77,7 @@ pub fn check_against(
         let Some(grant) = holder.grants.iter().find(|g| g.id == d.grant_id) else {
             continue;
         };
-        if let Err(why) = rules::eligibility(offer, grant) {
+        if let Err(why) = rules::eligibility(offer, &holder.employee, grant) {
             let words: Vec<String> = why.iter().map(|r| r.describe(offer)).collect();
             reasons.push(format!(
                 "grant {} is not eligible ({}), so it takes no decision",
@@ -105,7 +105,9 @@ pub fn check_against(
         .map(|d| d.grant_id.as_str())
         .collect();
     for grant in &holder.grants {
-        if rules::eligibility(offer, grant).is_ok() && !listed.contains(grant.id.as_str()) {
+        if rules::eligibility(offer, &holder.employee, grant).is_ok()
+            && !listed.contains(grant.id.as_str())
+        {
             problems.push(format!(
                 "eligible grant {} has no decision (exchange or keep)",
                 grant.id

@@ -106,7 +106,7 @@ impl ElectionPayload {
         let mut decisions: Vec<GrantDecision> = holder
             .grants
             .iter()
-            .filter(|g| rules::eligibility(offer, g).is_ok())
+            .filter(|g| rules::eligibility(offer, &holder.employee, g).is_ok())
             .map(|g| match election.tendered.get(&g.id) {
                 Some(&options) if options > 0 => GrantDecision {
                     grant_id: g.id.clone(),

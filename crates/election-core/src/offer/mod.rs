@@ -17,7 +17,8 @@ mod terms;
 pub use cusip::cusip_check_digit;
 pub use model::{
     Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility, ExchangeRatio,
-    ExchangeTerms, Expiration, Issuer, Lookback, NewGrantTiming, Offer, PartProblem, PartialTender,
-    Plan, RatioTier, Rounding, SectionRef, Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
+    ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback, NewGrantTiming, Offer,
+    PartProblem, PartialTender, Plan, RatioTier, Rounding, SectionRef, Securities, Source,
+    TenderRules, OFFER_SCHEMA_VERSION,
 };
 pub(crate) use reader::schema_version;

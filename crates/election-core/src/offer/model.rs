@@ -175,6 +175,24 @@ pub struct Eligibility {
     pub min_exercise_price: Option<Decimal>,
     /// Only grants made before this day may be tendered.
     pub granted_before: Option<NaiveDate>,
+    /// Grants made in this many months before the offer opened are excluded (eBay 2009:
+    /// the previous 12 months).
+    pub granted_within_months: Option<u64>,
+    /// Grants expiring within this many months after the offer opened are excluded.
+    pub expiring_within_months: Option<u64>,
+    /// Holders whose grants are excluded whatever the grant.
+    pub excluded_holders: HolderExclusions,
+}
+
+/// Who may not take part, by what the company's records say of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HolderExclusions {
+    /// Executive officers (Section 16 officers) are excluded.
+    pub officers: bool,
+    /// Members of the board of directors are excluded.
+    pub directors: bool,
+    /// Holders in these countries (ISO 3166-1 alpha-2 codes) are excluded.
+    pub countries: Vec<String>,
 }
 
 /// How many new options a tendered grant gives, by exercise-price tier.

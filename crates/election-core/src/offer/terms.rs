@@ -5,13 +5,14 @@
 use serde_json::Value;
 
 use super::model::{
-    Eligibility, ExchangeRatio, ExchangeTerms, Lookback, NewGrantTiming, PartialTender, RatioTier,
-    Rounding, Source, TenderRules,
+    Eligibility, ExchangeRatio, ExchangeTerms, HolderExclusions, Lookback, NewGrantTiming,
+    PartialTender, RatioTier, Rounding, Source, TenderRules,
 };
 use super::reader::source;
 use crate::problem::{JsonPath, Problems};
 use crate::read::{
-    boolean, date, ident, non_empty_array, one_of, price, text, whole_between, Obj, MAX_OPTIONS,
+    array, boolean, country, date, ident, non_empty_array, one_of, price, text, whole_between, Obj,
+    MAX_OPTIONS,
 };
 
 /// Reads the `source` and `summary` every term carries, then the term's own fields.
@@ -37,19 +38,34 @@ impl ExchangeTerms {
                 let plans = o.req("plans", |v, p, pr| non_empty_array(v, p, pr, ident));
                 let min = o.opt("min_exercise_price", price);
                 let before = o.opt("granted_before", date);
-                let ok = (!o.has("min_exercise_price") || min.is_some())
-                    && (!o.has("granted_before") || before.is_some());
-                ok.then_some((plans?, min, before))
+                let granted_within = o.opt("granted_within_months", whole_between(1, 120));
+                let expiring_within = o.opt("expiring_within_months", whole_between(1, 120));
+                let holders = o.opt("excluded_holders", HolderExclusions::read);
+                let ok = [
+                    ("min_exercise_price", min.is_some()),
+                    ("granted_before", before.is_some()),
+                    ("granted_within_months", granted_within.is_some()),
+                    ("expiring_within_months", expiring_within.is_some()),
+                    ("excluded_holders", holders.is_some()),
+                ]
+                .iter()
+                .all(|&(key, read)| read || !o.has(key));
+                ok.then_some(Eligibility {
+                    source: Source::Illustrative,
+                    summary: String::new(),
+                    plans: plans?,
+                    min_exercise_price: min,
+                    granted_before: before,
+                    granted_within_months: granted_within,
+                    expiring_within_months: expiring_within,
+                    excluded_holders: holders.unwrap_or_default(),
+                })
             })
-            .map(
-                |(source, summary, (plans, min_exercise_price, granted_before))| Eligibility {
-                    source,
-                    summary,
-                    plans,
-                    min_exercise_price,
-                    granted_before,
-                },
-            )
+            .map(|(source, summary, eligibility)| Eligibility {
+                source,
+                summary,
+                ..eligibility
+            })
         });
         let exchange_ratio = o.req("exchange_ratio", |v, p, pr| {
             term(v, p, pr, |o| {
@@ -155,6 +171,28 @@ impl RatioTier {
             from_exercise_price: from?,
             old: old?,
             new: new?,
+        })
+    }
+}
+
+impl HolderExclusions {
+    fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
+        let mut o = Obj::new(value, path, pr)?;
+        let officers = o.opt("officers", boolean);
+        let directors = o.opt("directors", boolean);
+        let countries = o.opt("countries", |v, p, pr| array(v, p, pr, country));
+        let ok = [
+            ("officers", officers.is_some()),
+            ("directors", directors.is_some()),
+            ("countries", countries.is_some()),
+        ]
+        .iter()
+        .all(|&(key, read)| read || !o.has(key));
+        o.finish();
+        ok.then(|| HolderExclusions {
+            officers: officers.unwrap_or(false),
+            directors: directors.unwrap_or(false),
+            countries: countries.unwrap_or_default(),
         })
     }
 }

@@ -270,7 +270,9 @@ impl Employee {
         let mut election = Election::keep_all(&offer, &self.holder);
         if exchange {
             for g in &self.holder.grants {
-                if election_core::rules::eligibility(&offer, g).is_ok() {
+                if election_core::rules::eligibility(&offer, &election_core::Employee::default(), g)
+                    .is_ok()
+                {
                     election.tendered.insert(g.id.clone(), g.outstanding);
                 }
             }
