@@ -129,3 +129,39 @@ test('the desk is a bundle of its own: the employee\'s page never loads it, and 
   expect(loaded.some((p) => /election-desk-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
   expect(loaded.filter((p) => /election-widget-[0-9a-f]+(\.js|_bg\.wasm)$/.test(p))).toEqual([]);
 });
+
+test('an offer that takes part of a grant: HR previews the box for how many options, and what it refuses', async ({ page }) => {
+  const partial = file(OFFER, (t) => t.replace('"whole_grant": true,', '"whole_grant": false, "partial": { "minimum": 1000, "increment": 500 },'));
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(partial);
+  await expect(page.getByText(/^No problems found in mpower-2001.json/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0]));
+  await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
+  const part = page.getByRole('textbox', { name: 'Options of grant H-2000-0417 to exchange' });
+  await expect(part).toHaveValue('12,000');
+  await expect(page.getByText('of 12,000: at least 1,000, in steps of 500, or all')).toBeVisible();
+
+  await part.fill('700');
+  await expect(part).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Part of a grant must be at least 1,000 options, or the whole grant.')).toBeVisible();
+  // Signing lists the rule the part breaks.
+  await expect(page.getByText(/grant H-2000-0417: part of a grant must be at least 1,000 options/)).toBeVisible();
+
+  await part.fill('2,500');
+  await expect(part).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Exchanging 2,500 of 12,000 options.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Exchange 1 grant, 2,500 options, for 833 new options' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test('an offer that excludes officers: HR sees the officer has no eligible grant, and why', async ({ page }) => {
+  const excluding = file(OFFER, (t) => t.replace('"granted_before": "2001-08-27"', '"granted_before": "2001-08-27", "excluded_holders": { "officers": true }'));
+  const officer = file(EMPLOYEES[0], (t) => t.replace('"name": "Avery Lindqvist"', '"name": "Avery Lindqvist", "officer": true'));
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(excluding);
+  await expect(page.getByText(/^No problems found in mpower-2001.json/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(officer);
+  await expect(page.getByRole('button', { name: 'Avery Lindqvist (E-1001): 1 grant, 0 eligible' })).toBeVisible();
+  await expect(page.getByText('Not eligible: executive officers may not take part in this offer.')).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /^Exchange grant/ })).toHaveCount(0);
+});

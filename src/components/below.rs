@@ -17,6 +17,7 @@ use crate::components::countdown::timing_checks;
 use crate::components::decision::decision_support;
 use crate::components::disclosure::acknowledgments;
 use crate::components::outbox::{courier_unavailable, outbox_panel};
+use crate::components::part_box::{part_box, PartBoxCode};
 use crate::components::sign::SignElection;
 use crate::components::terms::terms;
 use crate::components::Shared;
@@ -55,6 +56,8 @@ pub struct BelowCode {
     /// SHA-256: the first screen needs none of it; the amendment banner waits for them
     /// only where an acknowledgment is to be checked).
     pub disclose: fn(&Offer) -> Disclosure,
+    /// The box for how many options of a grant to tender (`components::part_box`).
+    pub part_box: PartBoxCode,
 }
 
 /// The code the below-the-grants module hands the widget.
@@ -62,6 +65,7 @@ pub fn code() -> BelowCode {
     BelowCode {
         render: |props| html! { <Below ..props /> },
         disclose: Disclosure::of,
+        part_box: PartBoxCode(part_box),
     }
 }
 

@@ -7,10 +7,9 @@ use std::rc::Rc;
 use election_core::{GrantStatus, Requirement};
 use yew::prelude::*;
 
+use crate::components::part_box::{PartBox, PartBoxCode};
 use crate::components::Shared;
 use crate::hooks::use_formats;
-use election_client::election_state::part_problem;
-use election_client::format::Formats;
 use election_client::loading::Loaded;
 
 // The columns' names: the headers, and the labels a card shows beside each value.
@@ -57,6 +56,8 @@ pub struct GrantRowsProps {
     pub reasons: Shared<Vec<Option<AttrValue>>>,
     pub on_toggle: Callback<AttrValue>,
     pub on_part: Callback<(AttrValue, String)>,
+    /// The code of the box for a part of a grant, once it is here.
+    pub part_box: Option<PartBoxCode>,
     pub locked: bool,
 }
 
@@ -81,6 +82,7 @@ pub fn GrantRows(props: &GrantRowsProps) -> Html {
                     reason={props.reasons.get(index).cloned().flatten()}
                     on_toggle={props.on_toggle.clone()}
                     on_part={props.on_part.clone()}
+                    part_box={props.part_box}
                     locked={props.locked}
                 />
             }
@@ -101,6 +103,7 @@ struct GrantRowProps {
     reason: Option<AttrValue>,
     on_toggle: Callback<AttrValue>,
     on_part: Callback<(AttrValue, String)>,
+    part_box: Option<PartBoxCode>,
     locked: bool,
 }
 
@@ -178,63 +181,17 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={NEW} class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
             <td role="cell" class="ew-status">
                 { status }
-                if takes_part {
-                    { part_input(g, props, &f) }
+                if let (true, Some(code)) = (takes_part, props.part_box) {
+                    { (code.0)(&PartBox {
+                        grant: g,
+                        rules: &offer.terms.tender_rules,
+                        typed: props.part.as_ref(),
+                        locked: props.locked,
+                        on_part: &props.on_part,
+                        formats: &f,
+                    }) }
                 }
             </td>
         </tr>
-    }
-}
-
-/// The box for how many options of a grant to tender, with the offer's limits beside it
-/// and what is wrong with the number typed, if anything.
-fn part_input(g: &election_core::Grant, props: &GrantRowProps, f: &Formats) -> Html {
-    let rules = &props.data.offer.terms.tender_rules;
-    let typed = props
-        .part
-        .as_ref()
-        .map_or_else(|| f.count(g.outstanding), |t| t.to_string());
-    let problem = props
-        .part
-        .as_ref()
-        .and_then(|t| part_problem(rules, g.outstanding, t, f.style()));
-    let (input, hint, error) = (
-        format!("ew-part-{}", g.id),
-        format!("ew-part-{}-hint", g.id),
-        format!("ew-part-{}-problem", g.id),
-    );
-    let limits = if rules.partial.minimum > 1 || rules.partial.increment > 1 {
-        format!(
-            "of {}: at least {}, in steps of {}, or all",
-            f.count(g.outstanding),
-            f.count(rules.partial.minimum),
-            f.count(rules.partial.increment)
-        )
-    } else {
-        format!("of {}", f.count(g.outstanding))
-    };
-    let oninput = {
-        let (on_part, id) = (props.on_part.clone(), AttrValue::from(g.id.clone()));
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_part.emit((id.clone(), input.value()));
-        })
-    };
-    let described = if problem.is_some() {
-        format!("{hint} {error}")
-    } else {
-        hint.clone()
-    };
-    html! {
-        <span class="ew-part">
-            <label for={input.clone()}>{ format!("Options of grant {} to exchange", g.id) }</label>
-            <input id={input} type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
-                value={typed} aria-invalid={problem.is_some().then_some("true")}
-                aria-describedby={described} disabled={props.locked} {oninput} />
-            <span id={hint} class="ew-muted ew-small">{ limits }</span>
-            if let Some(problem) = problem {
-                <span id={error} class="ew-part-problem">{ problem }</span>
-            }
-        </span>
     }
 }

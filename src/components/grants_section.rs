@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use crate::components::countdown::TimeLeftInWords;
 use crate::components::grants_table::GrantsTable;
+use crate::components::part_box::PartBoxCode;
 use crate::components::{illustrative_badge, Shared};
 use crate::hooks::use_formats;
 use election_client::clock::TrustedClock;
@@ -35,6 +36,9 @@ pub struct GrantsSectionProps {
     /// Where the offer takes part of a grant: the options to tender, as typed, by grant.
     #[prop_or_default]
     pub parts: Rc<BTreeMap<String, String>>,
+    /// The code of the box for a part of a grant, once it is here.
+    #[prop_or_default]
+    pub part_box: Option<PartBoxCode>,
     pub actions: SectionActions,
     /// After the deadline nothing can be chosen or changed.
     pub locked: bool,
@@ -130,7 +134,7 @@ pub fn GrantsSection(props: &GrantsSectionProps) -> Html {
                         </p>
                     }
                     <GrantsTable data={props.data.clone()} resolution={props.resolution.clone()} reasons={props.reasons.clone()}
-                        parts={props.parts.clone()} {on_toggle} {on_part} {locked} />
+                        parts={props.parts.clone()} part_box={props.part_box} {on_toggle} {on_part} {locked} />
                     if any_eligible {
                         // The one live region of the summary: the time left beside it is
                         // not announced (the countdown announces each phase once).

@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::components::grant_row::{
     GrantRows, RowState, EXPIRES, GRANTED, NEW, OUTSTANDING, PLAN, PRICE, STATUS, VESTED,
 };
+use crate::components::part_box::PartBoxCode;
 use crate::components::Shared;
 use crate::hooks::{use_formats, use_rows_in_steps};
 use election_client::loading::Loaded;
@@ -34,6 +35,9 @@ pub struct GrantsTableProps {
     /// A part typed for a grant (its id, the text).
     #[prop_or_default]
     pub on_part: Callback<(AttrValue, String)>,
+    /// The code of the box for a part of a grant, once it is here.
+    #[prop_or_default]
+    pub part_box: Option<PartBoxCode>,
     /// After the deadline nothing can be chosen or changed.
     #[prop_or_default]
     pub locked: bool,
@@ -108,7 +112,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         html! {
                             <GrantRows key={start} data={props.data.clone()} {start} {rows}
                                 reasons={props.reasons.clone()} on_toggle={props.on_toggle.clone()}
-                                on_part={props.on_part.clone()} locked={props.locked} />
+                                on_part={props.on_part.clone()} part_box={props.part_box} locked={props.locked} />
                         }
                     }) }
                 </tbody>

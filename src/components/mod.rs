@@ -14,6 +14,7 @@ pub mod grants_table;
 pub mod jump;
 pub mod offer_header;
 pub mod outbox;
+pub mod part_box;
 pub mod sign;
 pub mod terms;
 pub mod widget;

@@ -61,16 +61,20 @@ pub fn Widget(props: &WidgetProps) -> Html {
     // A preview's moment, in the reader's zone once the page is ready (UTC until then).
     let preview_at = use_local_time(&props.clock, preview.then_some(props.clock.anchor.epoch_ms));
 
-    let resolution = {
-        let grouping = f.style().separators().1;
-        let parts = state.parts(grouping);
-        use_memo(
-            (props.data.clone(), state.picks.clone(), parts),
-            |(data, picks, parts)| {
-                election_core::resolve_with_parts(&data.offer, &data.holder, picks, parts)
-            },
-        )
-    };
+    // The parts typed are compared by identity: the reducer makes a new map exactly when
+    // one changes.
+    let resolution = use_memo(
+        (
+            props.data.clone(),
+            state.picks.clone(),
+            Shared(state.parts.clone()),
+            f.style().separators().1,
+        ),
+        |(data, picks, _, grouping)| {
+            let part = |id: &str| state.part(id, *grouping);
+            election_core::resolve_with_parts(&data.offer, &data.holder, picks, &part)
+        },
+    );
     // The sections below the grants, and the code that hashes the legal texts, may come
     // just after the first screen (`use_below`).
     let below = use_below();
@@ -140,7 +144,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 </p>
             }
             { amendment_banner(offer, disclosure.as_deref(), &state.acknowledged, &f) }
-            <GrantsSection data={props.data.clone()} resolution={Shared(resolution.clone())} reasons={Shared(reasons.clone())} parts={state.parts.clone()}
+            <GrantsSection data={props.data.clone()} resolution={Shared(resolution.clone())} reasons={Shared(reasons.clone())} parts={state.parts.clone()} part_box={code.map(|c| c.part_box)}
                 {locked} {actions} deadline={offer.expiration.instant} clock={props.clock.clone()} storage_problem={state.storage_problem.clone().map(AttrValue::from)}
                 draft_unreadable={state.draft_unreadable} />
             { match (below, (*disclosure).clone()) {

@@ -40,7 +40,7 @@ pub enum Action {
     PickAll(Vec<String>),
     /// Forget every pick and assumption (acknowledgments stay: they record what was read).
     StartOver,
-    /// The options to tender of a grant, as typed; empty for the whole grant.
+    /// The options to tender of a grant, as typed.
     SetPart(Rc<str>, String),
     /// Record (Some) or withdraw (None) the acknowledgment of the document with this id.
     Acknowledge(String, Option<Acknowledgment>),
@@ -97,26 +97,30 @@ impl ElectionState {
 
     /// Whether the employee has chosen anything ("Start over" has something to undo).
     pub fn has_choices(&self) -> bool {
-        !self.picks.is_empty() || !self.parts.is_empty() || self.new_price != DEFAULT_NEW_PRICE
+        !self.picks.is_empty() || self.has_parts() || self.new_price != DEFAULT_NEW_PRICE
+    }
+
+    /// Whether a part was typed for any grant.
+    fn has_parts(&self) -> bool {
+        !self.parts.is_empty()
     }
 
     /// Whether there is nothing worth keeping (so a stored draft can be removed).
     pub fn is_pristine(&self) -> bool {
         self.picks.is_empty()
-            && self.parts.is_empty()
+            && !self.has_parts()
             && self.new_price == DEFAULT_NEW_PRICE
             && self.acknowledged.is_empty()
     }
 
-    /// The parts as numbers, for the rules (`election_core::resolve_with_parts`), read
-    /// with the reader's grouping separator. A part typed that is not a whole number
-    /// counts as 0 options, which the rules refuse by name, so that nothing is signed
-    /// until it is corrected ([`read_part`] says why).
-    pub fn parts(&self, grouping: char) -> BTreeMap<String, u64> {
+    /// The part typed for grant `id` as a number, for the rules
+    /// (`election_core::resolve_with_parts`), read with the reader's grouping separator.
+    /// A part that is not a whole number counts as 0 options, which the rules refuse by
+    /// name, so that nothing is signed until it is corrected ([`read_part`] says why).
+    pub fn part(&self, id: &str, grouping: char) -> Option<u64> {
         self.parts
-            .iter()
-            .map(|(id, typed)| (id.clone(), read_part(typed, grouping).unwrap_or(0)))
-            .collect()
+            .get(id)
+            .map(|typed| read_part(typed, grouping).unwrap_or(0))
     }
 }
 
@@ -192,13 +196,10 @@ impl ElectionState {
                 }
             }
             Action::PickAll(ids) => Rc::make_mut(&mut next.picks).extend(ids),
+            // An emptied box is kept as typed (nothing is signed until it holds a number;
+            // a map's removal would also be 3 KB of the first screen's code).
             Action::SetPart(id, typed) => {
-                let parts = Rc::make_mut(&mut next.parts);
-                if typed.trim().is_empty() {
-                    parts.remove(&*id);
-                } else {
-                    parts.insert(id.to_string(), typed);
-                }
+                Rc::make_mut(&mut next.parts).insert(id.to_string(), typed);
             }
             Action::StartOver => {
                 next.picks = Rc::default();
@@ -275,12 +276,12 @@ mod tests {
         let s = s.reduce(Action::SetPart("B".into(), "lots".into()));
         assert!(s.has_choices() && !s.is_pristine());
         assert_eq!(
-            s.parts(',').into_iter().collect::<Vec<_>>(),
-            [("A".to_owned(), 1500), ("B".to_owned(), 0)]
+            (s.part("A", ','), s.part("B", ','), s.part("C", ',')),
+            (Some(1500), Some(0), None)
         );
-        // Emptying the box means the whole grant again.
-        let s = s.reduce(Action::SetPart("B".into(), " ".into()));
-        assert_eq!(s.parts.len(), 1);
+        // An emptied box is no options, which the rules refuse, until a number is typed.
+        let s = s.reduce(Action::SetPart("A".into(), " ".into()));
+        assert_eq!(s.part("A", ','), Some(0));
         let s = s.reduce(Action::StartOver);
         assert!(s.parts.is_empty());
         assert_eq!(read_part(" 2 000 ", ','), Ok(2000));

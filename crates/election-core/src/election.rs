@@ -348,11 +348,11 @@ pub struct Resolution {
 /// that is eligible, plus what the look-back and same-price rules require. Linear in the
 /// number of grants.
 pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Resolution {
-    resolve_with_parts(offer, holder, picks, &BTreeMap::new())
+    resolve_with_parts(offer, holder, picks, &|_| None)
 }
 
 /// [`resolve`], where the employee may also have chosen how many options of a picked
-/// grant to tender (`parts`, by grant id). A part counts only where the offer takes parts
+/// grant to tender (`part`, given a grant's id). A part counts only where the offer takes parts
 /// of grants and the grant is picked by the employee, not required by a rule (a required
 /// grant is tendered whole). It is taken as chosen, whatever it is: a part the offer does
 /// not take stays in the election, where [`Election::check`] names it and signing waits
@@ -361,7 +361,7 @@ pub fn resolve_with_parts(
     offer: &Offer,
     holder: &Holder,
     picks: &BTreeSet<String>,
-    parts: &BTreeMap<String, u64>,
+    part: &dyn Fn(&str) -> Option<u64>,
 ) -> Resolution {
     let same_price_rule = offer.terms.tender_rules.all_grants_at_same_price;
     let mut statuses: Vec<GrantStatus> = holder
@@ -433,9 +433,7 @@ pub fn resolve_with_parts(
         status.required = required[i];
         if status.exchanged {
             let g = &holder.grants[i];
-            let part = parts
-                .get(&g.id)
-                .copied()
+            let part = part(&g.id)
                 .filter(|_| !offer.terms.tender_rules.whole_grant && status.required.is_none());
             if let Some(part) = part.filter(|&n| n != g.outstanding) {
                 status.new_options = rules::new_options(offer, g, part).unwrap_or(0);

@@ -207,7 +207,9 @@ fn the_rules_name_a_part_the_offer_does_not_take() {
 fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
     let offer = partial_offer(100, 100);
     let h = holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
-    let r = resolve_with_parts(&offer, &h, &set(&["A", "B"]), &parts(&[("A", 400)]));
+    let r = resolve_with_parts(&offer, &h, &set(&["A", "B"]), &|id| {
+        parts(&[("A", 400)]).get(id).copied()
+    });
     assert_eq!(r.election.tendered, parts(&[("A", 400), ("B", 500)]));
     assert_eq!(r.statuses[0].tendered, 400);
     assert_eq!(
@@ -222,7 +224,9 @@ fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
     assert_eq!(r.election.check(&offer, &h), vec![]);
     // A part of a grant not picked does nothing; a part the offer does not take stays in
     // the election, where the rules name it.
-    let r = resolve_with_parts(&offer, &h, &set(&["B"]), &parts(&[("A", 400), ("B", 150)]));
+    let r = resolve_with_parts(&offer, &h, &set(&["B"]), &|id| {
+        parts(&[("A", 400), ("B", 150)]).get(id).copied()
+    });
     assert_eq!(r.election.tendered, parts(&[("B", 150)]));
     assert!(matches!(
         r.election.check(&offer, &h)[..],
@@ -230,7 +234,9 @@ fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
     ));
     // Where the offer takes whole grants only, parts are not read.
     let mpower = parse_offer(OFFER).expect("valid");
-    let r = resolve_with_parts(&mpower, &h, &set(&["A"]), &parts(&[("A", 400)]));
+    let r = resolve_with_parts(&mpower, &h, &set(&["A"]), &|id| {
+        parts(&[("A", 400)]).get(id).copied()
+    });
     assert_eq!(r.election.tendered, parts(&[("A", 1_000)]));
 }
 
@@ -240,7 +246,9 @@ fn a_grant_a_rule_requires_is_tendered_whole() {
     offer.terms.tender_rules.all_grants_at_same_price = true;
     let h = holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
     // B is required by A's price; its part is kept in the draft but not used.
-    let r = resolve_with_parts(&offer, &h, &set(&["A"]), &parts(&[("B", 100)]));
+    let r = resolve_with_parts(&offer, &h, &set(&["A"]), &|id| {
+        parts(&[("B", 100)]).get(id).copied()
+    });
     assert!(r.statuses[1].required.is_some());
     assert_eq!(r.election.tendered, parts(&[("A", 1_000), ("B", 500)]));
 }
@@ -269,7 +277,7 @@ proptest! {
                 (p >= minimum && p < n).then(|| (g.id.clone(), p))
             })
             .collect();
-        let r = resolve_with_parts(&offer, &h, &chosen, &chosen_parts);
+        let r = resolve_with_parts(&offer, &h, &chosen, &|id| chosen_parts.get(id).copied());
         prop_assert_eq!(r.election.check(&offer, &h), vec![]);
         let mut options = 0u64;
         for (g, s) in h.grants.iter().zip(&r.statuses) {
