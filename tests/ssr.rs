@@ -1411,3 +1411,38 @@ async fn an_excluded_officer_is_told_why_no_grant_can_be_exchanged() {
     assert!(text.contains("Exchange grant H-2000-0417"), "{text}");
     assert!(!text.contains("executive officers"), "{text}");
 }
+
+#[tokio::test]
+async fn where_the_offer_gives_restricted_stock_units_they_are_named_and_valued_at_vest() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    offer["terms"]["new_award"] = serde_json::json!({
+        "source": "illustrative",
+        "summary": "Each tendered grant is exchanged for restricted stock units.",
+        "kind": "restricted_stock_units",
+        "vesting": "Half on each of the first two anniversaries of the new grant date."
+    });
+    let html = widget_for_offer(&offer.to_string(), draft_with_part(None)).await;
+    let text = visible_text(&html);
+    // Avery's 12,000 options at $42.50 give 4,000 units (3 for 1).
+    assert!(text.contains("Exchange 1 grant, 12,000 options, for 4,000 restricted stock units"), "{text}");
+    let header = element(&html, "ew-grants-table", "table");
+    assert!(header.contains("New RSUs") && !header.contains("New options"), "{header}");
+    // No exercise price to assume; the units' value at vest against the options' at exercise.
+    assert!(!text.contains("Assumed market price on the new grant date"), "{text}");
+    assert!(text.contains("Value at vest against value at exercise"), "{text}");
+    // 4,000 × S = 12,000 × (S − 42.50) at S = 63.75.
+    assert!(
+        text.contains("Break-even stock price: $63.75. Below it, the restricted stock units are worth more; above it, the options you give up would be worth more."),
+        "{text}"
+    );
+    assert!(text.contains("New award"), "{text}");
+    assert!(text.contains("Vesting: Half on each of the first two anniversaries"), "{text}");
+    let review = element(&html, "ew-review", "dl");
+    assert!(review.contains("New RSUs"), "{review}");
+
+    // Mpower's offer: new options, and the assumption for their price.
+    let text = visible_text(&widget_for_offer(OFFER, draft_with_part(None)).await);
+    assert!(text.contains("for 4,000 new options"), "{text}");
+    assert!(text.contains("Assumed market price on the new grant date"), "{text}");
+    assert!(!text.contains("New award"), "{text}");
+}

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use election_core::disclosure::Disclosure;
 use election_core::value::Comparison;
-use election_core::{Offer, Resolution};
+use election_core::{AwardKind, Decimal, Offer, Resolution};
 use yew::prelude::*;
 
 use crate::components::amendments::amendments;
@@ -118,7 +118,12 @@ pub fn Below(props: &BelowProps) -> Html {
         .count() as u64;
     let can_withdraw = governing.is_some_and(|g| !g.payload().is_withdrawal());
     let any_eligible = resolution.statuses.iter().any(|s| s.eligible());
-    let price = f.parse_money(&state.new_price);
+    // Restricted stock units have no exercise price: no assumption to ask for.
+    let award = offer.award();
+    let price = match award {
+        AwardKind::Options => f.parse_money(&state.new_price),
+        AwardKind::RestrictedStockUnits => Ok(Decimal::ZERO),
+    };
     let comparison = price
         .as_ref()
         .ok()
@@ -127,7 +132,7 @@ pub fn Below(props: &BelowProps) -> Html {
     html! {
         <>
             if any_eligible {
-                { decision_support(comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
+                { decision_support(award, comparison.as_ref(), &state.new_price, price.as_ref().err().map(String::as_str), &on_price, &f) }
             }
             if preview && props.timing_checks {
                 { timing_checks(offer, &f) }

@@ -3,7 +3,7 @@
 //! drawn as an inline SVG chart and given as a table with the same numbers.
 
 use election_core::value::{Better, BreakEven, Comparison, ValuePoint};
-use election_core::Decimal;
+use election_core::{AwardKind, Decimal};
 use rust_decimal::prelude::ToPrimitive;
 use yew::prelude::*;
 
@@ -12,6 +12,7 @@ use election_client::format::Formats;
 /// The comparison section. `comparison` is None until a grant is chosen and the price
 /// assumption (`new_price`, as typed) reads; `price_error` says why it does not.
 pub fn decision_support(
+    award: AwardKind,
     comparison: Option<&Comparison>,
     new_price: &str,
     price_error: Option<&str>,
@@ -29,10 +30,18 @@ pub fn decision_support(
         <section class="ew-section ew-decision" id="ew-decision" aria-label="Keep or exchange: what each is worth">
             <h2>{ "Keep or exchange: what each is worth" }</h2>
             <p class="ew-note">
-                { "Value at exercise: what the options would be worth if exercised when the stock is at a given price \
-                   (stock price less exercise price, times the options). It leaves out vesting, time value, taxes and \
-                   whether the stock ever reaches that price. This is arithmetic, not advice." }
+                { match award {
+                    AwardKind::Options => "Value at exercise: what the options would be worth if exercised when the stock is at a given price \
+                        (stock price less exercise price, times the options). It leaves out vesting, time value, taxes and \
+                        whether the stock ever reaches that price. This is arithmetic, not advice.",
+                    AwardKind::RestrictedStockUnits => "Value at vest against value at exercise: what the restricted stock units would be \
+                        worth when they vest with the stock at a given price (a share each: the stock price times the units), \
+                        against what the options you give up would be worth if exercised then (stock price less exercise price, \
+                        times the options). It leaves out when each vests, time value, taxes and whether the stock ever reaches \
+                        that price. This is arithmetic, not advice.",
+                } }
             </p>
+            if award == AwardKind::Options {
             <div class="ew-field">
                 <label>
                     <span class="ew-field-label">{ "Assumed market price on the new grant date (the new options' exercise price)" }</span>
@@ -46,49 +55,75 @@ pub fn decision_support(
                     <p class="ew-field-error" role="alert">{ error.to_owned() }</p>
                 }
             </div>
+            }
             {
                 match comparison {
                     None if price_error.is_none() => html! {
                         <p class="ew-muted">{ "Choose at least one grant to exchange to compare what you give up with what you get." }</p>
                     },
                     None => Html::default(),
-                    Some(c) => comparison_view(c, f),
+                    Some(c) => comparison_view(award, c, f),
                 }
             }
         </section>
     }
 }
 
-fn break_even_sentence(c: &Comparison, f: &Formats) -> String {
+/// What the employee gets, as a sentence's subject: `the new options`.
+fn the_new(award: AwardKind) -> &'static str {
+    match award {
+        AwardKind::Options => "the new options",
+        AwardKind::RestrictedStockUnits => "the restricted stock units",
+    }
+}
+
+fn break_even_sentence(award: AwardKind, c: &Comparison, f: &Formats) -> String {
+    let new = the_new(award);
     match c.break_even() {
-        BreakEven::At { price, better_above } => {
+        BreakEven::At {
+            price,
+            better_above,
+        } => {
+            let new_more = format!("{new} are worth more");
             let (below, above) = match better_above {
-                Better::Keep => ("the new options are worth more", "the options you give up would be worth more"),
-                Better::Exchange => ("the options you give up would be worth more", "the new options are worth more"),
+                Better::Keep => (
+                    new_more.as_str(),
+                    "the options you give up would be worth more",
+                ),
+                Better::Exchange => (
+                    "the options you give up would be worth more",
+                    new_more.as_str(),
+                ),
             };
             format!(
                 "Break-even stock price: {}. Below it, {below}; above it, {above}.",
                 f.money(price)
             )
         }
-        BreakEven::Never { better: Some(Better::Keep) } => {
-            "At every stock price, the options you give up are worth at least as much as the new options.".to_owned()
+        BreakEven::Never {
+            better: Some(Better::Keep),
+        } => {
+            format!("At every stock price, the options you give up are worth at least as much as {new}.")
         }
-        BreakEven::Never { better: Some(Better::Exchange) } => {
-            "At every stock price, the new options are worth at least as much as the options you give up.".to_owned()
+        BreakEven::Never {
+            better: Some(Better::Exchange),
+        } => {
+            format!("At every stock price, {new} are worth at least as much as the options you give up.")
         }
-        BreakEven::Never { better: None } => "The two are worth the same at every stock price.".to_owned(),
+        BreakEven::Never { better: None } => {
+            "The two are worth the same at every stock price.".to_owned()
+        }
     }
 }
 
-fn comparison_view(c: &Comparison, f: &Formats) -> Html {
+fn comparison_view(award: AwardKind, c: &Comparison, f: &Formats) -> Html {
     let grid = c.price_grid(10);
     let points: Vec<ValuePoint> = grid.iter().map(|&p| c.at(p)).collect();
-    let sentence = break_even_sentence(c, f);
+    let sentence = break_even_sentence(award, c, f);
     html! {
         <>
             <p class="ew-break-even"><strong>{ sentence.clone() }</strong></p>
-            { chart(c, &grid, &sentence, f) }
+            { chart(award, c, &grid, &sentence, f) }
             <div class="ew-table-scroll" role="region" aria-label="Value at exercise by stock price" tabindex="0">
                 <table class="ew-table ew-value-table">
                     <caption>{ "Value at exercise by stock price" }</caption>
@@ -96,7 +131,7 @@ fn comparison_view(c: &Comparison, f: &Formats) -> Html {
                         <tr>
                             <th scope="col" class="ew-num">{ "Stock price" }</th>
                             <th scope="col" class="ew-num">{ "Options you give up" }</th>
-                            <th scope="col" class="ew-num">{ "New options" }</th>
+                            <th scope="col" class="ew-num">{ award.heading() }</th>
                             <th scope="col" class="ew-num">{ "Difference" }</th>
                         </tr>
                     </thead>
@@ -128,7 +163,7 @@ fn comparison_view(c: &Comparison, f: &Formats) -> Html {
 /// dashed for the new options (told apart without colour), and the break-even marked.
 /// Coordinates are whole numbers computed in decimals: no floating point, which would
 /// also bring float formatting into the bundle.
-fn chart(c: &Comparison, grid: &[Decimal], summary: &str, f: &Formats) -> Html {
+fn chart(award: AwardKind, c: &Comparison, grid: &[Decimal], summary: &str, f: &Formats) -> Html {
     const W: i64 = 640;
     const H: i64 = 300;
     const LEFT: i64 = 84;
@@ -192,7 +227,7 @@ fn chart(c: &Comparison, grid: &[Decimal], summary: &str, f: &Formats) -> Html {
             </svg>
             <figcaption class="ew-legend">
                 <span class="ew-legend-kept">{ "Options you give up (solid)" }</span>
-                <span class="ew-legend-new">{ "New options (dashed)" }</span>
+                <span class="ew-legend-new">{ format!("{} (dashed)", award.heading()) }</span>
             </figcaption>
         </figure>
     }

@@ -19,7 +19,6 @@ pub const PRICE: &str = "Exercise price";
 pub const OUTSTANDING: &str = "Outstanding";
 pub const VESTED: &str = "Vested";
 pub const EXPIRES: &str = "Expires";
-pub const NEW: &str = "New options";
 pub const STATUS: &str = "Status";
 
 /// What a row shows that the employee's picks can change.
@@ -178,7 +177,7 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={OUTSTANDING} class="ew-num">{ f.count(g.outstanding) }</td>
             <td role="cell" data-label={VESTED} class="ew-num">{ f.count(g.vested) }</td>
             <td role="cell" data-label={EXPIRES}><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
-            <td role="cell" data-label={NEW} class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
+            <td role="cell" data-label={offer.award().heading()} class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
             <td role="cell" class="ew-status">
                 { status }
                 if let (true, Some(code)) = (takes_part, props.part_box) {

@@ -15,7 +15,7 @@ use election_core::Resolution;
 use yew::prelude::*;
 
 use crate::components::grant_row::{
-    GrantRows, RowState, EXPIRES, GRANTED, NEW, OUTSTANDING, PLAN, PRICE, STATUS, VESTED,
+    GrantRows, RowState, EXPIRES, GRANTED, OUTSTANDING, PLAN, PRICE, STATUS, VESTED,
 };
 use crate::components::part_box::PartBoxCode;
 use crate::components::Shared;
@@ -66,6 +66,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     let outstanding: u64 = holder.grants.iter().map(|g| g.outstanding).sum();
     let vested: u64 = holder.grants.iter().map(|g| g.vested).sum();
     let summary = &props.resolution.summary;
+    let new_heading = summary.award.heading();
     let caption = format!(
         "{} held by {}",
         f.plural(holder.grants.len() as u64, "option grant", "option grants"),
@@ -97,7 +98,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         <th scope="col" role="columnheader" class="ew-num">{ OUTSTANDING }</th>
                         <th scope="col" role="columnheader" class="ew-num">{ VESTED }</th>
                         <th scope="col" role="columnheader">{ EXPIRES }</th>
-                        <th scope="col" role="columnheader" class="ew-num">{ NEW }</th>
+                        <th scope="col" role="columnheader" class="ew-num">{ new_heading }</th>
                         <th scope="col" role="columnheader">{ STATUS }</th>
                     </tr>
                 </thead>
@@ -123,7 +124,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         <td role="cell" class="ew-num" data-label={OUTSTANDING}>{ f.count(outstanding) }</td>
                         <td role="cell" class="ew-num" data-label={VESTED}>{ f.count(vested) }</td>
                         <td role="cell"></td>
-                        <td role="cell" class="ew-num" data-label={NEW}>{ f.count(summary.new_options) }</td>
+                        <td role="cell" class="ew-num" data-label={new_heading}>{ f.count(summary.new_options) }</td>
                         <td role="cell">{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>
                     </tr>
                 </tfoot>

@@ -68,7 +68,7 @@ pub fn SignElection(props: &SignProps) -> Html {
                     format!("{}, {}", f.plural(s.grants, "grant", "grants"), f.plural(s.options, "option", "options")) } }</dd>
                 <dt>{ "Keeping" }</dt>
                 <dd>{ f.plural(props.kept, "eligible grant", "eligible grants") }</dd>
-                <dt>{ "New options" }</dt>
+                <dt>{ s.award.heading() }</dt>
                 <dd>{ f.count(s.new_options) }</dd>
                 <dt>{ "Offer documents" }</dt>
                 <dd>{ "fingerprint " }<code>{ props.fingerprint.clone() }</code></dd>

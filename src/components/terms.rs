@@ -20,8 +20,24 @@ pub fn terms(offer: &Offer) -> Html {
         ),
         ("Tendering", t.tender_rules.source, &t.tender_rules.summary),
         ("Recent grants", t.lookback.source, &t.lookback.summary),
-        ("New options", t.new_grant.source, &t.new_grant.summary),
+        (
+            offer.award().heading(),
+            t.new_grant.source,
+            &t.new_grant.summary,
+        ),
     ];
+    let mut rows: Vec<(&str, Source, String)> = rows
+        .iter()
+        .map(|(name, source, summary)| (*name, *source, (*summary).clone()))
+        .collect();
+    if let Some(award) = &t.new_award {
+        // What the new award is, and how it vests, in the offer's words.
+        let summary = match &award.vesting {
+            Some(vesting) => format!("{} Vesting: {vesting}", award.summary),
+            None => award.summary.clone(),
+        };
+        rows.push(("New award", award.source, summary));
+    }
     let any_illustrative = rows.iter().any(|(_, s, _)| *s == Source::Illustrative);
     html! {
         <section class="ew-section ew-terms" id="ew-terms" aria-label="Terms of the exchange">
@@ -40,7 +56,7 @@ pub fn terms(offer: &Offer) -> Html {
                                 { " " }{ illustrative_badge() }
                             }
                         </dt>
-                        <dd>{ (*summary).clone() }</dd>
+                        <dd>{ summary.clone() }</dd>
                     </div>
                 }) }
             </dl>

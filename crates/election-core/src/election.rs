@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::display::{Style, UsEnglish};
 use crate::holder::{Grant, Holder};
-use crate::offer::{Offer, PartProblem};
+use crate::offer::{AwardKind, Offer, PartProblem};
 use crate::rules::{self, Ineligibility};
 
 /// An election: the grants tendered, with how many options of each. A grant not listed is
@@ -303,8 +303,11 @@ impl GrantStatus {
 pub struct Summary {
     pub grants: u64,
     pub options: u64,
+    /// New awards: new options, or restricted stock units (`award`).
     pub new_options: u64,
     pub new_grant_date: Option<NaiveDate>,
+    /// What the new awards are.
+    pub award: AwardKind,
 }
 
 impl Summary {
@@ -327,7 +330,7 @@ impl Summary {
             "Exchange {}, {}, for {}{when}.",
             style.plural(self.grants, "grant", "grants"),
             style.plural(self.options, "option", "options"),
-            style.plural(self.new_options, "new option", "new options"),
+            style.plural(self.new_options, self.award.nouns().0, self.award.nouns().1),
         )
     }
 }
@@ -427,7 +430,10 @@ pub fn resolve_with_parts(
     }
 
     let mut election = Election::keep_all(offer, holder);
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        award: offer.award(),
+        ..Summary::default()
+    };
     for (i, status) in statuses.iter_mut().enumerate() {
         status.exchanged = exchanged[i];
         status.required = required[i];

@@ -32,10 +32,10 @@ pub use election::{
 pub use holder::{Employee, Grant, Holder};
 pub use host_event::{DeliveryEvent, Event, HostEvent};
 pub use offer::{
-    cusip_check_digit, Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility,
-    ExchangeRatio, ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback, NewGrantTiming,
-    Offer, PartProblem, PartialTender, Plan, RatioTier, Rounding, SectionRef, Securities, Source,
-    TenderRules, OFFER_SCHEMA_VERSION,
+    cusip_check_digit, Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind,
+    Eligibility, ExchangeRatio, ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback,
+    NewAward, NewGrantTiming, Offer, PartProblem, PartialTender, Plan, RatioTier, Rounding,
+    SectionRef, Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
 };
 pub use problem::{JsonPath, Problem};
 pub use rust_decimal::Decimal;

@@ -296,3 +296,43 @@ proptest! {
         prop_assert_eq!(r.summary.new_options, r.statuses.iter().map(|s| s.new_options).sum::<u64>());
     }
 }
+
+#[test]
+fn an_offer_may_give_restricted_stock_units_and_says_how_they_vest() {
+    let mut v = offer_value();
+    v["terms"]["new_award"] = json!({
+        "source": "illustrative",
+        "summary": "Each tendered grant is exchanged for restricted stock units, one share each when they vest.",
+        "kind": "restricted_stock_units",
+        "vesting": "Over two years: half on each anniversary of the new grant date."
+    });
+    let offer = parse_offer(&v.to_string()).expect("valid");
+    assert_eq!(offer.award(), election_core::AwardKind::RestrictedStockUnits);
+    let award = offer.terms.new_award.as_ref().expect("given");
+    assert!(award.vesting.as_deref().expect("vesting").starts_with("Over two years"));
+    let h = holder(vec![grant("A", "30", 1_200)]);
+    let r = resolve_with_parts(&offer, &h, &set(&["A"]), &|_| None);
+    // 30.00 is in the 3-for-1 tier.
+    assert_eq!(
+        r.summary.sentence(),
+        "Exchange 1 grant, 1,200 options, for 400 restricted stock units; new grant expected on or about March 29, 2002."
+    );
+    // Mpower's offer gives new options, and says so as before.
+    let mpower = parse_offer(OFFER).expect("valid");
+    assert_eq!(mpower.award(), election_core::AwardKind::Options);
+    assert!(resolve_with_parts(&mpower, &h, &set(&["A"]), &|_| None)
+        .summary
+        .sentence()
+        .contains("for 400 new options"));
+
+    v["terms"]["new_award"]["kind"] = json!("shares");
+    let problems = parse_offer(&v.to_string()).expect_err("refused");
+    assert_problem(
+        &problems,
+        "$.terms.new_award.kind",
+        "not one of `options`, `restricted_stock_units`",
+    );
+    v["terms"]["new_award"] = json!({ "kind": "options" });
+    let problems = parse_offer(&v.to_string()).expect_err("refused");
+    assert_problem(&problems, "$.terms.new_award", "missing required field `source`");
+}

@@ -16,8 +16,8 @@ mod terms;
 
 pub use cusip::cusip_check_digit;
 pub use model::{
-    Amendment, ChangeKind, Contact, Document, DocumentKind, Eligibility, ExchangeRatio,
-    ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback, NewGrantTiming, Offer,
+    Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind, Eligibility, ExchangeRatio,
+    ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback, NewAward, NewGrantTiming, Offer,
     PartProblem, PartialTender, Plan, RatioTier, Rounding, SectionRef, Securities, Source,
     TenderRules, OFFER_SCHEMA_VERSION,
 };

@@ -162,6 +162,58 @@ pub struct ExchangeTerms {
     pub tender_rules: TenderRules,
     pub lookback: Lookback,
     pub new_grant: NewGrantTiming,
+    /// What a tendered grant is exchanged for: new options (Mpower's, and when the offer
+    /// does not say) or restricted stock units.
+    pub new_award: Option<NewAward>,
+}
+
+/// The award given for tendered options, with its own vesting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewAward {
+    pub source: Source,
+    pub summary: String,
+    pub kind: AwardKind,
+    /// How the new award vests, in the offer's words.
+    pub vesting: Option<String>,
+}
+
+/// What kind of award a tendered grant gives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardKind {
+    /// New options, at the market price on the new grant date.
+    #[default]
+    Options,
+    /// Restricted stock units: a share each when they vest, with no exercise price.
+    RestrictedStockUnits,
+}
+
+impl AwardKind {
+    /// `new option` / `new options`, `restricted stock unit` / `restricted stock units`.
+    pub fn nouns(self) -> (&'static str, &'static str) {
+        match self {
+            AwardKind::Options => ("new option", "new options"),
+            AwardKind::RestrictedStockUnits => ("restricted stock unit", "restricted stock units"),
+        }
+    }
+
+    /// The heading of a column or a figure of them: `New options`, `New RSUs`.
+    pub fn heading(self) -> &'static str {
+        match self {
+            AwardKind::Options => "New options",
+            AwardKind::RestrictedStockUnits => "New RSUs",
+        }
+    }
+}
+
+impl Offer {
+    /// What the offer gives for tendered options.
+    pub fn award(&self) -> AwardKind {
+        self.terms
+            .new_award
+            .as_ref()
+            .map_or(AwardKind::Options, |a| a.kind)
+    }
 }
 
 /// Which grants may be exchanged.

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::model::{
-    Eligibility, ExchangeRatio, ExchangeTerms, HolderExclusions, Lookback, NewGrantTiming,
-    PartialTender, RatioTier, Rounding, Source, TenderRules,
+    AwardKind, Eligibility, ExchangeRatio, ExchangeTerms, HolderExclusions, Lookback, NewAward,
+    NewGrantTiming, PartialTender, RatioTier, Rounding, Source, TenderRules,
 };
 use super::reader::source;
 use crate::problem::{JsonPath, Problems};
@@ -147,13 +147,37 @@ impl ExchangeTerms {
                 },
             )
         });
+        let given = o.has("new_award");
+        let new_award = o.opt("new_award", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let kind = o.req(
+                    "kind",
+                    one_of(&[
+                        ("options", AwardKind::Options),
+                        ("restricted_stock_units", AwardKind::RestrictedStockUnits),
+                    ]),
+                );
+                let vesting = o.opt("vesting", text);
+                Some((kind?, vesting))
+            })
+            .map(|(source, summary, (kind, vesting))| NewAward {
+                source,
+                summary,
+                kind,
+                vesting,
+            })
+        });
         o.finish();
+        if given && new_award.is_none() {
+            return None;
+        }
         Some(ExchangeTerms {
             eligibility: eligibility?,
             exchange_ratio: exchange_ratio?,
             tender_rules: tender_rules?,
             lookback: lookback?,
             new_grant: new_grant?,
+            new_award,
         })
     }
 }
