@@ -1424,25 +1424,43 @@ async fn where_the_offer_gives_restricted_stock_units_they_are_named_and_valued_
     let html = widget_for_offer(&offer.to_string(), draft_with_part(None)).await;
     let text = visible_text(&html);
     // Avery's 12,000 options at $42.50 give 4,000 units (3 for 1).
-    assert!(text.contains("Exchange 1 grant, 12,000 options, for 4,000 restricted stock units"), "{text}");
+    assert!(
+        text.contains("Exchange 1 grant, 12,000 options, for 4,000 restricted stock units"),
+        "{text}"
+    );
     let header = element(&html, "ew-grants-table", "table");
-    assert!(header.contains("New RSUs") && !header.contains("New options"), "{header}");
+    assert!(
+        header.contains("New RSUs") && !header.contains("New options"),
+        "{header}"
+    );
     // No exercise price to assume; the units' value at vest against the options' at exercise.
-    assert!(!text.contains("Assumed market price on the new grant date"), "{text}");
-    assert!(text.contains("Value at vest against value at exercise"), "{text}");
+    assert!(
+        !text.contains("Assumed market price on the new grant date"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Value at vest against value at exercise"),
+        "{text}"
+    );
     // 4,000 × S = 12,000 × (S − 42.50) at S = 63.75.
     assert!(
         text.contains("Break-even stock price: $63.75. Below it, the restricted stock units are worth more; above it, the options you give up would be worth more."),
         "{text}"
     );
     assert!(text.contains("New award"), "{text}");
-    assert!(text.contains("Vesting: Half on each of the first two anniversaries"), "{text}");
+    assert!(
+        text.contains("Vesting: Half on each of the first two anniversaries"),
+        "{text}"
+    );
     let review = element(&html, "ew-review", "dl");
     assert!(review.contains("New RSUs"), "{review}");
 
     // Mpower's offer: new options, and the assumption for their price.
     let text = visible_text(&widget_for_offer(OFFER, draft_with_part(None)).await);
     assert!(text.contains("for 4,000 new options"), "{text}");
-    assert!(text.contains("Assumed market price on the new grant date"), "{text}");
+    assert!(
+        text.contains("Assumed market price on the new grant date"),
+        "{text}"
+    );
     assert!(!text.contains("New award"), "{text}");
 }

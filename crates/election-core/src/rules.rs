@@ -57,10 +57,17 @@ impl Ineligibility {
                 format!("options under the {name} are not part of this offer")
             }
             Ineligibility::PriceBelowMinimum { minimum } => {
-                format!(
-                    "the exercise price is below {}, the lowest this offer takes",
-                    style.money(*minimum)
-                )
+                match &offer.terms.eligibility.min_exercise_price_basis {
+                    Some(basis) => format!(
+                        "the exercise price is below {}, {}, the lowest this offer takes",
+                        style.money(*minimum),
+                        basis.describe_in(style)
+                    ),
+                    None => format!(
+                        "the exercise price is below {}, the lowest this offer takes",
+                        style.money(*minimum)
+                    ),
+                }
             }
             Ineligibility::GrantedTooLate { granted_before } => {
                 format!(

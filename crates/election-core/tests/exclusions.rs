@@ -276,3 +276,53 @@ fn grants_in_an_excluded_window_say_which_window() {
     }
     assert!(recent > 0, "the sample has grants of the last year");
 }
+
+#[test]
+fn a_price_threshold_from_the_market_says_where_it_comes_from() {
+    let offer = offer_with(|v| {
+        v["terms"]["eligibility"]["min_exercise_price"] = json!("45.00");
+        v["terms"]["eligibility"]["min_exercise_price_basis"] = json!({
+            "reference": "52_week_high",
+            "as_of": "2001-08-24",
+            "quoted_by": "closing prices on the Nasdaq National Market"
+        });
+    })
+    .expect("valid");
+    let h = parse_holder(SINGLE, Some(&offer)).expect("valid");
+    // Avery's grant is at $42.50.
+    let reasons = rules::eligibility(&offer, &h.employee, &h.grants[0]).expect_err("below");
+    assert_eq!(
+        reasons[0].describe(&offer),
+        "the exercise price is below $45.00, the stock's 52-week high as of August 24, 2001 \
+         (closing prices on the Nasdaq National Market), the lowest this offer takes"
+    );
+    let problems = offer_with(|v| {
+        v["terms"]["eligibility"]
+            .as_object_mut()
+            .expect("object")
+            .remove("min_exercise_price");
+        v["terms"]["eligibility"]["min_exercise_price_basis"] =
+            json!({ "reference": "closing_price", "as_of": "2001-08-24", "quoted_by": "Nasdaq" });
+    })
+    .expect_err("refused");
+    assert_problem(
+        &problems,
+        "$.terms.eligibility.min_exercise_price_basis",
+        "needs the `min_exercise_price` it explains",
+    );
+    let problems = offer_with(|v| {
+        v["terms"]["eligibility"]["min_exercise_price_basis"] =
+            json!({ "reference": "all_time_high", "as_of": "2001-02-30", "quoted_by": "Nasdaq" });
+    })
+    .expect_err("refused");
+    assert_problem(
+        &problems,
+        "$.terms.eligibility.min_exercise_price_basis.reference",
+        "not one of `52_week_high`, `closing_price`",
+    );
+    assert_problem(
+        &problems,
+        "$.terms.eligibility.min_exercise_price_basis.as_of",
+        "",
+    );
+}

@@ -307,9 +307,16 @@ fn an_offer_may_give_restricted_stock_units_and_says_how_they_vest() {
         "vesting": "Over two years: half on each anniversary of the new grant date."
     });
     let offer = parse_offer(&v.to_string()).expect("valid");
-    assert_eq!(offer.award(), election_core::AwardKind::RestrictedStockUnits);
+    assert_eq!(
+        offer.award(),
+        election_core::AwardKind::RestrictedStockUnits
+    );
     let award = offer.terms.new_award.as_ref().expect("given");
-    assert!(award.vesting.as_deref().expect("vesting").starts_with("Over two years"));
+    assert!(award
+        .vesting
+        .as_deref()
+        .expect("vesting")
+        .starts_with("Over two years"));
     let h = holder(vec![grant("A", "30", 1_200)]);
     let r = resolve_with_parts(&offer, &h, &set(&["A"]), &|_| None);
     // 30.00 is in the 3-for-1 tier.
@@ -334,5 +341,9 @@ fn an_offer_may_give_restricted_stock_units_and_says_how_they_vest() {
     );
     v["terms"]["new_award"] = json!({ "kind": "options" });
     let problems = parse_offer(&v.to_string()).expect_err("refused");
-    assert_problem(&problems, "$.terms.new_award", "missing required field `source`");
+    assert_problem(
+        &problems,
+        "$.terms.new_award",
+        "missing required field `source`",
+    );
 }

@@ -18,7 +18,7 @@ pub use cusip::cusip_check_digit;
 pub use model::{
     Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind, Eligibility, ExchangeRatio,
     ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback, NewAward, NewGrantTiming, Offer,
-    PartProblem, PartialTender, Plan, RatioTier, Rounding, SectionRef, Securities, Source,
-    TenderRules, OFFER_SCHEMA_VERSION,
+    PartProblem, PartialTender, Plan, PriceBasis, PriceReference, RatioTier, Rounding, SectionRef,
+    Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
 };
 pub(crate) use reader::schema_version;

@@ -225,6 +225,9 @@ pub struct Eligibility {
     pub plans: Vec<String>,
     /// Only grants with an exercise price at or above this may be tendered.
     pub min_exercise_price: Option<Decimal>,
+    /// Where that price comes from, when it is derived from the market (a 52-week high,
+    /// a closing price) rather than fixed: shown with the reason.
+    pub min_exercise_price_basis: Option<PriceBasis>,
     /// Only grants made before this day may be tendered.
     pub granted_before: Option<NaiveDate>,
     /// Grants made in this many months before the offer opened are excluded (eBay 2009:
@@ -234,6 +237,36 @@ pub struct Eligibility {
     pub expiring_within_months: Option<u64>,
     /// Holders whose grants are excluded whatever the grant.
     pub excluded_holders: HolderExclusions,
+}
+
+/// The market figure a price threshold was taken from, as the offer gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriceBasis {
+    pub reference: PriceReference,
+    /// The day the figure is as of.
+    pub as_of: NaiveDate,
+    /// Whose prices: "closing prices on the Nasdaq Global Select Market".
+    pub quoted_by: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceReference {
+    /// The highest price of the 52 weeks up to `as_of`.
+    FiftyTwoWeekHigh,
+    /// The closing price on `as_of`.
+    ClosingPrice,
+}
+
+impl PriceBasis {
+    /// `the stock's 52-week high as of February 27, 2009 (closing prices on …)`.
+    pub fn describe_in(&self, style: &dyn crate::display::Style) -> String {
+        let what = match self.reference {
+            PriceReference::FiftyTwoWeekHigh => "the stock's 52-week high as of",
+            PriceReference::ClosingPrice => "the stock's closing price on",
+        };
+        format!("{what} {} ({})", style.date(self.as_of), self.quoted_by)
+    }
 }
 
 /// Who may not take part, by what the company's records say of them.

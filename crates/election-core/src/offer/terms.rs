@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::model::{
     AwardKind, Eligibility, ExchangeRatio, ExchangeTerms, HolderExclusions, Lookback, NewAward,
-    NewGrantTiming, PartialTender, RatioTier, Rounding, Source, TenderRules,
+    NewGrantTiming, PartialTender, PriceBasis, PriceReference, RatioTier, Rounding, Source,
+    TenderRules,
 };
 use super::reader::source;
 use crate::problem::{JsonPath, Problems};
@@ -36,13 +37,22 @@ impl ExchangeTerms {
         let eligibility = o.req("eligibility", |v, p, pr| {
             term(v, p, pr, |o| {
                 let plans = o.req("plans", |v, p, pr| non_empty_array(v, p, pr, ident));
+                let o_has_min = o.has("min_exercise_price");
                 let min = o.opt("min_exercise_price", price);
+                let basis = o.opt("min_exercise_price_basis", |v, p, pr| {
+                    if !o_has_min {
+                        pr.add(&p, "a basis needs the `min_exercise_price` it explains");
+                        return None;
+                    }
+                    PriceBasis::read(v, p, pr)
+                });
                 let before = o.opt("granted_before", date);
                 let granted_within = o.opt("granted_within_months", whole_between(1, 120));
                 let expiring_within = o.opt("expiring_within_months", whole_between(1, 120));
                 let holders = o.opt("excluded_holders", HolderExclusions::read);
                 let ok = [
                     ("min_exercise_price", min.is_some()),
+                    ("min_exercise_price_basis", basis.is_some()),
                     ("granted_before", before.is_some()),
                     ("granted_within_months", granted_within.is_some()),
                     ("expiring_within_months", expiring_within.is_some()),
@@ -55,6 +65,7 @@ impl ExchangeTerms {
                     summary: String::new(),
                     plans: plans?,
                     min_exercise_price: min,
+                    min_exercise_price_basis: basis,
                     granted_before: before,
                     granted_within_months: granted_within,
                     expiring_within_months: expiring_within,
@@ -217,6 +228,27 @@ impl HolderExclusions {
             officers: officers.unwrap_or(false),
             directors: directors.unwrap_or(false),
             countries: countries.unwrap_or_default(),
+        })
+    }
+}
+
+impl PriceBasis {
+    fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
+        let mut o = Obj::new(value, path, pr)?;
+        let reference = o.req(
+            "reference",
+            one_of(&[
+                ("52_week_high", PriceReference::FiftyTwoWeekHigh),
+                ("closing_price", PriceReference::ClosingPrice),
+            ]),
+        );
+        let as_of = o.req("as_of", date);
+        let quoted_by = o.req("quoted_by", text);
+        o.finish();
+        Some(PriceBasis {
+            reference: reference?,
+            as_of: as_of?,
+            quoted_by: quoted_by?,
         })
     }
 }
