@@ -17,6 +17,8 @@ kill -0 "$receiver" 2>/dev/null || { echo "the receiver did not start (is port $
 cat <<MSG
 
   Election widget:   http://127.0.0.1:$PORT
+  Another offer:     http://127.0.0.1:$PORT/?offer=example-offers/halden-2001/offer.json&holder=example-offers/halden-2001/holders/e2101-rosa-delgado.json
+                     (fictional: parts of grants for restricted stock units; previewed)
   Example portals:   http://127.0.0.1:$PORT/examples/portal-element.html
                      http://127.0.0.1:$PORT/examples/portal-iframe.html
   Sign and deliver:  http://127.0.0.1:$PORT/examples/portal-delivery.html

@@ -165,3 +165,16 @@ test('an offer that excludes officers: HR sees the officer has no eligible grant
   await expect(page.getByText('Not eligible: executive officers may not take part in this offer.')).toBeVisible();
   await expect(page.getByRole('checkbox', { name: /^Exchange grant/ })).toHaveCount(0);
 });
+
+test('the second example offer and its three employees load in the desk', async ({ page }) => {
+  const dir = 'static/example-offers/halden-2001';
+  const people = ['e2101-rosa-delgado', 'e2102-tomasz-wierzbicki', 'e2103-giulia-ferri'];
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(`${dir}/offer.json`));
+  await expect(page.getByText('No problems found in offer.json: halden-2001-rsu-exchange version 1.')).toBeVisible();
+  await expect(page.getByText(/^Pass: Offer period: 21 business days/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(people.map((p) => file(`${dir}/holders/${p}.json`)));
+  await expect(page.getByRole('button', { name: 'Rosa Delgado (E-2101): 3 grants, 3 eligible' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tomasz Wierzbicki (E-2102): 1 grant, 0 eligible' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Giulia Ferri (E-2103): 4 grants, 1 eligible' })).toBeVisible();
+});

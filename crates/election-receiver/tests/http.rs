@@ -590,6 +590,119 @@ on_both_databases!(
     metrics_count_what_operators_watch,
 );
 
+/// The second example offer (`static/example-offers/halden-2001/`): parts of grants and
+/// restricted stock units, through signing to a verified receipt; its excluded officer's
+/// grant refused by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_offer_works_end_to_end() {
+    use election_core::contract::{Signer, Signing};
+    use election_core::disclosure::Acknowledgment;
+    use sha2::{Digest as _, Sha256};
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../static/example-offers/halden-2001"
+    );
+    let offer_text = std::fs::read_to_string(format!("{dir}/offer.json")).unwrap();
+    let offer = election_core::parse_offer(&offer_text).unwrap();
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    config.offer = format!("{dir}/offer.json").into();
+    config.holders = format!("{dir}/holders").into();
+    config.tokens = ["E-2101", "E-2102", "E-2103"]
+        .iter()
+        .map(|id| ((*id).to_owned(), token_for(id)))
+        .collect();
+    let rx = Receiver::with(config).await;
+    assert_eq!(rx.offer_info().await.offer_id, "halden-2001-rsu-exchange");
+    let employee = |id: &str, file: &str| Employee {
+        id: id.to_owned(),
+        token: token_for(id),
+        signer: Signer::from_bytes(&Sha256::digest(format!("test key {id}"))).unwrap(),
+        holder: election_core::parse_holder(
+            &std::fs::read_to_string(format!("{dir}/holders/{file}")).unwrap(),
+            Some(&offer),
+        )
+        .unwrap(),
+        client: reqwest::Client::new(),
+    };
+    let signed = |e: &Employee, tendered: &[(&str, u64)]| {
+        let mut election = election_core::Election::keep_all(&offer, &e.holder);
+        for (id, n) in tendered {
+            election.tendered.insert((*id).to_owned(), *n);
+        }
+        let payload = ElectionPayload::build(
+            &offer,
+            &e.holder,
+            &election,
+            offer.documents.iter().map(Acknowledgment::of).collect(),
+            Signing {
+                sequence: 1,
+                nonce: nonce(&format!("{}-example", e.id)),
+                idempotency_key: format!("idem-{}-example", e.id),
+                client_time: "2001-09-20T10:01:00-04:00".into(),
+                key_id: e.signer.key_id().to_owned(),
+                signed_name: e.holder.employee.name.clone(),
+            },
+        );
+        e.sign(payload)
+    };
+
+    let rosa = employee("E-2101", "e2101-rosa-delgado.json");
+    assert_eq!(rosa.register(&rx).await.0, StatusCode::CREATED);
+    // 1,500 of the 4,000 at $45.00, and the whole of the 2,550 at $62.50.
+    let (status, body) = rosa
+        .submit(
+            &rx,
+            &signed(&rosa, &[("EIP-2000-0113", 1_500), ("SOP-1999-0602", 2_550)]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let receipt = receipt_of(&body);
+    verify_receipt(&receipt, &rx.offer_info().await.receiver_key.jwk).unwrap();
+    assert_eq!(
+        receipt.receipt.received_by,
+        "Halden Scientific, Inc. (fictional)"
+    );
+    let governing = rosa.history(&rx).await.governing.expect("governs");
+    let options: Vec<u64> = governing
+        .election
+        .payload
+        .decisions
+        .iter()
+        .map(|d| d.options)
+        .collect();
+    assert_eq!(
+        options,
+        [1_500, 0, 2_550],
+        "by grant id: EIP-2000-0113, SOP-1998-1105, SOP-1999-0602"
+    );
+
+    // The officer: no grant is eligible, so a decision for one is refused by name.
+    let tomasz = employee("E-2102", "e2102-tomasz-wierzbicki.json");
+    assert_eq!(tomasz.register(&rx).await.0, StatusCode::CREATED);
+    let mut refused = signed(&tomasz, &[]);
+    refused.payload.decisions = vec![election_core::contract::GrantDecision {
+        grant_id: "EIP-2000-0301".into(),
+        decision: election_core::contract::Decision::Exchange,
+        options: 30_000,
+    }];
+    let refused = tomasz.sign(refused.payload);
+    let (status, body) = tomasz.submit(&rx, &refused).await;
+    assert_eq!(
+        (status, code(&body)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ineligible_grant_decision"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.to_string()
+            .contains("executive officers may not take part"),
+        "{body}"
+    );
+    audit(&rx).await;
+}
+
 /// An offer that takes part of a grant (at least 1,000 options, in steps of 500): the
 /// receiver takes a part it allows and refuses, naming the rule, one it does not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

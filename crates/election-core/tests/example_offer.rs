@@ -1,0 +1,102 @@
+//! The second example offer shipped beside Mpower's (`static/example-offers/halden-2001/`): a
+//! fictional company whose every term is illustrative, with the shapes Mpower's offer does
+//! not have (parts of grants, restricted stock units, a threshold from the 52-week high,
+//! excluded holders and grant windows), and its three fictional employees.
+
+use std::collections::BTreeSet;
+
+use election_core::rules::{self, Ineligibility};
+use election_core::{
+    parse_holder, parse_offer, resolve_with_parts, AwardKind, Holder, Offer, Source,
+};
+
+const OFFER: &str = include_str!("../../../static/example-offers/halden-2001/offer.json");
+const ROSA: &str =
+    include_str!("../../../static/example-offers/halden-2001/holders/e2101-rosa-delgado.json");
+const TOMASZ: &str =
+    include_str!("../../../static/example-offers/halden-2001/holders/e2102-tomasz-wierzbicki.json");
+const GIULIA: &str =
+    include_str!("../../../static/example-offers/halden-2001/holders/e2103-giulia-ferri.json");
+
+fn offer() -> Offer {
+    parse_offer(OFFER).expect("the example offer loads")
+}
+
+fn holder(json: &str) -> Holder {
+    parse_holder(json, Some(&offer())).expect("the example employee loads")
+}
+
+#[test]
+fn the_example_is_fictional_and_every_term_is_marked_illustrative() {
+    let o = offer();
+    assert!(o.title.contains("fictional") && o.issuer.name.contains("fictional"));
+    let t = &o.terms;
+    let award = t.new_award.as_ref().expect("a new award");
+    for source in [
+        t.eligibility.source,
+        t.exchange_ratio.source,
+        t.tender_rules.source,
+        t.lookback.source,
+        t.new_grant.source,
+        award.source,
+        o.expiration.source,
+    ] {
+        assert_eq!(source, Source::Illustrative);
+    }
+    for h in [ROSA, TOMASZ, GIULIA] {
+        assert!(holder(h).illustrative);
+    }
+    // Its shapes: parts of grants, RSUs, a market threshold, exclusions.
+    assert!(!t.tender_rules.whole_grant);
+    assert_eq!(o.award(), AwardKind::RestrictedStockUnits);
+    assert!(t.eligibility.min_exercise_price_basis.is_some());
+    assert!(t.eligibility.excluded_holders.officers);
+    // And it meets Rule 13e-4's timing, as the desk checks it.
+    for check in election_core::timing::timing_checks(&o) {
+        assert!(check.passed, "{}: {}", check.name, check.detail);
+    }
+}
+
+#[test]
+fn each_employee_shows_a_shape() {
+    let o = offer();
+    // Rosa: three eligible grants in three tiers; a part of one.
+    let rosa = holder(ROSA);
+    let all: BTreeSet<String> = rosa.grants.iter().map(|g| g.id.clone()).collect();
+    let r = resolve_with_parts(&o, &rosa, &all, &|id| {
+        (id == "EIP-2000-0113").then_some(1_500)
+    });
+    assert_eq!(r.election.check(&o, &rosa), vec![]);
+    // 1,500 at $45.00 (5 for 1) = 300; 2,550 at $62.50 (8 for 1) = 318; 1,200 at $24.00
+    // (3 for 1) = 400.
+    assert_eq!(
+        r.summary.sentence(),
+        "Exchange 3 grants, 5,250 options, for 1,018 restricted stock units; new grant expected on or about October 3, 2001."
+    );
+
+    // Tomasz: an executive officer, so nothing.
+    let tomasz = holder(TOMASZ);
+    let reasons =
+        rules::eligibility(&o, &tomasz.employee, &tomasz.grants[0]).expect_err("excluded");
+    assert_eq!(reasons, [Ineligibility::OfficerExcluded]);
+
+    // Giulia: one grant of each exclusion by grant, and one eligible.
+    let giulia = holder(GIULIA);
+    let why = |id: &str| {
+        let g = giulia.grants.iter().find(|g| g.id == id).expect("grant");
+        rules::eligibility(&o, &giulia.employee, g)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.describe(&o))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    assert!(why("EIP-2001-0215").contains("grants made in the 12 months before the offer opened"));
+    assert!(why("SOP-1997-0410")
+        .contains("below $20.00, the stock's 52-week high as of August 31, 2001"));
+    assert!(
+        why("SOP-1997-0902").contains("grants expiring in the 12 months after the offer opened")
+    );
+    assert_eq!(why("EIP-2000-0605"), "");
+}
