@@ -144,6 +144,8 @@ test('a post-message delivery from the frame goes to its allowed parent', async 
   try {
     const frame = await setUp(page, PORTAL, PORTAL);
     await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+    // Both documents' boxes: the sections below the grants arrive after ready.
+    await expect(frame.getByRole('checkbox', { name: /I have read/ })).toHaveCount(2);
     for (const box of await frame.getByRole('checkbox', { name: /I have read/ }).all()) await box.check();
     await frame.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
     await frame.getByRole('button', { name: 'Sign election' }).click();
@@ -184,6 +186,8 @@ window.addEventListener('message', (event) => {
     await page.context().grantPermissions(['local-network-access']);
     const frame = await setUp(page, PORTAL, PORTAL, { connect: receiver.url });
     await frame.getByRole('checkbox', { name: /H-2000-0417/ }).check();
+    // Both documents' boxes: the sections below the grants arrive after ready.
+    await expect(frame.getByRole('checkbox', { name: /I have read/ })).toHaveCount(2);
     for (const box of await frame.getByRole('checkbox', { name: /I have read/ }).all()) await box.check();
     await frame.getByLabel('Type your full name to sign').fill('Avery Lindqvist');
     await frame.getByRole('button', { name: 'Sign election' }).click();

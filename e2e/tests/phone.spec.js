@@ -222,6 +222,8 @@ test.describe('on a phone, 390 × 844', () => {
       await expect(page.getByRole('heading', { name: 'Review and sign' })).toBeAttached();
       await page.getByRole('checkbox', { name: /H-2000-0417/ }).tap();
       await expect(page.getByRole('checkbox', { name: /H-2000-0417/ })).toBeChecked();
+      // Both documents' boxes: the sections below the grants arrive after ready.
+      await expect(page.getByRole('checkbox', { name: /I have read/ })).toHaveCount(2);
       for (const box of await page.getByRole('checkbox', { name: /I have read/ }).all()) {
         await box.tap();
         await expect(box).toBeChecked();

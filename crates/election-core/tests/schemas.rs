@@ -233,3 +233,49 @@ fn the_holder_schema_is_the_reader() {
         assert!(checked.contains(&path), "no sample has {path}");
     }
 }
+
+/// The JSON blocks of `docs/OFFER-TEMPLATE.md`, in order.
+fn template_blocks() -> Vec<Value> {
+    let text = repo("docs/OFFER-TEMPLATE.md");
+    text.split("```json")
+        .skip(1)
+        .map(|block| {
+            let json = block.split("```").next().expect("a closed block");
+            serde_json::from_str(json).expect("the template's JSON")
+        })
+        .collect()
+}
+
+#[test]
+fn the_annotated_template_loads_and_is_the_schema() {
+    let blocks = template_blocks();
+    assert_eq!(blocks.len(), 2, "an offer and an employee");
+    let offer = parse_offer(&blocks[0].to_string()).expect("the template offer loads");
+    assert_eq!(
+        parse_holder(&blocks[1].to_string(), Some(&offer)).err(),
+        None,
+        "the template employee loads against it"
+    );
+    // Every member the offer schema knows is in the template (or documented as a notice's).
+    let checked = check_value(
+        "docs/schemas/offer.schema.json",
+        "docs/OFFER-TEMPLATE.md",
+        blocks[0].clone(),
+        offer_problems,
+    );
+    for path in all_objects("docs/schemas/offer.schema.json") {
+        assert!(
+            checked.contains(&path) || path.starts_with("$.documents[0].amendments"),
+            "the template lacks {path}"
+        );
+    }
+    check_value(
+        "docs/schemas/holder.schema.json",
+        "docs/OFFER-TEMPLATE.md",
+        blocks[1].clone(),
+        holder_problems,
+    );
+    for timing in election_core::timing::timing_checks(&offer) {
+        assert!(timing.passed, "{}: {}", timing.name, timing.detail);
+    }
+}
