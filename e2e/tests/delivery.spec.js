@@ -59,10 +59,14 @@ test('a token that is not a token is not sent, and the election waits for a good
   const script = `
     window.goodToken = false;
     document.getElementById('w').token = () => (window.goodToken ? ${JSON.stringify(TOKENS['E-1001'])} : 'two words');`;
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error') console.push(m.text()); });
   await openPortal(page, portal(AVERY, config, script));
   await pickAndSign(page);
   await expect(status(page, 1)).toContainText('Not delivered yet');
   expect((await receiver.record('E-1001')).history).toHaveLength(0);
+  // The portal's developer is told why, on the console.
+  await expect.poll(() => console.join('\n')).toContain('election-widget: the page gave no usable token (the token must be a string of visible characters)');
   await page.evaluate(() => { window.goodToken = true; });
   await page.getByRole('button', { name: 'Try again now' }).click();
   await expect(status(page, 1)).toHaveText(RECEIVED);

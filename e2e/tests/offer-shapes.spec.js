@@ -40,6 +40,7 @@ test('restricted stock units for part of a grant: the box, the totals and the va
   await expect(decision.getByText(/^Value at vest against value at exercise/)).toBeVisible();
   await expect(decision.getByLabel(/Assumed market price/)).toHaveCount(0);
   // 300 units × S against 1,500 × (S − 45.00): equal at S = 56.25.
+  await expect(decision.getByRole('table', { name: 'Value at vest and at exercise by stock price' })).toBeVisible();
   await expect(decision.getByText('Break-even stock price: $56.25. Below it, the restricted stock units are worth more; above it, the options you give up would be worth more.')).toBeVisible();
   await expect(page.getByRole('term').filter({ hasText: 'New award' })).toBeVisible();
   await expect(page.getByText(/Vesting: Half of the units vest on each of the first two anniversaries/)).toBeVisible();

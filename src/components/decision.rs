@@ -120,13 +120,17 @@ fn comparison_view(award: AwardKind, c: &Comparison, f: &Formats) -> Html {
     let grid = c.price_grid(10);
     let points: Vec<ValuePoint> = grid.iter().map(|&p| c.at(p)).collect();
     let sentence = break_even_sentence(award, c, f);
+    let caption = match award {
+        AwardKind::Options => "Value at exercise by stock price",
+        AwardKind::RestrictedStockUnits => "Value at vest and at exercise by stock price",
+    };
     html! {
         <>
             <p class="ew-break-even"><strong>{ sentence.clone() }</strong></p>
             { chart(award, c, &grid, &sentence, f) }
-            <div class="ew-table-scroll" role="region" aria-label="Value at exercise by stock price" tabindex="0">
+            <div class="ew-table-scroll" role="region" aria-label={caption} tabindex="0">
                 <table class="ew-table ew-value-table">
-                    <caption>{ "Value at exercise by stock price" }</caption>
+                    <caption>{ caption }</caption>
                     <thead>
                         <tr>
                             <th scope="col" class="ew-num">{ "Stock price" }</th>

@@ -287,7 +287,14 @@ impl Courier {
 async fn fetch(request: &Request, host: &HostEvents) -> Result<Answer, NetError> {
     let ask = |fresh| async move {
         match host.token(fresh) {
-            Some(answer) => answer.await.map_err(|_| NetError::Unreachable),
+            // The employee sees the backend as out of reach and the election waits; the
+            // portal's developer is told why on the console.
+            Some(answer) => answer.await.map_err(|why| {
+                crate::platform::page::console_error(&format!(
+                    "election-widget: the page gave no usable token ({why}); the election waits and is sent again later"
+                ));
+                NetError::Unreachable
+            }),
             None => Ok(None),
         }
     };
