@@ -1285,6 +1285,7 @@ fn partial_offer() -> String {
     v["terms"]["tender_rules"]["whole_grant"] = serde_json::json!(false);
     v["terms"]["tender_rules"]["partial"] =
         serde_json::json!({ "minimum": 1000, "increment": 500 });
+    v["terms"]["lookback"]["months"] = serde_json::json!(0);
     v.to_string()
 }
 
@@ -1310,7 +1311,7 @@ async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
     let offer = partial_offer();
     // Nothing typed: the whole grant, in the box.
     let html = widget_for_offer(&offer, draft_with_part(None)).await;
-    let input = start_tag(&html, "id=\"ew-part-H-2000-0417\"");
+    let input = start_tag(&html, "id=\"ew-part:H-2000-0417\"");
     assert!(input.contains(r#"inputmode="numeric""#), "{input}");
     assert!(input.contains(r#"value="12,000""#), "{input}");
     let text = visible_text(&html);
@@ -1319,7 +1320,7 @@ async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
         "{text}"
     );
     assert!(
-        text.contains("of 12,000: at least 1,000, in steps of 500, or all"),
+        text.contains("of 12,000: at least 1,000, in multiples of 500, or all"),
         "{text}"
     );
     assert!(
@@ -1356,10 +1357,10 @@ async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
         ),
     ] {
         let html = widget_for_offer(&offer, draft_with_part(Some(typed))).await;
-        let input = start_tag(&html, "id=\"ew-part-H-2000-0417\"");
+        let input = start_tag(&html, "id=\"ew-part:H-2000-0417\"");
         assert!(input.contains(r#"aria-invalid="true""#), "{typed}: {input}");
         assert!(
-            input.contains("ew-part-H-2000-0417-problem"),
+            input.contains("ew-part-problem:H-2000-0417"),
             "{typed}: {input}"
         );
         assert!(visible_text(&html).contains(words), "{typed}");
@@ -1367,7 +1368,7 @@ async fn where_the_offer_takes_parts_a_chosen_grant_says_how_many_options() {
 
     // Mpower's own offer takes whole grants: no box.
     let html = widget_for_offer(OFFER, draft_with_part(Some("2,500"))).await;
-    assert!(!html.contains("ew-part-H-2000-0417"));
+    assert!(!html.contains("ew-part:H-2000-0417"));
     assert!(visible_text(&html).contains("Exchange 1 grant, 12,000 options"));
 }
 

@@ -139,7 +139,7 @@ test('an offer that takes part of a grant: HR previews the box for how many opti
   await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
   const part = page.getByRole('textbox', { name: 'Options of grant H-2000-0417 to exchange' });
   await expect(part).toHaveValue('12,000');
-  await expect(page.getByText('of 12,000: at least 1,000, in steps of 500, or all')).toBeVisible();
+  await expect(page.getByText('of 12,000: at least 1,000, in multiples of 500, or all')).toBeVisible();
 
   await part.fill('700');
   await expect(part).toHaveAttribute('aria-invalid', 'true');

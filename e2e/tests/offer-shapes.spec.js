@@ -19,7 +19,7 @@ test('restricted stock units for part of a grant: the box, the totals and the va
   await page.getByRole('checkbox', { name: 'Exchange grant EIP-2000-0113' }).check();
   const part = page.getByRole('textbox', { name: 'Options of grant EIP-2000-0113 to exchange' });
   await expect(part).toHaveValue('4,000');
-  await expect(page.getByText('of 4,000: at least 100, in steps of 100, or all')).toBeVisible();
+  await expect(page.getByText('of 4,000: at least 100, in multiples of 100, or all')).toBeVisible();
   const summary = page.getByRole('status').filter({ hasText: /^Exchange 1 grant/ });
   await expect(summary).toHaveText(/Exchange 1 grant, 4,000 options, for 800 restricted stock units/);
 

@@ -26,6 +26,7 @@ pub const STATUS: &str = "Status";
 pub struct RowState {
     exchanged: bool,
     required: Option<Requirement>,
+    picked: bool,
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
@@ -38,6 +39,7 @@ impl RowState {
         RowState {
             exchanged: s.exchanged,
             required: s.required,
+            picked: s.picked,
             in_lookback: s.in_lookback,
             tendered: s.tendered,
             new_options: s.new_options,
@@ -74,6 +76,7 @@ pub fn GrantRows(props: &GrantRowsProps) -> Html {
                     {index}
                     exchanged={row.exchanged}
                     required={row.required}
+                    picked={row.picked}
                     in_lookback={row.in_lookback}
                     tendered={row.tendered}
                     new_options={row.new_options}
@@ -95,6 +98,7 @@ struct GrantRowProps {
     index: usize,
     exchanged: bool,
     required: Option<Requirement>,
+    picked: bool,
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
@@ -139,12 +143,10 @@ fn GrantRow(props: &GrantRowProps) -> Html {
         let (on_toggle, id) = (props.on_toggle.clone(), id.clone());
         Callback::from(move |_: Event| on_toggle.emit(id.clone()))
     };
-    // Where the offer takes part of a grant, a grant the employee chose (not one a rule
-    // requires, which is tendered whole) says how many of its options.
-    let takes_part = !offer.terms.tender_rules.whole_grant
-        && eligible
-        && props.exchanged
-        && props.required.is_none();
+    // Where the offer takes part of a grant, a grant the employee picked says how many of
+    // its options (one the rules alone add is tendered whole).
+    let takes_part =
+        !offer.terms.tender_rules.whole_grant && eligible && props.exchanged && props.picked;
     let label = match props.required {
         Some(_) => format!("Exchange grant {} (required by the offer's rules)", g.id),
         None => format!("Exchange grant {}", g.id),

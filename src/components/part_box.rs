@@ -50,13 +50,14 @@ pub fn part_box(b: &PartBox<'_>) -> Html {
         .typed
         .and_then(|t| part_problem(rules, g.outstanding, t, f.style()));
     let (input, hint, error) = (
-        format!("ew-part-{}", g.id),
-        format!("ew-part-{}-hint", g.id),
-        format!("ew-part-{}-problem", g.id),
+        // `:` is not in a grant id (`ident`), so no grant's ids can be another's.
+        format!("ew-part:{}", g.id),
+        format!("ew-part-hint:{}", g.id),
+        format!("ew-part-problem:{}", g.id),
     );
     let limits = if rules.partial.minimum > 1 || rules.partial.increment > 1 {
         format!(
-            "of {}: at least {}, in steps of {}, or all",
+            "of {}: at least {}, in multiples of {}, or all",
             f.count(g.outstanding),
             f.count(rules.partial.minimum),
             f.count(rules.partial.increment)

@@ -285,6 +285,8 @@ pub struct GrantStatus {
     pub exchanged: bool,
     /// Set when a rule makes this grant's exchange mandatory given the others.
     pub required: Option<Requirement>,
+    /// The employee picked this grant (an eligible one), whether or not a rule requires it.
+    pub picked: bool,
     /// Options tendered: all the grant's, or the part the employee chose; 0 when kept.
     pub tendered: u64,
     /// New options this grant gives: for the options tendered when exchanged, for the
@@ -355,11 +357,11 @@ pub fn resolve(offer: &Offer, holder: &Holder, picks: &BTreeSet<String>) -> Reso
 }
 
 /// [`resolve`], where the employee may also have chosen how many options of a picked
-/// grant to tender (`part`, given a grant's id). A part counts only where the offer takes parts
-/// of grants and the grant is picked by the employee, not required by a rule (a required
-/// grant is tendered whole). It is taken as chosen, whatever it is: a part the offer does
-/// not take stays in the election, where [`Election::check`] names it and signing waits
-/// for it to be changed, rather than being silently replaced.
+/// grant to tender (`part`, given a grant's id). A part counts where the offer takes parts
+/// of grants and the employee picked the grant, whether or not a rule would also require
+/// it; a grant the rules alone add is tendered whole. A part is taken as chosen, whatever
+/// it is: one the offer does not take stays in the election, where [`Election::check`]
+/// names it and signing waits for it to be changed, rather than being silently replaced.
 pub fn resolve_with_parts(
     offer: &Offer,
     holder: &Holder,
@@ -382,6 +384,7 @@ pub fn resolve_with_parts(
                 eligibility,
                 exchanged: false,
                 required: None,
+                picked: false,
                 tendered: 0,
                 new_options,
             }
@@ -434,13 +437,14 @@ pub fn resolve_with_parts(
         award: offer.award(),
         ..Summary::default()
     };
+    let takes_parts = !offer.terms.tender_rules.whole_grant;
     for (i, status) in statuses.iter_mut().enumerate() {
         status.exchanged = exchanged[i];
         status.required = required[i];
+        status.picked = status.eligible() && picks.contains(&holder.grants[i].id);
         if status.exchanged {
             let g = &holder.grants[i];
-            let part = part(&g.id)
-                .filter(|_| !offer.terms.tender_rules.whole_grant && status.required.is_none());
+            let part = part(&g.id).filter(|_| takes_parts && status.picked);
             if let Some(part) = part.filter(|&n| n != g.outstanding) {
                 status.new_options = rules::new_options(offer, g, part).unwrap_or(0);
             }

@@ -55,8 +55,11 @@ impl Holder {
         o.req("schema_version", schema_version);
         let offer_id = o.req("offer_id", ident);
         let illustrative = o.req("illustrative", boolean);
+        // Whether the employee's record says what an offer's exclusions ask of it.
+        let mut says = [false; 3];
         let employee = o.req("employee", |v, p, pr| {
             let mut e = Obj::new(v, p, pr)?;
+            says = ["officer", "director", "country"].map(|key| e.has(key));
             let id = e.req("id", ident);
             let name = e.req("name", text);
             let officer = e.opt("officer", boolean);
@@ -83,6 +86,33 @@ impl Holder {
         let root = o.path().clone();
         o.finish();
 
+        if let (Some(offer), true) = (offer, employee.is_some()) {
+            // An offer that excludes holders by what the records say needs every record to
+            // say it: a file without it would let in the very people excluded.
+            let excluded = &offer.terms.eligibility.excluded_holders;
+            for ((key, who), (asked, said)) in [
+                ("officer", "executive officers"),
+                ("director", "directors"),
+                ("country", "employees by country"),
+            ]
+            .iter()
+            .zip(
+                [
+                    excluded.officers,
+                    excluded.directors,
+                    !excluded.countries.is_empty(),
+                ]
+                .into_iter()
+                .zip(says),
+            ) {
+                if asked && !said {
+                    pr.add(
+                        &root.key("employee"),
+                        format!("missing field `{key}`: the offer excludes {who}, so each employee file must say it"),
+                    );
+                }
+            }
+        }
         if let (Some(offer), Some(id)) = (offer, &offer_id) {
             if *id != offer.id {
                 pr.add(

@@ -35,7 +35,8 @@ pub enum Ineligibility {
     DirectorExcluded,
     /// The offer excludes holders in the holder's country.
     CountryExcluded { country: String },
-    /// The grant was made in the window before the offer opened that the offer excludes.
+    /// The grant was made in the window before the offer opened that the offer excludes
+    /// (from `from` to the day before it opened).
     GrantedInExcludedWindow { months: u64, from: NaiveDate },
     /// The grant expires in the window after the offer opened that the offer excludes.
     ExpiresInExcludedWindow { months: u64, until: NaiveDate },
@@ -102,14 +103,18 @@ impl Ineligibility {
                 "members of the board of directors may not take part in this offer".to_owned()
             }
             Ineligibility::CountryExcluded { country } => {
-                format!("employees in {country} may not take part in this offer")
+                format!(
+                    "employees whose country of work is {country} may not take part in this offer"
+                )
             }
             Ineligibility::GrantedInExcludedWindow { months, from } => format!(
-                "grants made in the {months} months before the offer opened (from {}) are excluded",
+                "grants made in the {} before the offer opened (from {}) are excluded",
+                style.plural(*months, "month", "months"),
                 style.date(*from)
             ),
             Ineligibility::ExpiresInExcludedWindow { months, until } => format!(
-                "grants expiring in the {months} months after the offer opened (before {}) are excluded",
+                "grants expiring in the {} after the offer opened (before {}) are excluded",
+                style.plural(*months, "month", "months"),
                 style.date(*until)
             ),
         }
@@ -150,7 +155,9 @@ pub fn eligibility(
         let from = u32::try_from(months)
             .ok()
             .and_then(|m| calendar::sub_months(offer.opened_on, m));
-        if let Some(from) = from.filter(|&from| grant.grant_date >= from) {
+        let in_window =
+            |from: &NaiveDate| grant.grant_date >= *from && grant.grant_date < offer.opened_on;
+        if let Some(from) = from.filter(in_window) {
             reasons.push(Ineligibility::GrantedInExcludedWindow { months, from });
         }
     }

@@ -23,12 +23,17 @@ fn offer_with(edit: impl FnOnce(&mut Value)) -> Result<Offer, Vec<Problem>> {
     parse_offer(&v.to_string())
 }
 
+/// A holder file with what an excluding offer asks of its employee (not an officer, not a
+/// director, in the US), then `edit`.
 fn holder_with(
     json: &str,
     offer: &Offer,
     edit: impl FnOnce(&mut Value),
 ) -> Result<Holder, Vec<Problem>> {
     let mut v: Value = serde_json::from_str(json).expect("json");
+    v["employee"]["officer"] = json!(false);
+    v["employee"]["director"] = json!(false);
+    v["employee"]["country"] = json!("US");
     edit(&mut v);
     parse_holder(&v.to_string(), Some(offer))
 }
@@ -113,10 +118,24 @@ fn a_holder_says_what_the_records_say_of_them() {
     .expect("valid");
     assert!(h.employee.officer && !h.employee.director);
     assert_eq!(h.employee.country.as_deref(), Some("US"));
-    // Without them: not an officer, not a director, no country.
-    let plain = parse_holder(SINGLE, Some(&offer)).expect("valid");
+    // Without them (where no offer asks): not an officer, not a director, no country.
+    let plain = parse_holder(SINGLE, None).expect("valid");
     assert!(!plain.employee.officer && !plain.employee.director);
     assert_eq!(plain.employee.country, None);
+    // Where the offer excludes by them, a file that does not say them is refused: a
+    // missing column must not let in the very people excluded.
+    let problems = parse_holder(SINGLE, Some(&offer)).expect_err("refused");
+    for (key, who) in [
+        ("officer", "executive officers"),
+        ("director", "directors"),
+        ("country", "employees by country"),
+    ] {
+        assert_problem(
+            &problems,
+            "$.employee",
+            &format!("missing field `{key}`: the offer excludes {who}"),
+        );
+    }
 
     let problems = holder_with(SINGLE, &offer, |v| v["employee"]["country"] = json!("us"))
         .expect_err("refused");
@@ -145,7 +164,7 @@ fn an_excluded_holder_has_no_grant_to_exchange_and_is_told_why() {
             Ineligibility::CountryExcluded {
                 country: "DE".into(),
             },
-            "employees in DE may not take part in this offer",
+            "employees whose country of work is DE may not take part in this offer",
         ),
     ] {
         let h = holder_with(DOZENS, &offer, |v| {
@@ -224,6 +243,63 @@ fn the_receiver_refuses_a_decision_for_an_excluded_holders_grant() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_windows_run_to_the_day() {
+    // Mpower opened on August 27, 2001: 12 months before is August 27, 2000, and a month
+    // after is September 27, 2001.
+    let offer = offer_with(|v| {
+        v["terms"]["eligibility"]["granted_within_months"] = json!(12);
+        v["terms"]["eligibility"]["expiring_within_months"] = json!(1);
+        v["terms"]["eligibility"]
+            .as_object_mut()
+            .expect("object")
+            .remove("granted_before");
+    })
+    .expect("valid");
+    let h = parse_holder(SINGLE, Some(&offer)).expect("valid");
+    let reasons = |granted: &str, expires: &str| {
+        let mut g = h.grants[0].clone();
+        g.grant_date = granted.parse().expect("date");
+        g.expiration_date = expires.parse().expect("date");
+        rules::eligibility(&offer, &h.employee, &g)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.describe(&offer))
+            .collect::<Vec<_>>()
+    };
+    let granted_window = |rs: &[String]| {
+        rs.iter()
+            .any(|r| r.starts_with("grants made in the 12 months"))
+    };
+    let expiry_window = |rs: &[String]| {
+        rs.iter()
+            .any(|r| r.starts_with("grants expiring in the 1 month after"))
+    };
+    assert!(
+        !granted_window(&reasons("2000-08-26", "2010-01-01")),
+        "the day before the window"
+    );
+    assert!(
+        granted_window(&reasons("2000-08-27", "2010-01-01")),
+        "the window's first day"
+    );
+    assert!(
+        granted_window(&reasons("2001-08-26", "2010-01-01")),
+        "the day before the offer opened"
+    );
+    // A grant made once the offer opened is not "made in the months before" it.
+    assert!(!granted_window(&reasons("2001-08-27", "2010-01-01")));
+    // The expiry window ends on September 27, 2001, the offer's own expiration day (so these
+    // grants also expire first); a grant expiring on that day is out of the window.
+    assert!(expiry_window(&reasons("1999-01-01", "2001-09-26")));
+    assert!(
+        !expiry_window(&reasons("1999-01-01", "2001-09-27")),
+        "the window's end"
+    );
+    assert_eq!(reasons("1999-01-01", "2001-09-28"), Vec::<String>::new());
 }
 
 #[test]

@@ -136,6 +136,11 @@ fn a_part_rule_that_cannot_apply_or_is_malformed_is_named_where() {
         "missing required field `increment`",
     );
     assert_problem(
+        &unpartial(|v| v["terms"]["tender_rules"]["partial"]["minimum"] = json!(150)),
+        "$.terms.tender_rules.partial.minimum",
+        "must be a multiple of `increment` (100), found 150",
+    );
+    assert_problem(
         &unpartial(|v| v["terms"]["tender_rules"]["partial"]["rounding"] = json!("down")),
         "$.terms.tender_rules.partial.rounding",
         "unknown field",
@@ -241,7 +246,7 @@ fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
 }
 
 #[test]
-fn a_grant_a_rule_requires_is_tendered_whole() {
+fn a_grant_a_rule_adds_is_tendered_whole_and_a_picked_one_as_chosen() {
     let mut offer = partial_offer(1, 1);
     offer.terms.tender_rules.all_grants_at_same_price = true;
     let h = holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
@@ -251,6 +256,14 @@ fn a_grant_a_rule_requires_is_tendered_whole() {
     });
     assert!(r.statuses[1].required.is_some());
     assert_eq!(r.election.tendered, parts(&[("A", 1_000), ("B", 500)]));
+    // Both picked: each is also required by the other's price, and each part is honoured,
+    // never silently replaced by the whole grant.
+    let r = resolve_with_parts(&offer, &h, &set(&["A", "B"]), &|id| {
+        parts(&[("A", 300), ("B", 100)]).get(id).copied()
+    });
+    assert!(r.statuses.iter().all(|s| s.required.is_some() && s.picked));
+    assert_eq!(r.election.tendered, parts(&[("A", 300), ("B", 100)]));
+    assert_eq!(r.election.check(&offer, &h), vec![]);
 }
 
 fn arb_grants() -> impl Strategy<Value = Vec<(u64, u64, u32)>> {
@@ -262,7 +275,9 @@ proptest! {
     /// A part never gives more new options than the whole grant, nor than a larger part;
     /// the election tenders exactly the parts chosen, and its totals are theirs.
     #[test]
-    fn a_part_never_gives_more_than_the_whole(grants in arb_grants(), minimum in 1u64..500, increment in 1u64..500) {
+    fn a_part_never_gives_more_than_the_whole(grants in arb_grants(), steps in 1u64..10, increment in 1u64..500) {
+        // The smallest part is a whole number of increments (the reader refuses any other).
+        let minimum = steps * increment;
         let offer = partial_offer(minimum, increment);
         let prices = ["5.00", "12.00", "30.00", "60.00"];
         let h = holder(grants.iter().enumerate()

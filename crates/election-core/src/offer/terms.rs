@@ -113,11 +113,17 @@ impl ExchangeTerms {
                     let mut o = Obj::new(v, p, pr)?;
                     let minimum = o.req("minimum", whole_between(1, MAX_OPTIONS));
                     let increment = o.req("increment", whole_between(1, MAX_OPTIONS));
+                    let path = o.path().key("minimum");
                     o.finish();
-                    Some(PartialTender {
-                        minimum: minimum?,
-                        increment: increment?,
-                    })
+                    let (minimum, increment) = (minimum?, increment?);
+                    if !minimum.is_multiple_of(increment) {
+                        pr.add(
+                            &path,
+                            format!("must be a multiple of `increment` ({increment}), found {minimum}: a part is both"),
+                        );
+                        return None;
+                    }
+                    Some(PartialTender { minimum, increment })
                 });
                 if given && partial.is_none() {
                     return None;
