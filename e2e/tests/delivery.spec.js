@@ -94,7 +94,9 @@ test('sign and deliver: a verified receipt, kept, downloadable, and the host tol
   expect(record.governing.election.payload.signed_name).toBe('avery  lindqvist');
   expect(record.governing.election.payload.decisions).toEqual([{ grant_id: 'H-2000-0417', decision: 'exchange', options: 12000 }]);
 
-  // The host heard both, with the signed election and the receipt.
+  // The host heard both, with the signed election and the receipt (the delivery is told
+  // once the entry is stored, which may be just after the status is shown).
+  await expect.poll(() => page.evaluate(() => window.portalEvents.some((e) => e.type === 'election-delivered'))).toBe(true);
   const events = await page.evaluate(() => window.portalEvents);
   const signed = events.find((e) => e.type === 'election-signed');
   const delivered = events.find((e) => e.type === 'election-delivered');

@@ -65,13 +65,11 @@ impl Holder {
             let officer = e.opt("officer", boolean);
             let director = e.opt("director", boolean);
             let country = e.opt("country", country);
-            let ok = [
+            let ok = e.all_read(&[
                 ("officer", officer.is_some()),
                 ("director", director.is_some()),
                 ("country", country.is_some()),
-            ]
-            .iter()
-            .all(|&(key, read)| read || !e.has(key));
+            ]);
             e.finish();
             ok.then_some(())?;
             Some(Employee {

@@ -111,6 +111,13 @@ impl<'a> Obj<'a> {
         !matches!(self.map.get(key), None | Some(Value::Null))
     }
 
+    /// Whether every optional member given was read (`read`: each member with whether
+    /// its value could be read). A member given but unreadable is already a problem; a
+    /// caller stops there rather than going on as if it were absent.
+    pub(crate) fn all_read(&self, read: &[(&str, bool)]) -> bool {
+        read.iter().all(|&(key, ok)| ok || !self.has(key))
+    }
+
     /// Reports every member the schema does not know.
     pub(crate) fn finish(self) {
         for key in self.map.keys() {

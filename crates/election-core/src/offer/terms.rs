@@ -50,16 +50,14 @@ impl ExchangeTerms {
                 let granted_within = o.opt("granted_within_months", whole_between(1, 120));
                 let expiring_within = o.opt("expiring_within_months", whole_between(1, 120));
                 let holders = o.opt("excluded_holders", HolderExclusions::read);
-                let ok = [
+                let ok = o.all_read(&[
                     ("min_exercise_price", min.is_some()),
                     ("min_exercise_price_basis", basis.is_some()),
                     ("granted_before", before.is_some()),
                     ("granted_within_months", granted_within.is_some()),
                     ("expiring_within_months", expiring_within.is_some()),
                     ("excluded_holders", holders.is_some()),
-                ]
-                .iter()
-                .all(|&(key, read)| read || !o.has(key));
+                ]);
                 ok.then_some(Eligibility {
                     source: Source::Illustrative,
                     summary: String::new(),
@@ -222,13 +220,11 @@ impl HolderExclusions {
         let officers = o.opt("officers", boolean);
         let directors = o.opt("directors", boolean);
         let countries = o.opt("countries", |v, p, pr| array(v, p, pr, country));
-        let ok = [
+        let ok = o.all_read(&[
             ("officers", officers.is_some()),
             ("directors", directors.is_some()),
             ("countries", countries.is_some()),
-        ]
-        .iter()
-        .all(|&(key, read)| read || !o.has(key));
+        ]);
         o.finish();
         ok.then(|| HolderExclusions {
             officers: officers.unwrap_or(false),
