@@ -66,6 +66,7 @@ pub struct GrantRowsProps {
 #[component]
 pub fn GrantRows(props: &GrantRowsProps) -> Html {
     let holder = &props.data.holder;
+    let takes_parts = !props.data.offer.terms.tender_rules.whole_grant;
     html! {
         { for props.rows.iter().enumerate().map(|(i, row)| {
             let index = props.start + i;
@@ -84,7 +85,9 @@ pub fn GrantRows(props: &GrantRowsProps) -> Html {
                     reason={props.reasons.get(index).cloned().flatten()}
                     on_toggle={props.on_toggle.clone()}
                     on_part={props.on_part.clone()}
-                    part_box={props.part_box}
+                    // Only to a row that shows the box: when the code arrives (just after
+                    // ready), no other row renders again.
+                    part_box={props.part_box.filter(|_| takes_parts && row.exchanged && row.picked)}
                     locked={props.locked}
                 />
             }

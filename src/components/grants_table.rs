@@ -67,6 +67,11 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     let vested: u64 = holder.grants.iter().map(|g| g.vested).sum();
     let summary = &props.resolution.summary;
     let new_heading = summary.award.heading();
+    // The part box's code, to the blocks only where the offer takes parts: its arrival
+    // renders no block of an offer that takes whole grants.
+    let part_box = props
+        .part_box
+        .filter(|_| !props.data.offer.terms.tender_rules.whole_grant);
     let caption = format!(
         "{} held by {}",
         f.plural(holder.grants.len() as u64, "option grant", "option grants"),
@@ -113,7 +118,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         html! {
                             <GrantRows key={start} data={props.data.clone()} {start} {rows}
                                 reasons={props.reasons.clone()} on_toggle={props.on_toggle.clone()}
-                                on_part={props.on_part.clone()} part_box={props.part_box} locked={props.locked} />
+                                on_part={props.on_part.clone()} {part_box} locked={props.locked} />
                         }
                     }) }
                 </tbody>
