@@ -1,10 +1,13 @@
 //! The offer's rules applied: eligibility, ratios, the look-back and same-price rules,
 //! the new grant date, and validation of elections.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use common::sample_holder;
 use election_core::rules::{self, Ineligibility};
 use election_core::{
     parse_holder, parse_offer, resolve, Decimal, Election, Grant, Holder, Offer, Requirement,
@@ -46,19 +49,6 @@ fn grant(id: &str, plan: &str, granted: &str, price: &str, outstanding: u64) -> 
         outstanding,
         vested: 0,
         expiration_date: d("2010-01-01"),
-    }
-}
-
-fn sample(grants: Vec<Grant>) -> Holder {
-    Holder {
-        offer_id: "mpower-2001-option-exchange".into(),
-        illustrative: true,
-        employee: election_core::Employee {
-            id: "E-9".into(),
-            name: "Sam Sample".into(),
-            ..Default::default()
-        },
-        grants,
     }
 }
 
@@ -231,7 +221,7 @@ fn the_same_price_rule_when_the_offer_has_it() {
     let mut offer = mpower();
     offer.terms.tender_rules.all_grants_at_same_price = true;
     offer.terms.lookback.months = 0;
-    let h = sample(vec![
+    let h = sample_holder(vec![
         grant("A", "holding", "1999-01-01", "20.00", 100),
         grant("B", "holding", "1999-06-01", "20.00", 200),
         grant("C", "holding", "1999-07-01", "30.00", 300),
@@ -397,7 +387,7 @@ proptest! {
     /// grant.
     #[test]
     fn resolved_elections_are_closed_and_valid(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
-        let h = sample(grants);
+        let h = sample_holder(grants);
         let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         prop_assert_eq!(r.election.check(&offer, &h), vec![]);
@@ -423,7 +413,7 @@ proptest! {
     /// unpicking a picked grant that is not required drops it.
     #[test]
     fn required_marks_match_what_unpicking_does(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
-        let h = sample(grants);
+        let h = sample_holder(grants);
         let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         for (g, s) in h.grants.iter().zip(&r.statuses) {
@@ -439,7 +429,7 @@ proptest! {
     /// a rule requires is reported for that grant.
     #[test]
     fn dropping_a_required_grant_is_reported(offer in arb_offer(), grants in arb_grants(), mask in any::<u64>()) {
-        let h = sample(grants);
+        let h = sample_holder(grants);
         let chosen = picks_from_mask(&h, mask);
         let r = resolve(&offer, &h, &chosen);
         for (g, s) in h.grants.iter().zip(&r.statuses) {
@@ -466,7 +456,7 @@ proptest! {
         new_price in 1i64..=1_000_000,
     ) {
         let offer = mpower();
-        let h = sample(
+        let h = sample_holder(
             grants
                 .iter()
                 .enumerate()

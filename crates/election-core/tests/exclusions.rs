@@ -3,8 +3,11 @@
 //! (made in a window before the offer opened, or expiring in one after), each with its
 //! reason in words, in the rules the widget shows and the receiver applies.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::assert_problem;
 use election_core::contract::{check_against, Mismatch};
 use election_core::disclosure::{Acknowledgment, Disclosure};
 use election_core::rules::{self, Ineligibility};
@@ -36,15 +39,6 @@ fn holder_with(
     v["employee"]["country"] = json!("US");
     edit(&mut v);
     parse_holder(&v.to_string(), Some(offer))
-}
-
-fn assert_problem(problems: &[Problem], path: &str, words: &str) {
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.path.to_string() == path && p.message.contains(words)),
-        "no problem at {path} saying {words:?} in {problems:#?}"
-    );
 }
 
 /// Mpower's offer excluding officers, directors and holders in Germany and Canada.

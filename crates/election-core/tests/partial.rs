@@ -2,12 +2,15 @@
 //! smallest part and its increment), read from data, resolved from the employee's parts
 //! and checked by the rules the receiver applies.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use common::{assert_problem, sample_holder};
 use election_core::{
-    parse_offer, resolve_with_parts, rules, Decimal, Election, Grant, Holder, Offer, PartProblem,
+    parse_offer, resolve_with_parts, rules, Decimal, Election, Grant, Offer, PartProblem,
     PartialTender, Problem, RuleViolation,
 };
 use proptest::prelude::*;
@@ -23,15 +26,6 @@ fn offer_problems(edit: impl FnOnce(&mut Value)) -> Vec<Problem> {
     let mut v = offer_value();
     edit(&mut v);
     parse_offer(&v.to_string()).expect_err("should be refused")
-}
-
-fn assert_problem(problems: &[Problem], path: &str, words: &str) {
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.path.to_string() == path && p.message.contains(words)),
-        "no problem at {path} saying {words:?} in {problems:#?}"
-    );
 }
 
 /// Mpower's offer, taking parts of grants of at least `minimum` options in steps of
@@ -53,19 +47,6 @@ fn grant(id: &str, price: &str, outstanding: u64) -> Grant {
         outstanding,
         vested: 0,
         expiration_date: NaiveDate::from_ymd_opt(2010, 1, 1).expect("date"),
-    }
-}
-
-fn holder(grants: Vec<Grant>) -> Holder {
-    Holder {
-        offer_id: "mpower-2001-option-exchange".into(),
-        illustrative: true,
-        employee: election_core::Employee {
-            id: "E-9".into(),
-            name: "Sam Sample".into(),
-            ..Default::default()
-        },
-        grants,
     }
 }
 
@@ -155,7 +136,7 @@ fn a_part_rule_that_cannot_apply_or_is_malformed_is_named_where() {
 #[test]
 fn the_rules_name_a_part_the_offer_does_not_take() {
     let offer = partial_offer(100, 50);
-    let h = holder(vec![grant("A", "30", 1_030), grant("B", "30", 60)]);
+    let h = sample_holder(vec![grant("A", "30", 1_030), grant("B", "30", 60)]);
     let election = |pairs: &[(&str, u64)]| Election {
         offer_id: offer.id.clone(),
         offer_version: offer.version,
@@ -211,7 +192,7 @@ fn the_rules_name_a_part_the_offer_does_not_take() {
 #[test]
 fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
     let offer = partial_offer(100, 100);
-    let h = holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
+    let h = sample_holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
     let r = resolve_with_parts(&offer, &h, &set(&["A", "B"]), &|id| {
         parts(&[("A", 400)]).get(id).copied()
     });
@@ -249,7 +230,7 @@ fn a_part_is_what_the_election_tenders_and_what_its_totals_count() {
 fn a_grant_a_rule_adds_is_tendered_whole_and_a_picked_one_as_chosen() {
     let mut offer = partial_offer(1, 1);
     offer.terms.tender_rules.all_grants_at_same_price = true;
-    let h = holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
+    let h = sample_holder(vec![grant("A", "30", 1_000), grant("B", "30", 500)]);
     // B is required by A's price; its part is kept in the draft but not used.
     let r = resolve_with_parts(&offer, &h, &set(&["A"]), &|id| {
         parts(&[("B", 100)]).get(id).copied()
@@ -280,7 +261,7 @@ proptest! {
         let minimum = steps * increment;
         let offer = partial_offer(minimum, increment);
         let prices = ["5.00", "12.00", "30.00", "60.00"];
-        let h = holder(grants.iter().enumerate()
+        let h = sample_holder(grants.iter().enumerate()
             .map(|(i, &(n, _, tier))| grant(&format!("G{i}"), prices[tier as usize], n))
             .collect());
         let chosen: BTreeSet<String> = h.grants.iter().map(|g| g.id.clone()).collect();
@@ -332,7 +313,7 @@ fn an_offer_may_give_restricted_stock_units_and_says_how_they_vest() {
         .as_deref()
         .expect("vesting")
         .starts_with("Over two years"));
-    let h = holder(vec![grant("A", "30", 1_200)]);
+    let h = sample_holder(vec![grant("A", "30", 1_200)]);
     let r = resolve_with_parts(&offer, &h, &set(&["A"]), &|_| None);
     // 30.00 is in the 3-for-1 tier.
     assert_eq!(
