@@ -36,7 +36,8 @@ export const BUDGET = {
   // its box in the module loaded after ready) and exclusions (holders and grant windows,
   // read from the offer and shown as each grant's reason): 188.4 -> 191.7 (+3.3); 193
   // until restricted stock units as the new award and a threshold's market basis (their
-  // reading, wording and headings on the first screen): 191.7 -> 193.1 (+1.4). The
+  // reading, wording and headings on the first screen): 191.7 -> 193.1 (+1.4), then 193.7
+  // with the review's checks that employee files say what an offer excludes by. The
   // offer's terms reader (election_core::offer::terms) is now the first module's largest
   // part of the data's readers: the place to look for the next saving.
   limitKB: 194,
