@@ -37,9 +37,11 @@ export const BUDGET = {
   // read from the offer and shown as each grant's reason): 188.4 -> 191.7 (+3.3); 193
   // until restricted stock units as the new award and a threshold's market basis (their
   // reading, wording and headings on the first screen): 191.7 -> 193.1 (+1.4), then 193.7
-  // with the review's checks that employee files say what an offer excludes by. The
+  // with the review's checks that employee files say what an offer excludes by; 194 until
+  // ratios set grant by grant (issue 21: the table's reader, which names every problem's
+  // path, and each row's ratio and its source): 193.7 -> 196.6 (+2.9). The
   // offer's terms reader (election_core::offer::terms) is now the first module's largest
   // part of the data's readers: the place to look for the next saving.
-  limitKB: 194,
+  limitKB: 197,
   targetKB: 150,
 };

@@ -1465,3 +1465,35 @@ async fn where_the_offer_gives_restricted_stock_units_they_are_named_and_valued_
     );
     assert!(!text.contains("New award"), "{text}");
 }
+
+#[tokio::test]
+async fn where_the_offer_sets_a_ratio_for_a_grant_the_row_shows_it_and_the_terms_say_how() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    offer["terms"]["exchange_ratio"]["by_grant"] = serde_json::json!({
+        "basis": "Set value for value by a Black-Scholes valuation (illustrative).",
+        "keyed_by": ["grant_id"],
+        "ratios": [{ "grant_id": "H-2000-0417", "old": 138, "new": 100 }]
+    });
+    let html = widget_for_offer(&offer.to_string(), draft_with_part(None)).await;
+    let text = visible_text(&html);
+    // 12,000 × 100 / 138 = 8,695.6, rounded down; not the $42.50 tier's 4,000.
+    assert!(
+        text.contains("Exchange 1 grant, 12,000 options, for 8,695 new options"),
+        "{text}"
+    );
+    let table = visible_text(element(&html, "ew-grants-table", "table"));
+    assert!(
+        table.contains("8,695 at 1.38 for 1, this grant's own ratio"),
+        "{table}"
+    );
+    let terms = visible_text(element(&html, "ew-section ew-terms", "section"));
+    assert!(
+        terms.contains("Ratios by grant Illustrative Set value for value by a Black-Scholes valuation (illustrative)."),
+        "{terms}"
+    );
+    // Mpower's own offer, tiers only: no ratio line in the rows.
+    let html = widget_for_offer(OFFER, draft_with_part(None)).await;
+    let table = visible_text(element(&html, "ew-grants-table", "table"));
+    assert!(!table.contains(" for 1,"), "{table}");
+    assert!(!visible_text(&html).contains("Ratios by grant"));
+}

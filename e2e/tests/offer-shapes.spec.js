@@ -8,7 +8,7 @@ import { axeViolations } from './helpers.js';
 const EXAMPLE = 'example-offers/halden-2001';
 const page_for = (holder) => `/?offer=${EXAMPLE}/offer.json&holder=${EXAMPLE}/holders/${holder}.json`;
 
-test('restricted stock units for part of a grant: the box, the totals and the value at vest', async ({ page }) => {
+test('restricted stock units for part of a grant at its own ratio: the box, the totals and the value at vest', async ({ page }) => {
   await page.goto(page_for('e2101-rosa-delgado'));
   await expect(page.getByText('Halden Scientific, Inc. (fictional)', { exact: true })).toBeVisible();
   const table = page.getByRole('table', { name: '3 option grants held by Rosa Delgado' });
@@ -21,15 +21,19 @@ test('restricted stock units for part of a grant: the box, the totals and the va
   await expect(part).toHaveValue('4,000');
   await expect(page.getByText('of 4,000: at least 100, in multiples of 100, or all')).toBeVisible();
   const summary = page.getByRole('status').filter({ hasText: /^Exchange 1 grant/ });
-  await expect(summary).toHaveText(/Exchange 1 grant, 4,000 options, for 800 restricted stock units/);
+  // The grant has its own ratio, set value for value: 4.5 options for a unit.
+  await expect(summary).toHaveText(/Exchange 1 grant, 4,000 options, for 888 restricted stock units/);
 
   await part.fill('1,550');
   await expect(page.getByText('Part of a grant must be a multiple of 100 options, or the whole grant.')).toBeVisible();
   await part.fill('1,500');
   await expect(page.getByText('Exchanging 1,500 of 4,000 options.')).toBeVisible();
-  await expect(summary).toHaveText(/Exchange 1 grant, 1,500 options, for 300 restricted stock units/);
+  await expect(summary).toHaveText(/Exchange 1 grant, 1,500 options, for 333 restricted stock units/);
   const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'EIP-2000-0113', exact: true }) });
-  await expect(row.getByRole('cell').nth(7)).toHaveText('300');
+  await expect(row.getByRole('cell').nth(7)).toHaveText("333 at 4.5 for 1, this grant's own ratio");
+  const other = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'SOP-1999-0602', exact: true }) });
+  await expect(other.getByRole('cell').nth(7)).toHaveText('318 at 8 for 1, by exercise price');
+  await expect(page.getByRole('definition').filter({ hasText: /^Set value for value \(illustrative\)/ })).toBeVisible();
 
   // The part is kept in the draft: a reload shows it again.
   await page.reload();
@@ -39,9 +43,9 @@ test('restricted stock units for part of a grant: the box, the totals and the va
   const decision = page.getByRole('region', { name: 'Keep or exchange: what each is worth' });
   await expect(decision.getByText(/^Value at vest against value at exercise/)).toBeVisible();
   await expect(decision.getByLabel(/Assumed market price/)).toHaveCount(0);
-  // 300 units × S against 1,500 × (S − 45.00): equal at S = 56.25.
+  // 333 units × S against 1,500 × (S − 45.00): equal at S = 67,500 / 1,167 = 57.84.
   await expect(decision.getByRole('table', { name: 'Value at vest and at exercise by stock price' })).toBeVisible();
-  await expect(decision.getByText('Break-even stock price: $56.25. Below it, the restricted stock units are worth more; above it, the options you give up would be worth more.')).toBeVisible();
+  await expect(decision.getByText('Break-even stock price: $57.84. Below it, the restricted stock units are worth more; above it, the options you give up would be worth more.')).toBeVisible();
   await expect(page.getByRole('term').filter({ hasText: 'New award' })).toBeVisible();
   await expect(page.getByText(/Vesting: Half of the units vest on each of the first two anniversaries/)).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);

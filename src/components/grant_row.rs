@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use election_core::rules::{self, RatioFrom};
 use election_core::{GrantStatus, Requirement};
 use yew::prelude::*;
 
@@ -182,7 +183,16 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={OUTSTANDING} class="ew-num">{ f.count(g.outstanding) }</td>
             <td role="cell" data-label={VESTED} class="ew-num">{ f.count(g.vested) }</td>
             <td role="cell" data-label={EXPIRES}><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
-            <td role="cell" data-label={offer.award().heading()} class="ew-num">{ if eligible { f.count(props.new_options) } else { "—".to_owned() } }</td>
+            <td role="cell" data-label={offer.award().heading()} class="ew-num">
+                { if eligible { f.count(props.new_options) } else { "—".to_owned() } }
+                // Where the offer sets ratios grant by grant, each row says which applies.
+                if let (true, Some(_), Some((ratio, from))) = (eligible, &offer.terms.exchange_ratio.by_grant, rules::ratio(offer, g)) {
+                    { " " }<span class="ew-ratio">{ format!("at {}, {}", ratio.describe(), match from {
+                        RatioFrom::Grant => "this grant's own ratio",
+                        RatioFrom::Tier => "by exercise price",
+                    }) }</span>
+                }
+            </td>
             <td role="cell" class="ew-status">
                 { status }
                 if let (true, Some(code)) = (takes_part, props.part_box) {

@@ -30,6 +30,17 @@ pub fn terms(offer: &Offer) -> Html {
         .iter()
         .map(|(name, source, summary)| (*name, *source, (*summary).clone()))
         .collect();
+    if let Some(by_grant) = &t.exchange_ratio.by_grant {
+        // How the ratios set grant by grant were set: each row shows its grant's.
+        rows.insert(
+            2,
+            (
+                "Ratios by grant",
+                t.exchange_ratio.source,
+                by_grant.basis.clone(),
+            ),
+        );
+    }
     if let Some(award) = &t.new_award {
         // What the new award is, and how it vests, in the offer's words.
         let summary = match &award.vesting {

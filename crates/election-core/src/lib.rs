@@ -33,9 +33,10 @@ pub use holder::{Employee, Grant, Holder};
 pub use host_event::{DeliveryEvent, Event, HostEvent};
 pub use offer::{
     cusip_check_digit, Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind,
-    Eligibility, ExchangeRatio, ExchangeTerms, Expiration, HolderExclusions, Issuer, Lookback,
-    NewAward, NewGrantTiming, Offer, PartProblem, PartialTender, Plan, PriceBasis, PriceReference,
-    RatioTier, Rounding, SectionRef, Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
+    Eligibility, ExchangeRatio, ExchangeTerms, Expiration, GrantKey, GrantRatio, GrantRatios,
+    HolderExclusions, Issuer, Lookback, NewAward, NewGrantTiming, Offer, PartProblem,
+    PartialTender, Plan, PriceBasis, PriceReference, Ratio, RatioTier, Rounding, SectionRef,
+    Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
 };
 pub use problem::{JsonPath, Problem};
 pub use rust_decimal::Decimal;

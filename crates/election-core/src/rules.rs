@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::calendar;
 use crate::display::{Style, UsEnglish};
 use crate::holder::{Employee, Grant};
-use crate::offer::{Offer, RatioTier, Rounding};
+use crate::offer::{Offer, Ratio, RatioTier, Rounding};
 
 /// Why a grant may not be exchanged. A grant can fail several rules at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,6 +93,9 @@ impl Ineligibility {
                 style.date(*expires),
                 style.date(*offer_expires)
             ),
+            Ineligibility::NoRatioTier if offer.terms.exchange_ratio.tiers.is_empty() => {
+                "the offer sets no exchange ratio for this grant".to_owned()
+            }
             Ineligibility::NoRatioTier => {
                 "no exchange ratio in the offer covers this exercise price".to_owned()
             }
@@ -199,7 +202,7 @@ pub fn eligibility(
             offer_expires,
         });
     }
-    if ratio_tier(offer, grant.exercise_price).is_none()
+    if ratio(offer, grant).is_none()
         && !reasons
             .iter()
             .any(|r| matches!(r, Ineligibility::PriceBelowMinimum { .. }))
@@ -210,6 +213,30 @@ pub fn eligibility(
         Ok(())
     } else {
         Err(reasons)
+    }
+}
+
+/// Where a grant's ratio comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatioFrom {
+    /// The offer's tier for the grant's exercise price.
+    Tier,
+    /// A ratio the offer sets for this grant (`exchange_ratio.by_grant`).
+    Grant,
+}
+
+/// The ratio a grant is exchanged at, and where it comes from: the grant's own ratio
+/// where the offer sets one, else its exercise price's tier; `None` when neither does.
+pub fn ratio(offer: &Offer, grant: &Grant) -> Option<(Ratio, RatioFrom)> {
+    let own = offer
+        .terms
+        .exchange_ratio
+        .by_grant
+        .as_ref()
+        .and_then(|t| t.ratios.iter().find(|r| r.matches(grant)));
+    match own {
+        Some(entry) => Some((entry.ratio, RatioFrom::Grant)),
+        None => ratio_tier(offer, grant.exercise_price).map(|t| (t.ratio(), RatioFrom::Tier)),
     }
 }
 
@@ -224,12 +251,12 @@ pub fn ratio_tier(offer: &Offer, exercise_price: Decimal) -> Option<&RatioTier> 
         .find(|t| t.from_exercise_price <= exercise_price)
 }
 
-/// New options for `tendered` options at `tier`'s ratio, made whole by `rounding`.
-pub fn new_options_for(tendered: u64, tier: &RatioTier, rounding: Rounding) -> u64 {
-    // u128 so that no product of two u64 overflows; tier.old is at least 1 by validation,
-    // and max(1) keeps a hand-built tier from dividing by zero.
-    let num = u128::from(tendered) * u128::from(tier.new);
-    let den = u128::from(tier.old.max(1));
+/// New awards for `tendered` options at `ratio`, made whole by `rounding`.
+pub fn new_options_for(tendered: u64, ratio: Ratio, rounding: Rounding) -> u64 {
+    // u128 so that no product of two u64 overflows; ratio.old is at least 1 by validation,
+    // and max(1) keeps a hand-built ratio from dividing by zero.
+    let num = u128::from(tendered) * u128::from(ratio.new);
+    let den = u128::from(ratio.old.max(1));
     let whole = match rounding {
         Rounding::Down => num / den,
         Rounding::Up => num.div_ceil(den),
@@ -238,12 +265,12 @@ pub fn new_options_for(tendered: u64, tier: &RatioTier, rounding: Rounding) -> u
     u64::try_from(whole).unwrap_or(u64::MAX)
 }
 
-/// New options for tendering `tendered` options of `grant`; `None` when no tier applies.
+/// New awards for tendering `tendered` options of `grant`; `None` when no ratio applies.
 pub fn new_options(offer: &Offer, grant: &Grant, tendered: u64) -> Option<u64> {
-    let tier = ratio_tier(offer, grant.exercise_price)?;
+    let (ratio, _) = ratio(offer, grant)?;
     Some(new_options_for(
         tendered,
-        tier,
+        ratio,
         offer.terms.exchange_ratio.rounding,
     ))
 }
@@ -284,27 +311,23 @@ pub fn new_grant_date(offer: &Offer) -> Option<NaiveDate> {
 mod tests {
     use super::*;
 
-    fn tier(old: u64, new: u64) -> RatioTier {
-        RatioTier {
-            from_exercise_price: Decimal::ONE,
-            old,
-            new,
-        }
+    fn tier(old: u64, new: u64) -> Ratio {
+        Ratio { old, new }
     }
 
     #[test]
     fn rounding_rules() {
         let t = tier(2, 1);
-        assert_eq!(new_options_for(1001, &t, Rounding::Down), 500);
-        assert_eq!(new_options_for(1001, &t, Rounding::Up), 501);
-        assert_eq!(new_options_for(1001, &t, Rounding::Nearest), 501);
-        assert_eq!(new_options_for(1000, &t, Rounding::Nearest), 500);
+        assert_eq!(new_options_for(1001, t, Rounding::Down), 500);
+        assert_eq!(new_options_for(1001, t, Rounding::Up), 501);
+        assert_eq!(new_options_for(1001, t, Rounding::Nearest), 501);
+        assert_eq!(new_options_for(1000, t, Rounding::Nearest), 500);
         let t = tier(3, 1);
-        assert_eq!(new_options_for(1000, &t, Rounding::Down), 333);
-        assert_eq!(new_options_for(1000, &t, Rounding::Nearest), 333);
-        assert_eq!(new_options_for(1000, &t, Rounding::Up), 334);
+        assert_eq!(new_options_for(1000, t, Rounding::Down), 333);
+        assert_eq!(new_options_for(1000, t, Rounding::Nearest), 333);
+        assert_eq!(new_options_for(1000, t, Rounding::Up), 334);
         assert_eq!(
-            new_options_for(u64::MAX, &tier(1, 2), Rounding::Down),
+            new_options_for(u64::MAX, tier(1, 2), Rounding::Down),
             u64::MAX
         );
     }

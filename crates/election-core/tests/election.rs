@@ -371,11 +371,11 @@ proptest! {
     /// (up), and is within half an option (nearest).
     #[test]
     fn rounding_respects_the_ratio(n in 0u64..10_000_000, old in 1u64..10, new in 1u64..10) {
-        let tier = election_core::RatioTier { from_exercise_price: Decimal::ONE, old, new };
+        let tier = election_core::Ratio { old, new };
         let exact = u128::from(n) * u128::from(new);
-        let down = u128::from(rules::new_options_for(n, &tier, election_core::Rounding::Down));
-        let up = u128::from(rules::new_options_for(n, &tier, election_core::Rounding::Up));
-        let near = u128::from(rules::new_options_for(n, &tier, election_core::Rounding::Nearest));
+        let down = u128::from(rules::new_options_for(n, tier, election_core::Rounding::Down));
+        let up = u128::from(rules::new_options_for(n, tier, election_core::Rounding::Up));
+        let near = u128::from(rules::new_options_for(n, tier, election_core::Rounding::Nearest));
         let old = u128::from(old);
         prop_assert!(down * old <= exact && exact < (down + 1) * old);
         prop_assert!(up * old >= exact && (up == 0 || exact > (up - 1) * old));

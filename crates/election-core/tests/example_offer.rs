@@ -46,8 +46,9 @@ fn the_example_is_fictional_and_every_term_is_marked_illustrative() {
     for h in [ROSA, TOMASZ, GIULIA] {
         assert!(holder(h).illustrative);
     }
-    // Its shapes: parts of grants, RSUs, a market threshold, exclusions.
+    // Its shapes: parts of grants, ratios by grant, RSUs, a market threshold, exclusions.
     assert!(!t.tender_rules.whole_grant);
+    assert!(t.exchange_ratio.by_grant.is_some());
     assert_eq!(o.award(), AwardKind::RestrictedStockUnits);
     assert!(t.eligibility.min_exercise_price_basis.is_some());
     assert!(t.eligibility.excluded_holders.officers);
@@ -67,11 +68,20 @@ fn each_employee_shows_a_shape() {
         (id == "EIP-2000-0113").then_some(1_500)
     });
     assert_eq!(r.election.check(&o, &rosa), vec![]);
-    // 1,500 at $45.00 (5 for 1) = 300; 2,550 at $62.50 (8 for 1) = 318; 1,200 at $24.00
-    // (3 for 1) = 400.
+    // 1,500 at the grant's own 4.5 for 1 = 333 (rounded down); 2,550 at $62.50 (8 for 1)
+    // = 318; 1,200 at $24.00 (3 for 1) = 400.
     assert_eq!(
         r.summary.sentence(),
-        "Exchange 3 grants, 5,250 options, for 1,018 restricted stock units; new grant expected on or about October 3, 2001."
+        "Exchange 3 grants, 5,250 options, for 1,051 restricted stock units; new grant expected on or about October 3, 2001."
+    );
+    let own = |g: &election_core::Grant| rules::ratio(&o, g).map(|(r, from)| (r.describe(), from));
+    assert_eq!(
+        own(&rosa.grants[0]),
+        Some(("4.5 for 1".to_owned(), rules::RatioFrom::Grant))
+    );
+    assert_eq!(
+        own(&rosa.grants[1]),
+        Some(("8 for 1".to_owned(), rules::RatioFrom::Tier))
     );
 
     // Tomasz: an executive officer, so nothing.

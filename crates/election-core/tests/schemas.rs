@@ -128,12 +128,45 @@ fn check_value(schema_file: &str, sample_file: &str, sample: Value, read: Reader
         listed.sort();
         assert_eq!(known, listed, "{schema_file}: the members of {here}");
 
-        let required: Vec<&str> = object["required"]
+        let mut required: Vec<&str> = object["required"]
             .as_array()
             .expect("required")
             .iter()
             .filter_map(Value::as_str)
             .collect();
+        // `anyOf` alternatives of required members (`tiers` or `by_grant`): a member is
+        // required where no other alternative is present.
+        let alternatives: Vec<Vec<&str>> = object["anyOf"]
+            .as_array()
+            .map(|alts| {
+                alts.iter()
+                    .map(|a| {
+                        a["required"]
+                            .as_array()
+                            .expect("required")
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (i, alt) in alternatives.iter().enumerate() {
+            let others_present = alternatives
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.iter().all(|k| present.contains_key(*k)));
+            if !others_present {
+                required.extend(alt.iter().copied());
+            }
+        }
+        // Members required by another member's value (a per-grant ratio's keys, by the
+        // table's `keyed_by`): the sample gives them only where required.
+        for (key, member) in object["properties"].as_object().expect("properties") {
+            if member.get("x-required-when").is_some() && present.contains_key(key) {
+                required.push(key.as_str());
+            }
+        }
         for key in present.keys() {
             let problems = problems_after(&sample, read, |d| {
                 at(d, &path)

@@ -140,6 +140,22 @@ impl Offer {
         {
             pr.add(&root.key("expiration").key("legal_wording"), problem);
         }
+        if let Some(by_grant) = &self.terms.exchange_ratio.by_grant {
+            for (i, entry) in by_grant.ratios.iter().enumerate() {
+                if let Some(plan) = entry.plan.as_ref().filter(|p| self.plan(p).is_none()) {
+                    pr.add(
+                        &root
+                            .key("terms")
+                            .key("exchange_ratio")
+                            .key("by_grant")
+                            .key("ratios")
+                            .index(i)
+                            .key("plan"),
+                        format!("`{plan}` is not one of the offer's `plans`"),
+                    );
+                }
+            }
+        }
         let tiers = &self.terms.exchange_ratio.tiers;
         for (i, pair) in tiers.windows(2).enumerate() {
             if pair[1].from_exercise_price <= pair[0].from_exercise_price {

@@ -280,14 +280,47 @@ pub struct HolderExclusions {
     pub countries: Vec<String>,
 }
 
-/// How many new options a tendered grant gives, by exercise-price tier.
+/// How many new awards a tendered grant gives: by exercise-price tier, by a ratio set for
+/// each grant (value for value), or both (a grant's own ratio first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExchangeRatio {
     pub source: Source,
     pub summary: String,
     /// Sorted by `from_exercise_price`, strictly increasing; a tier runs up to the next.
+    /// Empty only where every ratio is set by grant.
     pub tiers: Vec<RatioTier>,
+    /// Ratios set for particular grants, which come before the tiers.
+    pub by_grant: Option<GrantRatios>,
     pub rounding: Rounding,
+}
+
+/// `old` options tendered give `new` new awards: `3 for 1`, `138 for 100` (1.38 for 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ratio {
+    pub old: u64,
+    pub new: u64,
+}
+
+impl Ratio {
+    /// `3 for 1`, `1.38 for 1` (138 for 100), `1 for 2`, `4 for 3`: as a person reads a
+    /// ratio, per new award where that is a short decimal.
+    pub fn describe(self) -> String {
+        let (old, new) = (self.old.max(1), self.new.max(1));
+        if new > old && new.is_multiple_of(old) {
+            return format!("1 for {}", new / old);
+        }
+        if (old * 100).is_multiple_of(new) {
+            let hundredths = old * 100 / new;
+            let frac = hundredths % 100;
+            let whole = hundredths / 100;
+            return match frac {
+                0 => format!("{whole} for 1"),
+                f if f % 10 == 0 => format!("{whole}.{} for 1", f / 10),
+                f => format!("{whole}.{f:02} for 1"),
+            };
+        }
+        format!("{old} for {new}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -296,6 +329,68 @@ pub struct RatioTier {
     /// `old` options tendered give `new` new options.
     pub old: u64,
     pub new: u64,
+}
+
+impl RatioTier {
+    pub fn ratio(&self) -> Ratio {
+        Ratio {
+            old: self.old,
+            new: self.new,
+        }
+    }
+}
+
+/// Ratios set grant by grant (Intel's 2009 exchange: value for value, from a pricing
+/// model), keyed by the grant's id or by the attributes that set its value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GrantRatios {
+    /// How the ratios were set, in the offer's words: shown with each one.
+    pub basis: String,
+    /// What identifies the grants a ratio is for: every entry gives exactly these, and no
+    /// two entries give the same values, so a grant has at most one ratio of its own.
+    pub keyed_by: Vec<GrantKey>,
+    pub ratios: Vec<GrantRatio>,
+}
+
+/// A grant's attribute a per-grant ratio may be keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantKey {
+    GrantId,
+    Plan,
+    GrantDate,
+    ExercisePrice,
+}
+
+impl GrantKey {
+    pub const ALL: [(&'static str, GrantKey); 4] = [
+        ("grant_id", GrantKey::GrantId),
+        ("plan", GrantKey::Plan),
+        ("grant_date", GrantKey::GrantDate),
+        ("exercise_price", GrantKey::ExercisePrice),
+    ];
+}
+
+/// One grant's ratio (or the ratio of the grants with these attributes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GrantRatio {
+    pub grant_id: Option<String>,
+    pub plan: Option<String>,
+    pub grant_date: Option<NaiveDate>,
+    pub exercise_price: Option<Decimal>,
+    pub ratio: Ratio,
+}
+
+impl GrantRatio {
+    /// Whether this entry is the grant's: every attribute it gives is the grant's.
+    pub fn matches(&self, grant: &crate::holder::Grant) -> bool {
+        self.grant_id.as_ref().is_none_or(|id| *id == grant.id)
+            && self.plan.as_ref().is_none_or(|p| *p == grant.plan)
+            && self.grant_date.is_none_or(|d| d == grant.grant_date)
+            && self
+                .exercise_price
+                .is_none_or(|p| p == grant.exercise_price)
+    }
 }
 
 /// How a fractional number of new options becomes a whole number.

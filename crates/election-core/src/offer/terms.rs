@@ -5,15 +5,15 @@
 use serde_json::Value;
 
 use super::model::{
-    AwardKind, Eligibility, ExchangeRatio, ExchangeTerms, HolderExclusions, Lookback, NewAward,
-    NewGrantTiming, PartialTender, PriceBasis, PriceReference, RatioTier, Rounding, Source,
-    TenderRules,
+    AwardKind, Eligibility, ExchangeRatio, ExchangeTerms, GrantKey, GrantRatio, GrantRatios,
+    HolderExclusions, Lookback, NewAward, NewGrantTiming, PartialTender, PriceBasis,
+    PriceReference, Ratio, RatioTier, Rounding, Source, TenderRules,
 };
 use super::reader::source;
 use crate::problem::{JsonPath, Problems};
 use crate::read::{
-    array, boolean, country, date, ident, non_empty_array, one_of, price, text, whole_between, Obj,
-    MAX_OPTIONS,
+    array, boolean, country, date, ident, indexed_array, non_empty_array, one_of, price, text,
+    whole_between, Obj, MAX_OPTIONS,
 };
 
 /// Reads the `source` and `summary` every term carries, then the term's own fields.
@@ -78,9 +78,20 @@ impl ExchangeTerms {
         });
         let exchange_ratio = o.req("exchange_ratio", |v, p, pr| {
             term(v, p, pr, |o| {
-                let tiers = o.req("tiers", |v, p, pr| {
-                    non_empty_array(v, p, pr, RatioTier::read)
-                });
+                let per_grant = o.has("by_grant");
+                let by_grant = o.opt("by_grant", GrantRatios::read);
+                // Tiers may be left out only where every ratio is set by grant.
+                let tiers = if per_grant && !o.has("tiers") {
+                    o.opt("tiers", |_, _, _| None::<Vec<RatioTier>>);
+                    Some(Vec::new())
+                } else {
+                    o.req("tiers", |v, p, pr| {
+                        non_empty_array(v, p, pr, RatioTier::read)
+                    })
+                };
+                if per_grant && by_grant.is_none() {
+                    return None;
+                }
                 let rounding = o.req(
                     "rounding",
                     one_of(&[
@@ -89,14 +100,17 @@ impl ExchangeTerms {
                         ("up", Rounding::Up),
                     ]),
                 );
-                Some((tiers?, rounding?))
+                Some((tiers?, by_grant, rounding?))
             })
-            .map(|(source, summary, (tiers, rounding))| ExchangeRatio {
-                source,
-                summary,
-                tiers,
-                rounding,
-            })
+            .map(
+                |(source, summary, (tiers, by_grant, rounding))| ExchangeRatio {
+                    source,
+                    summary,
+                    tiers,
+                    by_grant,
+                    rounding,
+                },
+            )
         });
         let tender_rules = o.req("tender_rules", |v, p, pr| {
             term(v, p, pr, |o| {
@@ -211,6 +225,114 @@ impl RatioTier {
             old: old?,
             new: new?,
         })
+    }
+}
+
+impl GrantRatios {
+    fn read(value: &Value, path: JsonPath, pr: &Problems) -> Option<Self> {
+        let mut o = Obj::new(value, path, pr)?;
+        let basis = o.req("basis", text);
+        let keyed_by = o.req("keyed_by", |v, p, pr| {
+            let keys = non_empty_array(v, p.clone(), pr, one_of(&GrantKey::ALL))?;
+            let mut ok = true;
+            // A few keys: compared pairwise rather than through a map's code.
+            for (i, key) in keys.iter().enumerate() {
+                if keys[..i].contains(key) {
+                    pr.add(&p.index(i), "names a key twice");
+                    ok = false;
+                }
+            }
+            if keys.contains(&GrantKey::GrantId) && keys.len() > 1 {
+                pr.add(
+                    &p,
+                    "`grant_id` identifies a grant alone: key by it or by attributes, not both",
+                );
+                ok = false;
+            }
+            ok.then_some(keys)
+        });
+        let keys = keyed_by.clone().unwrap_or_default();
+        let ratios = o.req("ratios", |v, p, pr| {
+            let read = indexed_array(v, p.clone(), pr, |v, p, pr| {
+                GrantRatio::read(v, p, pr, &keys)
+            })?;
+            if v.as_array().is_some_and(Vec::is_empty) {
+                pr.add(&p, "must have at least one element");
+                return None;
+            }
+            let whole = Some(read.len()) == v.as_array().map(Vec::len);
+            let mut unique = true;
+            // Pairwise: tables are small, and `==` takes `30.0` and `30.00` as one price.
+            for (i, (at, entry)) in read.iter().enumerate() {
+                let same = |(_, other): &(usize, GrantRatio)| {
+                    other.grant_id == entry.grant_id
+                        && other.plan == entry.plan
+                        && other.grant_date == entry.grant_date
+                        && other.exercise_price == entry.exercise_price
+                };
+                if let Some((first, _)) = read[..i].iter().find(|o| same(o)) {
+                    pr.add(
+                        &p.index(*at),
+                        format!("the same grant as `ratios[{first}]`: a grant has one ratio"),
+                    );
+                    unique = false;
+                }
+            }
+            (whole && unique).then(|| read.into_iter().map(|(_, r)| r).collect())
+        });
+        o.finish();
+        Some(GrantRatios {
+            basis: basis?,
+            keyed_by: keyed_by?,
+            ratios: ratios?,
+        })
+    }
+}
+
+impl GrantRatio {
+    fn read(value: &Value, path: JsonPath, pr: &Problems, keys: &[GrantKey]) -> Option<Self> {
+        let mut o = Obj::new(value, path.clone(), pr)?;
+        let mut ok = true;
+        let mut entry = GrantRatio {
+            grant_id: None,
+            plan: None,
+            grant_date: None,
+            exercise_price: None,
+            ratio: Ratio { old: 1, new: 1 },
+        };
+        for (name, key) in GrantKey::ALL {
+            if keys.contains(&key) {
+                let read = match key {
+                    GrantKey::GrantId => o.req(name, ident).map(|v| entry.grant_id = Some(v)),
+                    GrantKey::Plan => o.req(name, ident).map(|v| entry.plan = Some(v)),
+                    GrantKey::GrantDate => o.req(name, date).map(|v| entry.grant_date = Some(v)),
+                    GrantKey::ExercisePrice => {
+                        o.req(name, price).map(|v| entry.exercise_price = Some(v))
+                    }
+                };
+                ok &= read.is_some();
+            } else {
+                if o.has(name) {
+                    pr.add(
+                        &path.key(name),
+                        format!(
+                            "`keyed_by` does not name `{name}`: every ratio gives exactly its keys"
+                        ),
+                    );
+                    ok = false;
+                }
+                // Known here, though not given: it is a key of other tables.
+                o.opt(name, |_, _, _| None::<()>);
+            }
+        }
+        let old = o.req("old", whole_between(1, 1000));
+        let new = o.req("new", whole_between(1, 1000));
+        o.finish();
+        entry.ratio = Ratio {
+            old: old?,
+            new: new?,
+        };
+        ok.then_some(entry)
     }
 }
 
