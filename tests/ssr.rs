@@ -599,7 +599,7 @@ async fn the_amendment_banner_leads_to_the_notice_until_it_is_acknowledged() {
     let all = offer
         .documents
         .iter()
-        .map(election_core::disclosure::Acknowledgment::of)
+        .map(|d| election_core::disclosure::Acknowledgment::of(&offer, d))
         .collect();
     let html = widget_with_drafts(SINGLE, store_with_acks(SINGLE, all)).await;
     assert!(!html.contains("ew-banner"));
@@ -610,13 +610,13 @@ async fn the_amendment_banner_leads_to_the_notice_until_it_is_acknowledged() {
 async fn each_document_shows_its_fingerprint_and_the_full_digest_on_request() {
     let html = widget_html(SINGLE).await;
     let offer = parse_offer(OFFER).expect("valid");
-    let notice = election_core::disclosure::document_digest(&offer.documents[1]);
+    let notice = election_core::disclosure::document_digest(&offer, &offer.documents[1]);
     let combined = election_core::disclosure::offer_digest(&offer);
     let text = visible_text(&html);
     assert!(text.contains(&format!("Fingerprint: {}", notice.fingerprint())));
     assert!(text.contains(&format!("SHA-256 {}", notice.hex())));
     assert!(text.contains(&format!(
-        "Disclosure fingerprint (all documents): {}",
+        "Disclosure fingerprint (all documents and the terms): {}",
         combined.fingerprint()
     )));
     assert_eq!(html.matches("<details>").count(), 3);
@@ -680,7 +680,7 @@ async fn an_added_amendment_asks_for_acknowledgment_again_and_shows_what_is_new(
     let acks = original
         .documents
         .iter()
-        .map(election_core::disclosure::Acknowledgment::of)
+        .map(|d| election_core::disclosure::Acknowledgment::of(&original, d))
         .collect();
     let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("JSON");
     offer["version"] = serde_json::json!(3);
@@ -929,6 +929,7 @@ mod signing_and_delivery {
     struct PanelProps {
         view: OutboxView,
         offer: Rc<election_core::Offer>,
+        holder: Rc<election_core::Holder>,
     }
 
     #[component]
@@ -936,6 +937,7 @@ mod signing_and_delivery {
         outbox_panel(
             &props.view,
             &props.offer,
+            &props.holder,
             &Callback::from(|_: EntryAction| {}),
             &election_client::format::Formats::us(),
         )
@@ -1007,8 +1009,81 @@ mod signing_and_delivery {
                 ..view
             },
             offer: data.offer.clone(),
+            holder: data.holder.clone(),
         })
         .await
+    }
+
+    /// Mpower's offer at version 3, its ratio above $25.00 bettered (2 for 1) by a notice
+    /// of amendment that says it changes the consideration.
+    fn amended_offer() -> String {
+        let mut v: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+        v["version"] = serde_json::json!(3);
+        v["terms"]["exchange_ratio"]["tiers"][1]["old"] = serde_json::json!(2);
+        v["documents"].as_array_mut().expect("documents").push(serde_json::json!({
+            "id": "notice-ratio", "kind": "notice_of_amendment",
+            "title": "Notice of Amendment: Exchange Ratio (illustrative)", "date": "2001-09-13",
+            "amends": "offer-to-exchange", "changes_consideration": true,
+            "amendments": [{ "number": 1, "section": { "number": "2", "title": "Number of Options" },
+                "change": "sentence_replaced", "location": "The ratio at $25.00 or more",
+                "text": "One new option for every two options tendered at $25.00 or more." }]
+        }));
+        v.to_string()
+    }
+
+    #[tokio::test]
+    async fn an_election_made_before_the_terms_changed_is_shown_in_effect_with_the_new_figures() {
+        let before = loaded(OFFER, SINGLE);
+        let mut first = entry(&before, 1, false, "Avery Lindqvist");
+        first.status = Status::Delivered {
+            receipt: Box::new(receipt(&first, Timeliness::OnTime)),
+            verification: Verification::Verified,
+        };
+        let after = loaded(&amended_offer(), SINGLE);
+        let text = visible_text(&panel(&after, vec![first.clone()], OutboxView::default()).await);
+        // 12,000 options at $42.50: 4,000 new options at 3 for 1 when signed, 6,000 now.
+        assert!(
+            text.contains("In effect: election 1 (exchange 1 grant, 12,000 options). It was made on version 2 of the offer, before the terms changed to version 3. It stays in effect, and the terms now in force apply to it: it gives 6,000 new options. You need not sign again."),
+            "{text}"
+        );
+        // On the version it was made on, nothing more is said.
+        let text = visible_text(&panel(&before, vec![first], OutboxView::default()).await);
+        assert!(!text.contains("It was made on version"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_notice_that_changes_the_terms_says_so_and_asks_again_when_they_change() {
+        let amended = amended_offer();
+        let offer = parse_offer(&amended).expect("valid");
+        let acks: Vec<_> = offer
+            .documents
+            .iter()
+            .map(|d| election_core::disclosure::Acknowledgment::of(&offer, d))
+            .collect();
+        let html = widget_for_offer(&amended, store_with_acks(SINGLE, acks.clone())).await;
+        let text = visible_text(&html);
+        assert!(
+            text.contains("This notice changes the terms that decide what you get."),
+            "{text}"
+        );
+        assert!(
+            !text.contains("have changed since you acknowledged"),
+            "{text}"
+        );
+        assert!(text.contains("All documents acknowledged."), "{text}");
+        // Mpower's own notice changes no terms, and says nothing of them.
+        assert_eq!(text.matches("This notice changes the terms").count(), 1);
+
+        // The ratio changes again: the notice must be acknowledged again.
+        let mut v: serde_json::Value = serde_json::from_str(&amended).expect("json");
+        v["terms"]["exchange_ratio"]["tiers"][1]["new"] = serde_json::json!(2);
+        let html = widget_for_offer(&v.to_string(), store_with_acks(SINGLE, acks)).await;
+        let text = visible_text(&html);
+        assert!(
+            text.contains("The terms it sets have changed since you acknowledged it."),
+            "{text}"
+        );
+        assert!(text.contains("1 document still to acknowledge"), "{text}");
     }
 
     #[tokio::test]

@@ -101,16 +101,58 @@ const amendmentText = (a) => ({
   text: a.text,
   prior_text: a.prior_text ?? null,
 });
-const documentText = (d) => ({
-  id: d.id,
-  kind: d.kind,
-  title: d.title,
-  date: d.date,
-  exhibit: d.exhibit ?? null,
-  amends: d.amends ?? null,
-  preamble: d.preamble ?? null,
-  amendments: (d.amendments ?? []).map(amendmentText),
-});
+// A price in its shortest form: `30.00` and `30` are one price.
+const price = (s) => {
+  const [whole, frac = ''] = s.split('.');
+  const w = whole.replace(/^0+(?=\d)/, '');
+  const f = frac.replace(/0+$/, '');
+  return f ? `${w}.${f}` : w;
+};
+// The terms that set the consideration (PROTOCOL.md section 2): summaries left out.
+const considerationText = (offer) => {
+  const t = offer.terms;
+  const r = t.exchange_ratio;
+  const text = {
+    award: t.new_award?.kind ?? 'options',
+    tiers: (r.tiers ?? []).map((x) => ({ from_exercise_price: price(x.from_exercise_price), old: x.old, new: x.new })),
+    rounding: r.rounding,
+    whole_grant: t.tender_rules.whole_grant,
+    partial: t.tender_rules.whole_grant ? null : (t.tender_rules.partial ?? { minimum: 1, increment: 1 }),
+    all_grants_at_same_price: t.tender_rules.all_grants_at_same_price,
+  };
+  if (r.by_grant) {
+    text.by_grant = {
+      basis: r.by_grant.basis,
+      keyed_by: r.by_grant.keyed_by,
+      ratios: r.by_grant.ratios.map((e) => {
+        const out = { old: e.old, new: e.new };
+        for (const key of ['grant_id', 'plan', 'grant_date']) if (e[key] !== undefined) out[key] = e[key];
+        if (e.exercise_price !== undefined) out.exercise_price = price(e.exercise_price);
+        return out;
+      }),
+    };
+  }
+  return text;
+};
+// The latest notice that changes the consideration binds the terms in its digest.
+const binds = (offer, d) => {
+  const last = offer.documents.filter((x) => x.kind === 'notice_of_amendment' && x.changes_consideration).at(-1);
+  return Boolean(d.changes_consideration && last && last.id === d.id);
+};
+const documentText = (d, offer) => {
+  const text = {
+    id: d.id,
+    kind: d.kind,
+    title: d.title,
+    date: d.date,
+    exhibit: d.exhibit ?? null,
+    amends: d.amends ?? null,
+    preamble: d.preamble ?? null,
+    amendments: (d.amendments ?? []).map(amendmentText),
+  };
+  if (binds(offer, d)) text.consideration = considerationText(offer);
+  return text;
+};
 
 test('per-document and per-amendment digests and the acknowledgments, from the offer file', async () => {
   assert.equal(offerFile.documents.length, digests.documents.length);
@@ -118,7 +160,7 @@ test('per-document and per-amendment digests and the acknowledgments, from the o
   for (const [i, doc] of offerFile.documents.entries()) {
     const expected = digests.documents[i];
     assert.equal(doc.id, expected.document_id);
-    const canonical = jcs(documentText(doc));
+    const canonical = jcs(documentText(doc, offerFile));
     assert.equal(canonical, expected.canonical, doc.id);
     const digest = await sha256hex(canonical);
     assert.equal(digest, expected.digest, doc.id);
@@ -139,16 +181,35 @@ test('per-document and per-amendment digests and the acknowledgments, from the o
   assert.deepEqual(acknowledgments, vector.signed_election.payload.acknowledgments);
 });
 
-test('the disclosure digest of the whole offer, from the offer file', async () => {
-  const text = jcs({
-    offer_id: offerFile.id,
-    deadline: offerFile.expiration.legal_wording,
-    documents: offerFile.documents.map(documentText),
+// The disclosure digest (disclosure/v2) of an offer file: the legal texts' digest and the
+// terms that set the consideration.
+const disclosure = async (offer, expected) => {
+  const legal = jcs({
+    offer_id: offer.id,
+    deadline: offer.expiration.legal_wording,
+    documents: offer.documents.map((d) => documentText(d, offer)),
   });
-  assert.equal(text, digests.offer.canonical);
+  assert.equal(legal, expected.legal_texts.canonical);
+  const legalDigest = await sha256hex(legal);
+  assert.equal(legalDigest, expected.legal_texts.digest);
+  const text = jcs({ digest: 'disclosure/v2', legal_texts: legalDigest, consideration: considerationText(offer) });
+  assert.equal(text, expected.canonical);
   const digest = await sha256hex(text);
-  assert.equal(digest, digests.offer.disclosure_digest);
+  assert.equal(digest, expected.disclosure_digest);
+  return digest;
+};
+
+test('the disclosure digest of the whole offer, from the offer file', async () => {
+  const digest = await disclosure(offerFile, digests.offer);
   assert.equal(digest, vector.signed_election.payload.disclosure_digest);
+  // Mpower's legal texts' digest is the first version's disclosure digest, unchanged.
+  assert.equal(digests.offer.legal_texts.digest, '32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2');
+});
+
+test('the disclosure digest of the second example offer: ratios by grant, parts, units', async () => {
+  const file = JSON.parse(readFileSync(new URL(`../../${digests.example_offer.offer_file}`, import.meta.url), 'utf8'));
+  assert.ok(file.terms.exchange_ratio.by_grant && file.terms.tender_rules.partial);
+  await disclosure(file, digests.example_offer.disclosure);
 });
 
 test('the JWK thumbprint input and value', async () => {

@@ -42,8 +42,12 @@ fn notice(
             format!("{} dated {}", d.title, f.date(d.date))
         });
     let heading = format!("Amendments of {}", f.date(notice.date));
-    let new_since_ack: Vec<u64> = match disclosure.status(&notice.id, acknowledged.get(&notice.id))
-    {
+    let status = disclosure.status(&notice.id, acknowledged.get(&notice.id));
+    let binds = election_core::disclosure::binds_consideration(offer, notice);
+    // Acknowledged, changed since, yet no amendment text is new: the terms it binds changed.
+    let terms_changed_since_ack = binds
+        && matches!(&status, AckStatus::Changed { new_amendments } if new_amendments.is_empty());
+    let new_since_ack: Vec<u64> = match status {
         AckStatus::Changed { new_amendments } => new_amendments,
         _ => Vec::new(),
     };
@@ -61,6 +65,14 @@ fn notice(
             <p class="ew-doc-meta">{ describe_notice(notice, &amended_title, f) }</p>
             if let Some(preamble) = &notice.preamble {
                 <blockquote class="ew-legal" dir="ltr">{ legal_paragraphs(preamble) }</blockquote>
+            }
+            if binds {
+                <p class="ew-note" data-state="terms-changed">
+                    { "This notice changes the terms that decide what you get. Every figure on this page is on the terms now in force, and an election you made before the notice stays in effect on them: you need not sign again, but you must acknowledge this notice before you sign a change." }
+                    if terms_changed_since_ack {
+                        { " The terms it sets have changed since you acknowledged it." }
+                    }
+                </p>
             }
             { for groups.into_iter().map(|group| html! {
                 <section class="ew-amended-section">

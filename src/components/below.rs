@@ -152,7 +152,7 @@ pub fn Below(props: &BelowProps) -> Html {
             if let Some(problem) = &courier.unavailable {
                 { courier_unavailable(problem, &courier.on_reload) }
             }
-            { outbox_panel(outbox, offer, &courier.on_entry, &f) }
+            { outbox_panel(outbox, offer, holder, &courier.on_entry, &f) }
         </>
     }
 }

@@ -142,7 +142,7 @@ pub fn acknowledgments(
                     }
                 }
             </p>
-            { fingerprint("Disclosure fingerprint (all documents)", &combined) }
+            { fingerprint("Disclosure fingerprint (all documents and the terms)", &combined) }
         </section>
     }
 }

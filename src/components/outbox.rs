@@ -5,7 +5,7 @@
 use chrono::DateTime;
 use election_core::contract::{Decision, Timeliness};
 use election_core::timing::on_offer_clock;
-use election_core::Offer;
+use election_core::{Holder, Offer};
 use yew::prelude::*;
 
 use election_client::courier::{EntryAction, OutboxView};
@@ -102,6 +102,7 @@ fn state_class(status: &Status) -> &'static str {
 pub fn outbox_panel(
     view: &OutboxView,
     offer: &Offer,
+    holder: &Holder,
     on_action: &Callback<EntryAction>,
     f: &Formats,
 ) -> Html {
@@ -194,7 +195,10 @@ pub fn outbox_panel(
             }
             <p class="ew-governing">
                 { match governing {
-                    Some(g) => format!("In effect: election {} ({}).", g.payload().sequence, what(g, f)),
+                    Some(g) => match delivery::on_new_terms(g, offer, holder, f) {
+                        Some(now) => format!("In effect: election {} ({}). {now}", g.payload().sequence, what(g, f)),
+                        None => format!("In effect: election {} ({}).", g.payload().sequence, what(g, f)),
+                    },
                     None if view.entries.is_empty() => "You have not signed an election.".to_owned(),
                     None => "No election of yours has been confirmed as received before the deadline yet.".to_owned(),
                 } }

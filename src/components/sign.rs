@@ -15,7 +15,7 @@ pub struct SignProps {
     pub summary: Summary,
     /// Eligible grants kept.
     pub kept: u64,
-    /// The legal texts' fingerprint (what the signature covers).
+    /// The disclosure fingerprint: the legal texts and the terms (what the signature covers).
     pub fingerprint: AttrValue,
     pub deadline: AttrValue,
     pub employee_name: AttrValue,
@@ -70,7 +70,7 @@ pub fn SignElection(props: &SignProps) -> Html {
                 <dd>{ f.plural(props.kept, "eligible grant", "eligible grants") }</dd>
                 <dt>{ s.award.heading() }</dt>
                 <dd>{ f.count(s.new_options) }</dd>
-                <dt>{ "Offer documents" }</dt>
+                <dt>{ "Offer documents and terms" }</dt>
                 <dd>{ "fingerprint " }<code>{ props.fingerprint.clone() }</code></dd>
                 <dt>{ "Deadline" }</dt>
                 <dd>{ props.deadline.clone() }</dd>

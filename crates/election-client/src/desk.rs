@@ -260,8 +260,9 @@ pub fn report_text(offer: &Offer, employees: &[Loaded], generated_at: &str) -> S
     let _ = writeln!(out, "Generated: {generated_at}");
     let _ = writeln!(
         out,
-        "Disclosure digest (SHA-256 of all legal texts): {}\n",
-        disclosure.offer.hex()
+        "Disclosure digest (disclosure/v2: the legal texts and the terms that set the consideration): {}\nLegal texts digest (SHA-256 of all legal texts): {}\n",
+        disclosure.offer.hex(),
+        election_core::disclosure::legal_texts_digest(offer).hex()
     );
     let _ = writeln!(out, "TIMING CHECKS (Rule 13e-4, US business days)\n{rule}");
     for check in election_core::timing::timing_checks(offer) {
@@ -383,7 +384,8 @@ mod tests {
         let avery = check_holder(&offer, &file("avery.json", AVERY)).expect("Avery");
         let text = report_text(&offer, &[avery], "2026-11-24T21:00:00Z");
         for expected in [
-            "Disclosure digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2",
+            "Disclosure digest (disclosure/v2: the legal texts and the terms that set the consideration): 73362fba484b9c12e451084064193b83ef122ff10403bdb7f6bd8278ce73e9af",
+            "Legal texts digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2",
             "[PASS] Offer period",
             "1 of 1 sample employees have eligible grants.",
             "Avery Lindqvist (E-1001): 1 grants, 1 eligible",

@@ -2,11 +2,19 @@
 //! document, and of all of them together, so that an election can carry it and anyone
 //! can later check which text the employee saw.
 //!
-//! The digest is SHA-256 over the RFC 8785 (JCS) canonical JSON of the legal texts: the
-//! documents' titles, dates and exhibit numbers, each amendment's place, kind and new
-//! text (and the prior text where shown), and the deadline as worded. Plain-language notes
-//! and illustrative terms are not legal text and are left out, so rewording a note does
-//! not change what an employee acknowledged.
+//! Each digest is SHA-256 over RFC 8785 (JCS) canonical JSON. The legal texts' digest
+//! covers the documents' titles, dates and exhibit numbers, each amendment's place, kind
+//! and new text (and the prior text where shown), and the deadline as worded.
+//! Plain-language notes and summaries are not legal text and are left out, so rewording a
+//! note does not change what an employee acknowledged.
+//!
+//! The offer's disclosure digest (`disclosure/v2`, what a signed election carries) covers
+//! the legal texts' digest as one component and the terms that set the consideration as
+//! the other: the exchange ratios (tiers and ratios set by grant), their rounding, the
+//! new award's kind and how much of a grant may be tendered. An election therefore proves
+//! the terms it was made on as well as the texts. A notice of amendment that changes the
+//! consideration (`changes_consideration`, the latest such notice) binds those terms in
+//! its own digest too, so that a change of terms asks the employee to acknowledge again.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,7 +23,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::offer::{Amendment, ChangeKind, Document, DocumentKind, Offer, SectionRef};
+use crate::offer::{
+    Amendment, AwardKind, ChangeKind, Document, DocumentKind, GrantKey, Offer, PartialTender,
+    Ratio, Rounding, SectionRef,
+};
+
+/// The `digest` member of the disclosure digest's canonical JSON: its version.
+pub const DISCLOSURE_DIGEST_VERSION: &str = "disclosure/v2";
 
 /// A SHA-256 digest.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,10 +97,14 @@ struct DocumentText<'a> {
     amends: Option<&'a str>,
     preamble: Option<&'a str>,
     amendments: Vec<AmendmentText<'a>>,
+    /// Only in the notice that binds the terms ([`binds_consideration`]): absent, not
+    /// null, elsewhere, so that documents that change no terms keep their digests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consideration: Option<ConsiderationText<'a>>,
 }
 
-impl<'a> From<&'a Document> for DocumentText<'a> {
-    fn from(d: &'a Document) -> Self {
+impl<'a> DocumentText<'a> {
+    fn of(offer: &'a Offer, d: &'a Document) -> Self {
         DocumentText {
             id: &d.id,
             kind: d.kind,
@@ -96,6 +114,100 @@ impl<'a> From<&'a Document> for DocumentText<'a> {
             amends: d.amends.as_deref(),
             preamble: d.preamble.as_deref(),
             amendments: d.amendments.iter().map(AmendmentText::from).collect(),
+            consideration: binds_consideration(offer, d).then(|| ConsiderationText::of(offer)),
+        }
+    }
+}
+
+/// Whether `doc` is the notice whose digest binds the terms that set the consideration:
+/// the latest notice of amendment that says it changes them.
+pub fn binds_consideration(offer: &Offer, doc: &Document) -> bool {
+    doc.changes_consideration
+        && offer
+            .notices()
+            .filter(|d| d.changes_consideration)
+            .last()
+            .is_some_and(|last| last.id == doc.id)
+}
+
+/// The terms that set what a tendered grant gives. Prices are written in their shortest
+/// form (`30.00` and `30` are one price); summaries are left out, as notes are.
+#[derive(Serialize)]
+struct ConsiderationText<'a> {
+    award: AwardKind,
+    tiers: Vec<TierText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_grant: Option<ByGrantText<'a>>,
+    rounding: Rounding,
+    whole_grant: bool,
+    /// Only where parts of grants are taken.
+    partial: Option<PartialTender>,
+    all_grants_at_same_price: bool,
+}
+
+#[derive(Serialize)]
+struct TierText {
+    from_exercise_price: String,
+    old: u64,
+    new: u64,
+}
+
+#[derive(Serialize)]
+struct ByGrantText<'a> {
+    basis: &'a str,
+    keyed_by: &'a [GrantKey],
+    ratios: Vec<GrantRatioText<'a>>,
+}
+
+#[derive(Serialize)]
+struct GrantRatioText<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise_price: Option<String>,
+    #[serde(flatten)]
+    ratio: Ratio,
+}
+
+impl<'a> ConsiderationText<'a> {
+    fn of(offer: &'a Offer) -> Self {
+        let t = &offer.terms;
+        let price = |p: rust_decimal::Decimal| p.normalize().to_string();
+        ConsiderationText {
+            award: offer.award(),
+            tiers: t
+                .exchange_ratio
+                .tiers
+                .iter()
+                .map(|tier| TierText {
+                    from_exercise_price: price(tier.from_exercise_price),
+                    old: tier.old,
+                    new: tier.new,
+                })
+                .collect(),
+            by_grant: t.exchange_ratio.by_grant.as_ref().map(|b| ByGrantText {
+                basis: &b.basis,
+                keyed_by: &b.keyed_by,
+                ratios: b
+                    .ratios
+                    .iter()
+                    .map(|r| GrantRatioText {
+                        grant_id: r.grant_id.as_deref(),
+                        plan: r.plan.as_deref(),
+                        grant_date: r.grant_date,
+                        exercise_price: r.exercise_price.map(price),
+                        ratio: r.ratio,
+                    })
+                    .collect(),
+            }),
+            rounding: t.exchange_ratio.rounding,
+            whole_grant: t.tender_rules.whole_grant,
+            partial: (!t.tender_rules.whole_grant).then_some(t.tender_rules.partial),
+            all_grants_at_same_price: t.tender_rules.all_grants_at_same_price,
         }
     }
 }
@@ -105,6 +217,15 @@ struct OfferText<'a> {
     offer_id: &'a str,
     deadline: &'a str,
     documents: Vec<DocumentText<'a>>,
+}
+
+/// The disclosure digest's canonical JSON: its version, the legal texts' digest, and the
+/// terms that set the consideration.
+#[derive(Serialize)]
+struct DisclosureText<'a> {
+    digest: &'static str,
+    legal_texts: String,
+    consideration: ConsiderationText<'a>,
 }
 
 /// JCS bytes of a legal-text structure. JCS fails only on non-finite numbers and on maps
@@ -119,8 +240,8 @@ pub(crate) fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// The canonical bytes hashed for a document (exposed for test vectors and receivers).
-pub fn canonical_document(doc: &Document) -> Vec<u8> {
-    canonical(&DocumentText::from(doc))
+pub fn canonical_document(offer: &Offer, doc: &Document) -> Vec<u8> {
+    canonical(&DocumentText::of(offer, doc))
 }
 
 /// The canonical bytes hashed for an amendment ([`amendment_digest`]).
@@ -128,22 +249,40 @@ pub fn canonical_amendment(a: &Amendment) -> Vec<u8> {
     canonical(&AmendmentText::from(a))
 }
 
-/// The canonical bytes hashed for the whole offer ([`offer_digest`]).
-pub fn canonical_offer(offer: &Offer) -> Vec<u8> {
+/// The canonical bytes hashed for the legal texts ([`legal_texts_digest`]).
+pub fn canonical_legal_texts(offer: &Offer) -> Vec<u8> {
     canonical(&offer_text(offer))
+}
+
+/// The canonical bytes hashed for the offer's disclosure digest ([`offer_digest`]).
+pub fn canonical_offer(offer: &Offer) -> Vec<u8> {
+    canonical(&disclosure_text(offer))
 }
 
 fn offer_text(offer: &Offer) -> OfferText<'_> {
     OfferText {
         offer_id: &offer.id,
         deadline: &offer.expiration.legal_wording,
-        documents: offer.documents.iter().map(DocumentText::from).collect(),
+        documents: offer
+            .documents
+            .iter()
+            .map(|d| DocumentText::of(offer, d))
+            .collect(),
     }
 }
 
-/// The digest of one document's legal text.
-pub fn document_digest(doc: &Document) -> Digest {
-    Digest::of_canonical(&DocumentText::from(doc))
+fn disclosure_text(offer: &Offer) -> DisclosureText<'_> {
+    DisclosureText {
+        digest: DISCLOSURE_DIGEST_VERSION,
+        legal_texts: legal_texts_digest(offer).hex(),
+        consideration: ConsiderationText::of(offer),
+    }
+}
+
+/// The digest of one document's legal text (with the terms, for the notice that binds
+/// them: [`binds_consideration`]).
+pub fn document_digest(offer: &Offer, doc: &Document) -> Digest {
+    Digest::of_canonical(&DocumentText::of(offer, doc))
 }
 
 /// The digest of one amendment's legal text (to tell which amendments are new).
@@ -151,10 +290,16 @@ pub fn amendment_digest(a: &Amendment) -> Digest {
     Digest::of_canonical(&AmendmentText::from(a))
 }
 
-/// The digest of everything legal the widget shows for the offer: every document and the
-/// deadline as worded. The signed election carries it.
-pub fn offer_digest(offer: &Offer) -> Digest {
+/// The digest of every legal text the widget shows for the offer: every document and the
+/// deadline as worded (the first version of the disclosure digest, now its component).
+pub fn legal_texts_digest(offer: &Offer) -> Digest {
     Digest::of_canonical(&offer_text(offer))
+}
+
+/// The disclosure digest (`disclosure/v2`): the legal texts' digest and the terms that
+/// set the consideration. The signed election carries it.
+pub fn offer_digest(offer: &Offer) -> Digest {
+    Digest::of_canonical(&disclosure_text(offer))
 }
 
 /// An employee's acknowledgment that they read a document, as it stood: its digest, and
@@ -170,9 +315,9 @@ pub struct Acknowledgment {
 }
 
 impl Acknowledgment {
-    /// Acknowledges `doc` as it is now.
-    pub fn of(doc: &Document) -> Acknowledgment {
-        DocumentDigests::of(doc).acknowledge(&doc.id)
+    /// Acknowledges `doc`, of `offer`, as it is now.
+    pub fn of(offer: &Offer, doc: &Document) -> Acknowledgment {
+        DocumentDigests::of(offer, doc).acknowledge(&doc.id)
     }
 }
 
@@ -185,9 +330,9 @@ pub struct DocumentDigests {
 }
 
 impl DocumentDigests {
-    pub fn of(doc: &Document) -> Self {
+    pub fn of(offer: &Offer, doc: &Document) -> Self {
         DocumentDigests {
-            document: document_digest(doc),
+            document: document_digest(offer, doc),
             amendments: doc
                 .amendments
                 .iter()
@@ -240,7 +385,7 @@ impl Disclosure {
             documents: offer
                 .documents
                 .iter()
-                .map(|d| (d.id.clone(), DocumentDigests::of(d)))
+                .map(|d| (d.id.clone(), DocumentDigests::of(offer, d)))
                 .collect(),
         }
     }
@@ -267,8 +412,8 @@ pub enum AckStatus {
     Changed { new_amendments: Vec<u64> },
 }
 
-pub fn ack_status(doc: &Document, ack: Option<&Acknowledgment>) -> AckStatus {
-    DocumentDigests::of(doc).status(&doc.id, ack)
+pub fn ack_status(offer: &Offer, doc: &Document, ack: Option<&Acknowledgment>) -> AckStatus {
+    DocumentDigests::of(offer, doc).status(&doc.id, ack)
 }
 
 /// The documents still to be acknowledged (missing or changed), in the offer's order. An
@@ -280,7 +425,7 @@ pub fn unacknowledged<'a>(
     offer
         .documents
         .iter()
-        .map(|d| (d, ack_status(d, acks.get(&d.id))))
+        .map(|d| (d, ack_status(offer, d, acks.get(&d.id))))
         .filter(|(_, s)| *s != AckStatus::Current)
         .collect()
 }

@@ -53,7 +53,11 @@ fn signing(key: &Signer, sequence: u64) -> Signing {
 }
 
 fn acks(offer: &Offer) -> Vec<Acknowledgment> {
-    offer.documents.iter().map(Acknowledgment::of).collect()
+    offer
+        .documents
+        .iter()
+        .map(|d| Acknowledgment::of(&offer, d))
+        .collect()
 }
 
 /// Avery exchanges their one grant.
@@ -147,11 +151,33 @@ fn vector_document() -> Value {
     })
 }
 
+fn example_offer() -> election_core::Offer {
+    election_core::parse_offer(include_str!(
+        "../../../static/example-offers/halden-2001/offer.json"
+    ))
+    .unwrap()
+}
+
+/// An offer's disclosure digest (`disclosure/v2`) with the canonical JSON it hashes, and
+/// its component, the legal texts' digest, with theirs.
+fn disclosure_vector(offer: &election_core::Offer) -> Value {
+    use election_core::disclosure::{canonical_legal_texts, canonical_offer, legal_texts_digest};
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    json!({
+        "legal_texts": {
+            "canonical": text(canonical_legal_texts(offer)),
+            "digest": legal_texts_digest(offer).hex(),
+        },
+        "canonical": text(canonical_offer(offer)),
+        "disclosure_digest": offer_digest(offer).hex(),
+    })
+}
+
 /// Every digest a client computes from the offer (docs/PROTOCOL.md section 2), with the
 /// canonical JSON it hashes, and the JWK thumbprint's input.
 fn digests_document() -> Value {
     use election_core::disclosure::{
-        amendment_digest, canonical_amendment, canonical_document, canonical_offer, document_digest,
+        amendment_digest, canonical_amendment, canonical_document, document_digest,
     };
     let offer = offer();
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
@@ -161,26 +187,29 @@ fn digests_document() -> Value {
         .map(|d| {
             json!({
                 "document_id": d.id,
-                "canonical": text(canonical_document(d)),
-                "digest": document_digest(d).hex(),
+                "canonical": text(canonical_document(&offer, d)),
+                "digest": document_digest(&offer, d).hex(),
                 "amendments": d.amendments.iter().map(|a| json!({
                     "number": a.number,
                     "canonical": text(canonical_amendment(a)),
                     "digest": amendment_digest(a).hex(),
                 })).collect::<Vec<_>>(),
-                "acknowledgment": Acknowledgment::of(d),
+                "acknowledgment": Acknowledgment::of(&offer, d),
             })
         })
         .collect();
     let key = client();
     let jwk = key.jwk();
     json!({
-        "description": "Contract test vector: every digest of the Mpower offer's legal texts a client computes (per document, per amendment, the whole offer), with the RFC 8785 canonical JSON each is the SHA-256 of, the acknowledgment an election carries for each document, and the RFC 7638 thumbprint input of the vector employee key. The offer is static/offers/mpower-2001.json.",
+        "description": "Contract test vector: every digest of the Mpower offer's legal texts a client computes (per document, per amendment, the legal texts together, and the disclosure digest over them and the terms that set the consideration, also for the second example offer), with the RFC 8785 canonical JSON each is the SHA-256 of, the acknowledgment an election carries for each document, and the RFC 7638 thumbprint input of the vector employee key. The offer is static/offers/mpower-2001.json.",
         "offer_file": "static/offers/mpower-2001.json",
         "documents": documents,
-        "offer": {
-            "canonical": text(canonical_offer(&offer)),
-            "disclosure_digest": offer_digest(&offer).hex(),
+        "offer": disclosure_vector(&offer),
+        // The second example offer: ratios set by grant, parts of grants and restricted
+        // stock units in the terms the disclosure digest covers.
+        "example_offer": {
+            "offer_file": "static/example-offers/halden-2001/offer.json",
+            "disclosure": disclosure_vector(&example_offer()),
         },
         "thumbprint": {
             "jwk": jwk,

@@ -206,7 +206,11 @@ fn the_receiver_refuses_a_decision_for_an_excluded_holders_grant() {
     let g = &h.grants[0];
     let mut election = Election::keep_all(&offer, &h);
     election.tendered.insert(g.id.clone(), g.outstanding);
-    let acks: Vec<Acknowledgment> = offer.documents.iter().map(Acknowledgment::of).collect();
+    let acks: Vec<Acknowledgment> = offer
+        .documents
+        .iter()
+        .map(|d| Acknowledgment::of(&offer, d))
+        .collect();
     let mut payload = election_core::contract::ElectionPayload::build(
         &offer,
         &h,

@@ -575,7 +575,96 @@ async fn stored_elections_cannot_be_changed_or_deleted(backend: Backend) {
     assert_eq!(audit(&rx).await.len(), 1);
 }
 
+/// The terms change while the offer is open (a notice of amendment with new ratios, the
+/// offer's next version): the election made before stays in effect, one made on the old
+/// terms is refused, and a new one needs the notice acknowledged.
+async fn an_election_made_before_the_terms_changed_stays_in_effect(backend: Backend) {
+    let mut config = test_config(backend, 0).await;
+    let rx = Receiver::with(config.clone()).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let before = offer();
+    let (status, _) = avery.submit(&rx, &avery.sign(avery.payload(1, true))).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // The amended offer: a better ratio above $25.00, and the notice that sets it.
+    let mut amended: Value =
+        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
+    amended["version"] = json!(3);
+    amended["terms"]["exchange_ratio"]["tiers"][1]["old"] = json!(2);
+    amended["documents"].as_array_mut().unwrap().push(json!({
+        "id": "notice-of-amendment-2001-09-13-ratio",
+        "kind": "notice_of_amendment",
+        "title": "Notice of Amendment: Exchange Ratio (illustrative)",
+        "date": "2001-09-13",
+        "amends": "offer-to-exchange",
+        "changes_consideration": true,
+        "amendments": [{
+            "number": 1,
+            "section": { "number": "2", "title": "Number of Options; Expiration Date" },
+            "change": "sentence_replaced",
+            "location": "The ratio for options priced at $25.00 or more",
+            "text": "One new option will be granted for every two options tendered at an exercise price of $25.00 or more."
+        }]
+    }));
+    let path = config.holders.parent().unwrap().join("amended-offer.json");
+    std::fs::write(&path, amended.to_string()).unwrap();
+    config.offer = path;
+    let after_rx = Receiver::with(config).await;
+    let after = election_core::parse_offer(&amended.to_string()).unwrap();
+    assert_ne!(
+        election_core::disclosure::offer_digest(&after),
+        election_core::disclosure::offer_digest(&before)
+    );
+
+    // The election made before is still the one in effect.
+    let history = avery.history(&after_rx).await;
+    let governing = history.governing.expect("still in effect");
+    assert_eq!(governing.election.payload.sequence, 1);
+    assert_eq!(governing.election.payload.offer_version, before.version);
+
+    // A change signed on the old terms is refused for its version.
+    let (status, body) = avery
+        .submit(&after_rx, &avery.sign(avery.payload(2, false)))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "stale_offer_version"),
+        "{body}"
+    );
+    // On the new terms, without the new notice acknowledged: refused, naming it.
+    let mut unacknowledged = avery.payload_under(&after, 2, false);
+    unacknowledged
+        .acknowledgments
+        .retain(|a| a.document_id != "notice-of-amendment-2001-09-13-ratio");
+    let (status, body) = avery.submit(&after_rx, &avery.sign(unacknowledged)).await;
+    assert_eq!(code(&body), "not_acknowledged", "{status}: {body}");
+    assert!(
+        body.to_string().contains("Exchange Ratio (illustrative)"),
+        "{body}"
+    );
+    // Acknowledged: taken, and it governs.
+    let (status, body) = avery
+        .submit(
+            &after_rx,
+            &avery.sign(avery.payload_under(&after, 2, false)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let history = avery.history(&after_rx).await;
+    assert_eq!(
+        history
+            .governing
+            .expect("governs")
+            .election
+            .payload
+            .sequence,
+        2
+    );
+}
+
 on_both_databases!(
+    an_election_made_before_the_terms_changed_stays_in_effect,
     signs_and_gets_a_verifiable_receipt,
     a_retry_gets_the_same_receipt_and_reuse_is_refused,
     a_change_and_a_withdrawal_govern_in_turn,
@@ -633,7 +722,11 @@ async fn the_example_offer_works_end_to_end() {
             &offer,
             &e.holder,
             &election,
-            offer.documents.iter().map(Acknowledgment::of).collect(),
+            offer
+                .documents
+                .iter()
+                .map(|d| Acknowledgment::of(&offer, d))
+                .collect(),
             Signing {
                 sequence: 1,
                 nonce: nonce(&format!("{}-example", e.id)),
@@ -719,8 +812,9 @@ async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
     let avery = Employee::new(&rx, "E-1001");
     avery.register(&rx).await;
     // Avery's one grant holds 12,000 options.
+    let shown = election_core::parse_offer(&offer.to_string()).unwrap();
     let part = |sequence: u64, options: u64| {
-        let mut p = avery.payload(sequence, true);
+        let mut p = avery.payload_under(&shown, sequence, true);
         assert_eq!(p.decisions[0].options, 12_000);
         p.decisions[0].options = options;
         avery.sign(p)

@@ -492,7 +492,11 @@ fn signing_takes_the_next_sequence_stores_first_and_supersedes_what_waits() {
     let (offer, holder) = fixtures();
     let request = SignRequest {
         election: Election::keep_all(&offer, &holder),
-        acknowledgments: offer.documents.iter().map(Acknowledgment::of).collect(),
+        acknowledgments: offer
+            .documents
+            .iter()
+            .map(|d| Acknowledgment::of(&offer, d))
+            .collect(),
         signed_name: "Avery Lindqvist".into(),
     };
     let sign = w.step(Event::SignRequested {
@@ -639,7 +643,11 @@ fn a_read_racing_a_save_keeps_what_memory_has() {
     let (offer, holder) = fixtures();
     let request = SignRequest {
         election: Election::keep_all(&offer, &holder),
-        acknowledgments: offer.documents.iter().map(Acknowledgment::of).collect(),
+        acknowledgments: offer
+            .documents
+            .iter()
+            .map(|d| Acknowledgment::of(&offer, d))
+            .collect(),
         signed_name: "Avery Lindqvist".into(),
     };
     w.step(Event::SignRequested {

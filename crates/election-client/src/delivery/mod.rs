@@ -20,8 +20,8 @@ pub use answer::{
     RETRY_AFTER_CAP_MS,
 };
 pub use outbox::{
-    file_name, next_sequence, outbox_prefix, read_entry, supersede, OutboxEntry, Status,
-    Verification,
+    file_name, next_sequence, on_new_terms, outbox_prefix, read_entry, supersede, OutboxEntry,
+    Status, Verification,
 };
 pub use readiness::{name_matches, sign_blockers, Readiness};
 pub use receipts::{

@@ -5,8 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use election_core::contract::{
-    payload_hash, ElectionPayload, ErrorCode, Governs, SignedElection, SignedReceipt, Timeliness,
+    payload_hash, Decision, ElectionPayload, ErrorCode, Governs, SignedElection, SignedReceipt,
+    Timeliness,
 };
+use election_core::{Holder, Offer};
+
+use crate::format::Formats;
 
 /// Where one signed election stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -197,6 +201,38 @@ pub fn file_name(kind: &str, payload: &ElectionPayload) -> String {
         payload.sequence
     )
 }
+/// What an election made on an earlier version of the offer gives under the terms now in
+/// force: an election made before the terms changed stays in effect, and the best-price
+/// rule gives its tendered grants the new consideration. `None` when it was made on this
+/// version, or exchanges nothing.
+pub fn on_new_terms(
+    entry: &OutboxEntry,
+    offer: &Offer,
+    holder: &Holder,
+    f: &Formats,
+) -> Option<String> {
+    let p = entry.payload();
+    if p.offer_version >= offer.version || p.is_withdrawal() {
+        return None;
+    }
+    let awards: u64 = p
+        .decisions
+        .iter()
+        .filter(|d| d.decision == Decision::Exchange)
+        .filter_map(|d| {
+            let grant = holder.grants.iter().find(|g| g.id == d.grant_id)?;
+            election_core::rules::new_options(offer, grant, d.options)
+        })
+        .sum();
+    let (one, many) = offer.award().nouns();
+    Some(format!(
+        "It was made on version {} of the offer, before the terms changed to version {}. It stays in effect, and the terms now in force apply to it: it gives {}. You need not sign again.",
+        p.offer_version,
+        offer.version,
+        f.plural(awards, one, many)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,7 +93,7 @@ mod tests {
         let all: BTreeMap<String, Acknowledgment> = offer
             .documents
             .iter()
-            .map(|d| (d.id.clone(), Acknowledgment::of(d)))
+            .map(|d| (d.id.clone(), Acknowledgment::of(&offer, d)))
             .collect();
         let election = election_core::Election::keep_all(&offer, &holder);
         let ready = |acknowledged, preview, locked, outbox_loaded, election| {

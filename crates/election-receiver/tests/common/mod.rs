@@ -266,7 +266,18 @@ impl Employee {
 
     /// A payload exchanging every eligible grant (or none, for a withdrawal).
     pub fn payload(&self, sequence: u64, exchange: bool) -> ElectionPayload {
-        let offer = offer();
+        self.payload_under(&offer(), sequence, exchange)
+    }
+
+    /// [`Employee::payload`] under `offer` as the employee was shown it, every document
+    /// acknowledged.
+    pub fn payload_under(
+        &self,
+        offer: &election_core::Offer,
+        sequence: u64,
+        exchange: bool,
+    ) -> ElectionPayload {
+        let offer = offer.clone();
         let mut election = Election::keep_all(&offer, &self.holder);
         if exchange {
             for g in &self.holder.grants {
@@ -277,7 +288,11 @@ impl Employee {
                 }
             }
         }
-        let acks = offer.documents.iter().map(Acknowledgment::of).collect();
+        let acks = offer
+            .documents
+            .iter()
+            .map(|d| Acknowledgment::of(&offer, d))
+            .collect();
         ElectionPayload::build(
             &offer,
             &self.holder,
