@@ -56,7 +56,7 @@ fn acks(offer: &Offer) -> Vec<Acknowledgment> {
     offer
         .documents
         .iter()
-        .map(|d| Acknowledgment::of(&offer, d))
+        .map(|d| Acknowledgment::of(offer, d))
         .collect()
 }
 

@@ -65,7 +65,8 @@ fn the_disclosure_digest_covers_the_legal_texts_and_the_terms() {
 fn every_term_that_sets_the_consideration_changes_the_disclosure_digest() {
     let offer = mpower();
     let before = offer_digest(&offer);
-    let edits: Vec<(&str, Box<dyn Fn(&mut Offer)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Offer)>;
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "a tier's ratio",
             Box::new(|o| o.terms.exchange_ratio.tiers[1].old = 4),
