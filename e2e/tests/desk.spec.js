@@ -78,7 +78,8 @@ test('the Mpower offer checks out, and each employee is shown as they would see 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report' }).click()]);
   expect(download.suggestedFilename()).toBe('preview-report-mpower-2001-option-exchange-v2.txt');
   const report = Buffer.concat(await (await download.createReadStream()).toArray()).toString();
-  expect(report).toContain('Disclosure digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2');
+  expect(report).toContain('Disclosure digest (disclosure/v2: the legal texts and the terms that set the consideration): 73362fba484b9c12e451084064193b83ef122ff10403bdb7f6bd8278ce73e9af');
+  expect(report).toContain('Legal texts digest (SHA-256 of all legal texts): 32c6ed7c3c93c1899df029617c8984cf234c8aa87a36f717603dba38649834f2');
   expect(report).toContain('2 of 3 sample employees have eligible grants.');
   expect(report).toContain('The conditions to this offer are for our benefit.');
   await page.emulateMedia({ media: 'print' });

@@ -192,6 +192,26 @@ pub enum RuleViolation {
 }
 
 impl RuleViolation {
+    /// The contract's code for this rule (`docs/PROTOCOL.md` §4, "Errors"): each rule has
+    /// its own, so that a client can tell which was broken without reading words.
+    pub fn code(&self) -> crate::contract::ErrorCode {
+        use crate::contract::ErrorCode;
+        match self {
+            RuleViolation::WrongOffer { .. } => ErrorCode::StaleOfferVersion,
+            RuleViolation::WrongEmployee { .. } => ErrorCode::EmployeeMismatch,
+            RuleViolation::UnknownGrant { .. } => ErrorCode::UnknownGrant,
+            RuleViolation::NotEligible { .. } => ErrorCode::IneligibleGrantDecision,
+            // A form problem a receiver refuses before the rules (`invalid_payload`).
+            RuleViolation::NoOptions { .. } => ErrorCode::InvalidPayload,
+            RuleViolation::MoreThanOutstanding { .. } => ErrorCode::MoreThanOutstanding,
+            RuleViolation::PartOfGrant { .. } => ErrorCode::WholeGrantsOnly,
+            RuleViolation::PartBelowMinimum { .. } => ErrorCode::PartBelowMinimum,
+            RuleViolation::PartNotInIncrements { .. } => ErrorCode::PartNotInIncrements,
+            RuleViolation::LookbackNotTendered { .. } => ErrorCode::LookbackGrantLeftOut,
+            RuleViolation::SamePriceNotTendered { .. } => ErrorCode::SamePriceGrantLeftOut,
+        }
+    }
+
     pub fn describe(&self, offer: &Offer) -> String {
         self.describe_in(offer, &UsEnglish)
     }

@@ -714,25 +714,37 @@ fn a_payload_is_checked_against_the_offer_and_grants() {
     ));
     let mut partial = payload.clone();
     partial.decisions[0].options = 5_000;
-    let Err(Mismatch::Rules(problems)) =
+    let Err(Mismatch::Rules { code, problems }) =
         check_against(&offer, &Disclosure::of(&offer), &avery, &partial)
     else {
         panic!("a partial tender of a whole-grant offer must break the rules");
     };
     assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(code, ErrorCode::WholeGrantsOnly);
     let mut missing = payload.clone();
     missing.decisions.clear();
-    let Err(Mismatch::Rules(problems)) =
+    let Err(Mismatch::Rules { code, problems }) =
         check_against(&offer, &Disclosure::of(&offer), &avery, &missing)
     else {
         panic!("every eligible grant needs a decision");
     };
     assert!(problems[0].contains("H-2000-0417"), "{problems:?}");
+    assert_eq!(code, ErrorCode::MissingDecision);
+    // More options than the grant holds.
+    let mut more = payload.clone();
+    more.decisions[0].options = 12_001;
+    assert!(matches!(
+        check_against(&offer, &Disclosure::of(&offer), &avery, &more),
+        Err(Mismatch::Rules {
+            code: ErrorCode::MoreThanOutstanding,
+            ..
+        })
+    ));
     // Another employee's grants.
     let jordan = holder(DOZENS);
     assert!(matches!(
         check_against(&offer, &Disclosure::of(&offer), &jordan, &payload),
-        Err(Mismatch::Rules(_))
+        Err(Mismatch::Rules { .. })
     ));
 }
 

@@ -241,6 +241,10 @@ fn the_same_price_rule_when_the_offer_has_it() {
             price: money("20.00")
         }]
     );
+    assert_eq!(
+        partial.check(&offer, &h)[0].code().as_str(),
+        "same_price_grant_left_out"
+    );
 }
 
 #[test]
@@ -308,6 +312,22 @@ fn validation_names_every_broken_rule() {
     ));
     for v in &broken {
         assert!(!v.describe(&offer).is_empty());
+    }
+    // Each rule has its own code in the contract, and each code is the receiver's.
+    let codes: Vec<String> = broken
+        .iter()
+        .map(|v| v.code().as_str().to_owned())
+        .collect();
+    for code in [
+        "ineligible_grant_decision",
+        "whole_grants_only",
+        "more_than_outstanding",
+        "lookback_grant_left_out",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    }
+    for v in &broken {
+        assert_eq!(v.code().status().map(|s| s / 100), Some(4), "{v:?}");
     }
     let mut other = Election::keep_all(&offer, &h);
     other.employee_id = "E-0".into();

@@ -286,7 +286,7 @@ async fn bad_input_gets_its_own_error_and_nothing_is_stored(backend: Backend) {
             "part of a grant",
             signed(partial),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_election",
+            "whole_grants_only",
         ),
         (
             "ill-formed",
@@ -819,15 +819,20 @@ async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
         p.decisions[0].options = options;
         avery.sign(p)
     };
-    for (options, words) in [
-        (700, "at least 1,000 options"),
-        (2_700, "multiple of 500 options"),
-        (12_500, "only 12,000 are outstanding"),
+    // Each rule refuses with its own code.
+    for (options, words, rule) in [
+        (700, "at least 1,000 options", "part_below_minimum"),
+        (2_700, "multiple of 500 options", "part_not_in_increments"),
+        (
+            12_500,
+            "only 12,000 are outstanding",
+            "more_than_outstanding",
+        ),
     ] {
         let (status, answer) = avery.submit(&rx, &part(1, options)).await;
         assert_eq!(
             (status, code(&answer)),
-            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_election"),
+            (StatusCode::UNPROCESSABLE_ENTITY, rule),
             "{options}: {answer}"
         );
         let details = answer["error"]["details"].to_string();

@@ -1,6 +1,7 @@
 //! A well-formed payload checked against the offer and the employee's grants as the
 //! receiver has them ([`check_against`]), and why one does not fit ([`Mismatch`]).
 
+use super::error::ErrorCode;
 use super::payload::{Decision, ElectionPayload};
 use crate::disclosure::{AckStatus, Disclosure};
 use crate::{rules, Holder, Offer};
@@ -24,8 +25,12 @@ pub enum Mismatch {
         /// For each, why it is not eligible, in words.
         reasons: Vec<String>,
     },
-    /// The decisions break the offer's rules or do not match the employee's grants.
-    Rules(Vec<String>),
+    /// The decisions break the offer's rules or do not match the employee's grants:
+    /// `code` is the first broken rule's own, `problems` names every one.
+    Rules {
+        code: ErrorCode,
+        problems: Vec<String>,
+    },
 }
 
 /// Checks a well-formed payload against the offer and the employee's grants as the
@@ -93,12 +98,9 @@ pub fn check_against(
             reasons,
         });
     }
-    let mut problems: Vec<String> = payload
-        .election()
-        .check(offer, holder)
-        .iter()
-        .map(|v| v.describe(offer))
-        .collect();
+    let broken = payload.election().check(offer, holder);
+    let mut code = broken.first().map(|v| v.code());
+    let mut problems: Vec<String> = broken.iter().map(|v| v.describe(offer)).collect();
     let listed: std::collections::BTreeSet<&str> = payload
         .decisions
         .iter()
@@ -108,6 +110,7 @@ pub fn check_against(
         if rules::eligibility(offer, &holder.employee, grant).is_ok()
             && !listed.contains(grant.id.as_str())
         {
+            code.get_or_insert(ErrorCode::MissingDecision);
             problems.push(format!(
                 "eligible grant {} has no decision (exchange or keep)",
                 grant.id
@@ -116,15 +119,15 @@ pub fn check_against(
     }
     for d in &payload.decisions {
         if d.decision == Decision::Keep && !holder.grants.iter().any(|g| g.id == d.grant_id) {
+            code.get_or_insert(ErrorCode::UnknownGrant);
             problems.push(format!(
                 "grant {} is not one of the employee's grants",
                 d.grant_id
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Mismatch::Rules(problems))
+    match code {
+        None => Ok(()),
+        Some(code) => Err(Mismatch::Rules { code, problems }),
     }
 }

@@ -166,8 +166,27 @@ error_codes! {
         NotAcknowledged = "not_acknowledged", 422;
         /// A decision names a grant of the employee's that is not eligible.
         IneligibleGrantDecision = "ineligible_grant_decision", 422;
-        /// The decisions break the offer's rules or do not match the employee's grants.
+        /// The decisions break the offer's rules or do not match the employee's grants: an
+        /// older receiver's code for every rule below, which a client treats alike.
         InvalidElection = "invalid_election", 422;
+        /// A decision names a grant that is not one of the employee's.
+        UnknownGrant = "unknown_grant", 422;
+        /// An eligible grant of the employee's has no decision (exchange or keep).
+        MissingDecision = "missing_decision", 422;
+        /// More options tendered than the grant has outstanding.
+        MoreThanOutstanding = "more_than_outstanding", 422;
+        /// Part of a grant tendered where the offer takes whole grants only.
+        WholeGrantsOnly = "whole_grants_only", 422;
+        /// Part of a grant below the offer's smallest part.
+        PartBelowMinimum = "part_below_minimum", 422;
+        /// Part of a grant not a multiple of the offer's increment.
+        PartNotInIncrements = "part_not_in_increments", 422;
+        /// A grant the look-back rule requires (made in the months before the offer
+        /// opened) left out while another is tendered.
+        LookbackGrantLeftOut = "lookback_grant_left_out", 422;
+        /// A grant at the same exercise price as a tendered one left out, where the offer
+        /// takes all grants at a price or none.
+        SamePriceGrantLeftOut = "same_price_grant_left_out", 422;
         /// A stored election no longer matches its receipt; nothing is served.
         StoreIntegrity = "store_integrity", 500;
         /// The database failed; nothing was stored.

@@ -99,9 +99,9 @@ impl ApiError {
                 ),
             )
             .details(grants),
-            Mismatch::Rules(problems) => ApiError::new(
-                ErrorCode::InvalidElection,
-                "The election breaks the offer's rules or does not match the employee's grants.",
+            Mismatch::Rules { code, problems } => ApiError::new(
+                code,
+                "The election breaks the offer's rules or does not match the employee's grants; each problem is listed, and the code names the first.",
             )
             .details(problems),
         }
