@@ -1572,3 +1572,36 @@ async fn where_the_offer_sets_a_ratio_for_a_grant_the_row_shows_it_and_the_terms
     assert!(!table.contains(" for 1,"), "{table}");
     assert!(!visible_text(&html).contains("Ratios by grant"));
 }
+
+#[tokio::test]
+async fn a_grant_that_would_give_too_few_awards_shows_the_cash_it_gives_instead() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    // Avery's 12,000 options at $42.50 give 4,000 new options (3 for 1): fewer than 5,000.
+    offer["terms"]["cash_instead"] = serde_json::json!({
+        "source": "illustrative",
+        "summary": "Fewer than 5,000 new options: $2.50 each in cash instead.",
+        "below": 5000,
+        "per_award": "2.50"
+    });
+    let html = widget_for_offer(&offer.to_string(), draft_with_part(None)).await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Exchange 1 grant, 12,000 options, for $10,000.00 in cash"),
+        "{text}"
+    );
+    let table = visible_text(element(&html, "ew-grants-table", "table"));
+    assert!(
+        table.contains("$10,000.00 in cash instead of 4,000 new options: fewer than 5,000"),
+        "{table}"
+    );
+    assert!(table.contains("and $10,000.00 in cash"), "{table}");
+    let review = visible_text(element(&html, "ew-review", "dl"));
+    assert!(review.contains("Cash instead $10,000.00"), "{review}");
+    let terms = visible_text(element(&html, "ew-section ew-terms", "section"));
+    assert!(
+        terms.contains(
+            "Cash instead Illustrative Fewer than 5,000 new options: $2.50 each in cash instead."
+        ),
+        "{terms}"
+    );
+}

@@ -35,6 +35,13 @@ test('restricted stock units for part of a grant at its own ratio: the box, the 
   await expect(other.getByRole('cell').nth(7)).toHaveText('318 at 8 for 1, by exercise price');
   await expect(page.getByRole('definition').filter({ hasText: /^Set value for value \(illustrative\)/ })).toBeVisible();
 
+  // A part too small for 50 units is paid in cash instead: 100 options give 22 units.
+  await part.fill('100');
+  await expect(row.getByRole('cell').nth(7)).toHaveText('$198.00 in cash instead of 22 restricted stock units: fewer than 50');
+  await expect(summary).toHaveText(/Exchange 1 grant, 100 options, for \$198\.00 in cash/);
+  await part.fill('1,500');
+  await expect(summary).toHaveText(/Exchange 1 grant, 1,500 options, for 333 restricted stock units/);
+
   // The part is kept in the draft: a reload shows it again.
   await page.reload();
   await expect(page.getByRole('textbox', { name: 'Options of grant EIP-2000-0113 to exchange' })).toHaveValue('1,500');

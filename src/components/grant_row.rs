@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use election_core::rules::{self, RatioFrom};
-use election_core::{GrantStatus, Requirement};
+use election_core::{Decimal, GrantStatus, Requirement};
 use yew::prelude::*;
 
 use crate::components::part_box::{PartBox, PartBoxCode};
@@ -31,6 +31,8 @@ pub struct RowState {
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
+    /// Cash instead of the new awards, where the grant would give too few.
+    cash: Option<Decimal>,
     /// The part typed for this grant, where the offer takes parts.
     part: Option<AttrValue>,
 }
@@ -44,6 +46,7 @@ impl RowState {
             in_lookback: s.in_lookback,
             tendered: s.tendered,
             new_options: s.new_options,
+            cash: s.cash,
             part,
         }
     }
@@ -82,6 +85,7 @@ pub fn GrantRows(props: &GrantRowsProps) -> Html {
                     in_lookback={row.in_lookback}
                     tendered={row.tendered}
                     new_options={row.new_options}
+                    cash={row.cash}
                     part={row.part.clone()}
                     reason={props.reasons.get(index).cloned().flatten()}
                     on_toggle={props.on_toggle.clone()}
@@ -106,6 +110,7 @@ struct GrantRowProps {
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
+    cash: Option<Decimal>,
     part: Option<AttrValue>,
     reason: Option<AttrValue>,
     on_toggle: Callback<AttrValue>,
@@ -184,9 +189,17 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={VESTED} class="ew-num">{ f.count(g.vested) }</td>
             <td role="cell" data-label={EXPIRES}><time datetime={g.expiration_date.to_string()}>{ f.short_date(g.expiration_date) }</time></td>
             <td role="cell" data-label={offer.award().heading()} class="ew-num">
-                { if eligible { f.count(props.new_options) } else { "—".to_owned() } }
+                { match (eligible, props.cash) {
+                    (false, _) => "—".to_owned(),
+                    (true, Some(cash)) => f.money(cash),
+                    (true, None) => f.count(props.new_options),
+                } }
+                if let (true, Some(_), Some(rule)) = (eligible, props.cash, &offer.terms.cash_instead) {
+                    { " " }<span class="ew-ratio">{ format!("in cash instead of {}: fewer than {}",
+                        f.plural(props.new_options, offer.award().nouns().0, offer.award().nouns().1), f.count(rule.below)) }</span>
+                }
                 // Where the offer sets ratios grant by grant, each row says which applies.
-                if let (true, Some(_), Some((ratio, from))) = (eligible, &offer.terms.exchange_ratio.by_grant, rules::ratio(offer, g)) {
+                else if let (true, Some(_), Some((ratio, from))) = (eligible, &offer.terms.exchange_ratio.by_grant, rules::ratio(offer, g)) {
                     { " " }<span class="ew-ratio">{ format!("at {}, {}", ratio.describe(), match from {
                         RatioFrom::Grant => "this grant's own ratio",
                         RatioFrom::Tier => "by exercise price",

@@ -129,7 +129,12 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         <td role="cell" class="ew-num" data-label={OUTSTANDING}>{ f.count(outstanding) }</td>
                         <td role="cell" class="ew-num" data-label={VESTED}>{ f.count(vested) }</td>
                         <td role="cell"></td>
-                        <td role="cell" class="ew-num" data-label={new_heading}>{ f.count(summary.new_options) }</td>
+                        <td role="cell" class="ew-num" data-label={new_heading}>
+                            { f.count(summary.new_options) }
+                            if !summary.cash.is_zero() {
+                                { " " }<span class="ew-ratio">{ format!("and {} in cash", f.money(summary.cash)) }</span>
+                            }
+                        </td>
                         <td role="cell">{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>
                     </tr>
                 </tfoot>

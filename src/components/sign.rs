@@ -70,6 +70,10 @@ pub fn SignElection(props: &SignProps) -> Html {
                 <dd>{ f.plural(props.kept, "eligible grant", "eligible grants") }</dd>
                 <dt>{ s.award.heading() }</dt>
                 <dd>{ f.count(s.new_options) }</dd>
+                if !s.cash.is_zero() {
+                    <dt>{ "Cash instead" }</dt>
+                    <dd>{ f.money(s.cash) }</dd>
+                }
                 <dt>{ "Offer documents and terms" }</dt>
                 <dd>{ "fingerprint " }<code>{ props.fingerprint.clone() }</code></dd>
                 <dt>{ "Deadline" }</dt>

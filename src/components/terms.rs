@@ -49,6 +49,9 @@ pub fn terms(offer: &Offer) -> Html {
         };
         rows.push(("New award", award.source, summary));
     }
+    if let Some(cash) = &t.cash_instead {
+        rows.push(("Cash instead", cash.source, cash.summary.clone()));
+    }
     let any_illustrative = rows.iter().any(|(_, s, _)| *s == Source::Illustrative);
     html! {
         <section class="ew-section ew-terms" id="ew-terms" aria-label="Terms of the exchange">

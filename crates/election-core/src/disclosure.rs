@@ -143,6 +143,15 @@ struct ConsiderationText<'a> {
     /// Only where parts of grants are taken.
     partial: Option<PartialTender>,
     all_grants_at_same_price: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cash_instead: Option<CashText<'a>>,
+}
+
+#[derive(Serialize)]
+struct CashText<'a> {
+    below: u64,
+    per_award: String,
+    countries: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -208,6 +217,11 @@ impl<'a> ConsiderationText<'a> {
             whole_grant: t.tender_rules.whole_grant,
             partial: (!t.tender_rules.whole_grant).then_some(t.tender_rules.partial),
             all_grants_at_same_price: t.tender_rules.all_grants_at_same_price,
+            cash_instead: t.cash_instead.as_ref().map(|c| CashText {
+                below: c.below,
+                per_award: price(c.per_award),
+                countries: &c.countries,
+            }),
         }
     }
 }

@@ -91,14 +91,19 @@ impl Holder {
             for ((key, who), (asked, said)) in [
                 ("officer", "executive officers"),
                 ("director", "directors"),
-                ("country", "employees by country"),
+                ("country", "employees by country (or pays cash by country)"),
             ]
             .iter()
             .zip(
                 [
                     excluded.officers,
                     excluded.directors,
-                    !excluded.countries.is_empty(),
+                    !excluded.countries.is_empty()
+                        || offer
+                            .terms
+                            .cash_instead
+                            .as_ref()
+                            .is_some_and(|c| !c.countries.is_empty()),
                 ]
                 .into_iter()
                 .zip(says),

@@ -32,9 +32,9 @@ pub use election::{
 pub use holder::{Employee, Grant, Holder};
 pub use host_event::{DeliveryEvent, Event, HostEvent};
 pub use offer::{
-    cusip_check_digit, Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind,
-    Eligibility, ExchangeRatio, ExchangeTerms, Expiration, GrantKey, GrantRatio, GrantRatios,
-    HolderExclusions, Issuer, Lookback, NewAward, NewGrantTiming, Offer, PartProblem,
+    cusip_check_digit, Amendment, AwardKind, CashInstead, ChangeKind, Contact, Document,
+    DocumentKind, Eligibility, ExchangeRatio, ExchangeTerms, Expiration, GrantKey, GrantRatio,
+    GrantRatios, HolderExclusions, Issuer, Lookback, NewAward, NewGrantTiming, Offer, PartProblem,
     PartialTender, Plan, PriceBasis, PriceReference, Ratio, RatioTier, Rounding, SectionRef,
     Securities, Source, TenderRules, OFFER_SCHEMA_VERSION,
 };

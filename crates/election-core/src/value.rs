@@ -45,6 +45,9 @@ pub struct Comparison {
     /// The new options' exercise price: the market price on the new grant date, which is
     /// not known until then, so the employee supplies an assumption.
     pub new_exercise_price: Decimal,
+    /// Cash paid instead of new awards for grants that would give too few: the same at
+    /// every stock price.
+    pub cash: Decimal,
 }
 
 fn intrinsic(stock: Decimal, strike: Decimal, options: u64) -> Decimal {
@@ -76,6 +79,7 @@ impl Comparison {
                 .collect(),
             new_options: resolution.summary.new_options,
             new_exercise_price,
+            cash: resolution.summary.cash,
         })
     }
 
@@ -87,7 +91,7 @@ impl Comparison {
     }
 
     pub fn new_value(&self, stock: Decimal) -> Decimal {
-        intrinsic(stock, self.new_exercise_price, self.new_options)
+        intrinsic(stock, self.new_exercise_price, self.new_options) + self.cash
     }
 
     pub fn at(&self, stock: Decimal) -> ValuePoint {
@@ -232,6 +236,26 @@ mod tests {
     }
 
     #[test]
+    fn cash_instead_of_awards_is_worth_the_same_at_every_price() {
+        // 300 options at $10 given up for $200 in cash: equal where 300(S - 10) = 200.
+        let c = Comparison {
+            tendered: vec![(d("10"), 300)],
+            new_options: 0,
+            new_exercise_price: d("0"),
+            cash: d("200"),
+        };
+        assert_eq!(c.at(d("5")).new, d("200"));
+        assert_eq!(c.at(d("40")).new, d("200"));
+        assert_eq!(
+            c.break_even(),
+            BreakEven::At {
+                price: d("10.67"),
+                better_above: Better::Keep
+            }
+        );
+    }
+
+    #[test]
     fn two_for_one_at_a_lower_price_breaks_even_where_kept_catches_up() {
         // 1,000 options at $10 against 500 new at $2: equal where 500(S-2) = 1000(S-10),
         // S = 18.
@@ -239,6 +263,7 @@ mod tests {
             tendered: vec![(d("10"), 1000)],
             new_options: 500,
             new_exercise_price: d("2"),
+            cash: Decimal::ZERO,
         };
         assert_eq!(
             c.break_even(),
@@ -260,6 +285,7 @@ mod tests {
             tendered: vec![(d("5"), 100), (d("50"), 100)],
             new_options: 100,
             new_exercise_price: d("1"),
+            cash: Decimal::ZERO,
         };
         assert_eq!(
             c.break_even(),
@@ -277,6 +303,7 @@ mod tests {
             tendered: vec![(d("3"), 100)],
             new_options: 50,
             new_exercise_price: d("4"),
+            cash: Decimal::ZERO,
         };
         assert_eq!(
             c.break_even(),
@@ -289,6 +316,7 @@ mod tests {
             tendered: vec![(d("30"), 100)],
             new_options: 100,
             new_exercise_price: d("1"),
+            cash: Decimal::ZERO,
         };
         assert_eq!(
             c.break_even(),
@@ -304,6 +332,7 @@ mod tests {
             tendered: vec![(d("10"), 1000)],
             new_options: 500,
             new_exercise_price: d("2"),
+            cash: Decimal::ZERO,
         };
         let grid = c.price_grid(10);
         assert_eq!(grid.len(), 11);

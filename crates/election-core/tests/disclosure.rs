@@ -95,6 +95,18 @@ fn every_term_that_sets_the_consideration_changes_the_disclosure_digest() {
             }),
         ),
         (
+            "cash instead of too few awards",
+            Box::new(|o| {
+                o.terms.cash_instead = Some(election_core::CashInstead {
+                    source: election_core::Source::Illustrative,
+                    summary: "Cash.".into(),
+                    below: 50,
+                    per_award: 9.into(),
+                    countries: vec![],
+                })
+            }),
+        ),
+        (
             "a ratio set by grant",
             Box::new(|o| {
                 o.terms.exchange_ratio.by_grant = Some(election_core::GrantRatios {

@@ -110,3 +110,72 @@ fn each_employee_shows_a_shape() {
     );
     assert_eq!(why("EIP-2000-0605"), "");
 }
+
+#[test]
+fn a_part_too_small_for_its_minimum_of_units_is_paid_in_cash() {
+    let o = offer();
+    let rosa = holder(ROSA);
+    let one: BTreeSet<String> = ["EIP-2000-0113".to_owned()].into_iter().collect();
+    // 100 options at the grant's 4.5 for 1 would give 22 units, fewer than 50: $9.00 each.
+    let r = resolve_with_parts(&o, &rosa, &one, &|_| Some(100));
+    assert_eq!(r.statuses[0].new_options, 22);
+    assert_eq!(r.statuses[0].cash, Some("198.00".parse().expect("money")));
+    assert_eq!(
+        r.summary.sentence(),
+        "Exchange 1 grant, 100 options, for $198.00 in cash; new grant expected on or about October 3, 2001."
+    );
+    // With another grant that gives its units, both are said.
+    let two: BTreeSet<String> = ["EIP-2000-0113".to_owned(), "SOP-1999-0602".to_owned()]
+        .into_iter()
+        .collect();
+    let r = resolve_with_parts(&o, &rosa, &two, &|id| {
+        (id == "EIP-2000-0113").then_some(100)
+    });
+    assert_eq!(
+        r.summary.sentence(),
+        "Exchange 2 grants, 2,650 options, for 318 restricted stock units and $198.00 in cash; new grant expected on or about October 3, 2001."
+    );
+    // The election is the options tendered, whatever they give: the rules hold.
+    assert_eq!(r.election.check(&o, &rosa), vec![]);
+}
+
+#[test]
+fn cash_by_country_reaches_only_employees_working_there_and_needs_the_country() {
+    let mut v: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    v["terms"]["cash_instead"]["countries"] = serde_json::json!(["FR"]);
+    let o = parse_offer(&v.to_string()).expect("valid");
+    let mut rosa: serde_json::Value = serde_json::from_str(ROSA).expect("json");
+    let r = parse_holder(&rosa.to_string(), Some(&o)).expect("loads");
+    assert_eq!(
+        rules::cash_instead(&o, &r.employee, 22),
+        None,
+        "Rosa works in the US"
+    );
+    rosa["employee"]["country"] = serde_json::json!("FR");
+    let r = parse_holder(&rosa.to_string(), Some(&o)).expect("loads");
+    assert_eq!(
+        rules::cash_instead(&o, &r.employee, 22),
+        Some("198.00".parse().expect("money"))
+    );
+    assert_eq!(
+        rules::cash_instead(&o, &r.employee, 50),
+        None,
+        "50 is not fewer than 50"
+    );
+    // An offer that excludes no country but pays cash by country needs every employee
+    // file to say where the employee works: Mpower's, with such a rule, and Avery's file.
+    let mut mpower: serde_json::Value =
+        serde_json::from_str(include_str!("../../../static/offers/mpower-2001.json"))
+            .expect("json");
+    mpower["terms"]["cash_instead"] = v["terms"]["cash_instead"].clone();
+    let mpower = parse_offer(&mpower.to_string()).expect("valid");
+    let avery = include_str!("../../../static/holders/e1001-avery-lindqvist.json");
+    assert!(!avery.contains("\"country\""));
+    let problems = parse_holder(avery, Some(&mpower)).expect_err("refused");
+    assert!(
+        problems.iter().any(|p| p.path.to_string() == "$.employee"
+            && p.message.contains("missing field `country`")
+            && p.message.contains("pays cash by country")),
+        "{problems:?}"
+    );
+}

@@ -16,10 +16,10 @@ mod terms;
 
 pub use cusip::cusip_check_digit;
 pub use model::{
-    Amendment, AwardKind, ChangeKind, Contact, Document, DocumentKind, Eligibility, ExchangeRatio,
-    ExchangeTerms, Expiration, GrantKey, GrantRatio, GrantRatios, HolderExclusions, Issuer,
-    Lookback, NewAward, NewGrantTiming, Offer, PartProblem, PartialTender, Plan, PriceBasis,
-    PriceReference, Ratio, RatioTier, Rounding, SectionRef, Securities, Source, TenderRules,
-    OFFER_SCHEMA_VERSION,
+    Amendment, AwardKind, CashInstead, ChangeKind, Contact, Document, DocumentKind, Eligibility,
+    ExchangeRatio, ExchangeTerms, Expiration, GrantKey, GrantRatio, GrantRatios, HolderExclusions,
+    Issuer, Lookback, NewAward, NewGrantTiming, Offer, PartProblem, PartialTender, Plan,
+    PriceBasis, PriceReference, Ratio, RatioTier, Rounding, SectionRef, Securities, Source,
+    TenderRules, OFFER_SCHEMA_VERSION,
 };
 pub(crate) use reader::schema_version;

@@ -165,6 +165,23 @@ pub struct ExchangeTerms {
     /// What a tendered grant is exchanged for: new options (Mpower's, and when the offer
     /// does not say) or restricted stock units.
     pub new_award: Option<NewAward>,
+    /// Cash instead of new awards for a grant that would give fewer than a minimum.
+    pub cash_instead: Option<CashInstead>,
+}
+
+/// Cash instead of new awards (eBay 2009, in some countries): a tendered grant (or part)
+/// that would give fewer than `below` new awards gives `per_award` for each instead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CashInstead {
+    pub source: Source,
+    pub summary: String,
+    /// A grant giving fewer new awards than this is paid in cash.
+    pub below: u64,
+    /// The cash paid for each new award the grant would have given.
+    pub per_award: Decimal,
+    /// Only for employees working in these countries (ISO 3166-1 alpha-2); every
+    /// employee where empty.
+    pub countries: Vec<String>,
 }
 
 /// The award given for tendered options, with its own vesting.

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::model::{
-    AwardKind, Eligibility, ExchangeRatio, ExchangeTerms, GrantKey, GrantRatio, GrantRatios,
-    HolderExclusions, Lookback, NewAward, NewGrantTiming, PartialTender, PriceBasis,
+    AwardKind, CashInstead, Eligibility, ExchangeRatio, ExchangeTerms, GrantKey, GrantRatio,
+    GrantRatios, HolderExclusions, Lookback, NewAward, NewGrantTiming, PartialTender, PriceBasis,
     PriceReference, Ratio, RatioTier, Rounding, Source, TenderRules,
 };
 use super::reader::source;
@@ -196,8 +196,28 @@ impl ExchangeTerms {
                 vesting,
             })
         });
+        let cash_given = o.has("cash_instead");
+        let cash_instead = o.opt("cash_instead", |v, p, pr| {
+            term(v, p, pr, |o| {
+                let below = o.req("below", whole_between(1, MAX_OPTIONS));
+                let per_award = o.req("per_award", price);
+                let countries = o.opt("countries", |v, p, pr| array(v, p, pr, country));
+                let ok = o.all_read(&[("countries", countries.is_some())]);
+                ok.then_some(())?;
+                Some((below?, per_award?, countries.unwrap_or_default()))
+            })
+            .map(
+                |(source, summary, (below, per_award, countries))| CashInstead {
+                    source,
+                    summary,
+                    below,
+                    per_award,
+                    countries,
+                },
+            )
+        });
         o.finish();
-        if given && new_award.is_none() {
+        if (given && new_award.is_none()) || (cash_given && cash_instead.is_none()) {
             return None;
         }
         Some(ExchangeTerms {
@@ -207,6 +227,7 @@ impl ExchangeTerms {
             lookback: lookback?,
             new_grant: new_grant?,
             new_award,
+            cash_instead,
         })
     }
 }
