@@ -4,8 +4,9 @@
 
 use std::rc::Rc;
 
+use election_core::display::from_cents;
 use election_core::rules::{self, RatioFrom};
-use election_core::{Decimal, GrantStatus, Requirement};
+use election_core::{GrantStatus, Requirement};
 use yew::prelude::*;
 
 use crate::components::part_box::{PartBox, PartBoxCode};
@@ -31,8 +32,8 @@ pub struct RowState {
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
-    /// Cash instead of the new awards, where the grant would give too few.
-    cash: Option<Decimal>,
+    /// Cash instead of the new awards (cents), where the grant would give too few.
+    cash: Option<u64>,
     /// The part typed for this grant, where the offer takes parts.
     part: Option<AttrValue>,
 }
@@ -46,7 +47,7 @@ impl RowState {
             in_lookback: s.in_lookback,
             tendered: s.tendered,
             new_options: s.new_options,
-            cash: s.cash,
+            cash: s.cash_cents,
             part,
         }
     }
@@ -110,7 +111,7 @@ struct GrantRowProps {
     in_lookback: bool,
     tendered: u64,
     new_options: u64,
-    cash: Option<Decimal>,
+    cash: Option<u64>,
     part: Option<AttrValue>,
     reason: Option<AttrValue>,
     on_toggle: Callback<AttrValue>,
@@ -191,7 +192,7 @@ fn GrantRow(props: &GrantRowProps) -> Html {
             <td role="cell" data-label={offer.award().heading()} class="ew-num">
                 { match (eligible, props.cash) {
                     (false, _) => "—".to_owned(),
-                    (true, Some(cash)) => f.money(cash),
+                    (true, Some(cents)) => f.money(from_cents(cents)),
                     (true, None) => f.count(props.new_options),
                 } }
                 if let (true, Some(_), Some(rule)) = (eligible, props.cash, &offer.terms.cash_instead) {

@@ -131,8 +131,8 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
                         <td role="cell"></td>
                         <td role="cell" class="ew-num" data-label={new_heading}>
                             { f.count(summary.new_options) }
-                            if !summary.cash.is_zero() {
-                                { " " }<span class="ew-ratio">{ format!("and {} in cash", f.money(summary.cash)) }</span>
+                            if summary.cash_cents > 0 {
+                                { " " }<span class="ew-ratio">{ format!("and {} in cash", f.money(election_core::display::from_cents(summary.cash_cents))) }</span>
                             }
                         </td>
                         <td role="cell">{ format!("{} to exchange", f.plural(summary.grants, "grant", "grants")) }</td>

@@ -70,9 +70,9 @@ pub fn SignElection(props: &SignProps) -> Html {
                 <dd>{ f.plural(props.kept, "eligible grant", "eligible grants") }</dd>
                 <dt>{ s.award.heading() }</dt>
                 <dd>{ f.count(s.new_options) }</dd>
-                if !s.cash.is_zero() {
+                if s.cash_cents > 0 {
                     <dt>{ "Cash instead" }</dt>
-                    <dd>{ f.money(s.cash) }</dd>
+                    <dd>{ f.money(election_core::display::from_cents(s.cash_cents)) }</dd>
                 }
                 <dt>{ "Offer documents and terms" }</dt>
                 <dd>{ "fingerprint " }<code>{ props.fingerprint.clone() }</code></dd>

@@ -119,6 +119,28 @@ pub fn count(n: u64) -> String {
 
 /// `$26.0625`, `$5.00`, `$1,250.50`: cents always shown, finer fractions (the sixteenths
 /// of pre-2001 prices) kept exactly.
+/// An amount in whole cents (`9.00` is 900), or `None` for a fraction of a cent or a
+/// negative amount. Reads the decimal's parts: no decimal arithmetic.
+pub fn whole_cents(amount: Decimal) -> Option<u64> {
+    // In u64 (a price's mantissa fits): 128-bit multiplication and division would bring
+    // their runtime helpers to the first screen's code.
+    let mut mantissa = u64::try_from(amount.mantissa()).ok()?;
+    let mut scale = amount.scale();
+    while scale > 2 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if scale > 2 {
+        return None;
+    }
+    mantissa.checked_mul(10_u64.pow(2 - scale))
+}
+
+/// Cents as an amount of money (900 is `9.00`).
+pub fn from_cents(cents: u64) -> Decimal {
+    Decimal::from_i128_with_scale(i128::from(cents), 2)
+}
+
 pub fn money(amount: Decimal) -> String {
     let normalized = amount.normalize();
     let text = if normalized.scale() <= 2 {

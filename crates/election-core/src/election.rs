@@ -312,9 +312,9 @@ pub struct GrantStatus {
     /// New options this grant gives: for the options tendered when exchanged, for the
     /// whole grant when kept (what exchanging it would give); 0 when not eligible.
     pub new_options: u64,
-    /// Where the offer pays cash instead of so few new awards: the cash, which the grant
-    /// gives in place of `new_options`.
-    pub cash: Option<Decimal>,
+    /// Where the offer pays cash instead of so few new awards: the cash in cents, which
+    /// the grant gives in place of `new_options`.
+    pub cash_cents: Option<u64>,
 }
 
 impl GrantStatus {
@@ -333,8 +333,8 @@ pub struct Summary {
     pub new_grant_date: Option<NaiveDate>,
     /// What the new awards are.
     pub award: AwardKind,
-    /// Cash paid instead of new awards, for grants that would give too few.
-    pub cash: Decimal,
+    /// Cash paid instead of new awards, for grants that would give too few, in cents.
+    pub cash_cents: u64,
 }
 
 impl Summary {
@@ -354,10 +354,11 @@ impl Summary {
             .map(|d| format!("; new grant expected on or about {}", style.date(d)))
             .unwrap_or_default();
         let awards = style.plural(self.new_options, self.award.nouns().0, self.award.nouns().1);
-        let what = match (self.cash.is_zero(), self.new_options) {
-            (true, _) => awards,
-            (false, 0) => format!("{} in cash", style.money(self.cash)),
-            (false, _) => format!("{awards} and {} in cash", style.money(self.cash)),
+        let cash = style.money(crate::display::from_cents(self.cash_cents));
+        let what = match (self.cash_cents, self.new_options) {
+            (0, _) => awards,
+            (_, 0) => format!("{cash} in cash"),
+            _ => format!("{awards} and {cash} in cash"),
         };
         format!(
             "Exchange {}, {}, for {what}{when}.",
@@ -417,7 +418,7 @@ pub fn resolve_with_parts(
                 picked: false,
                 tendered: 0,
                 new_options,
-                cash: rules::cash_instead(offer, &holder.employee, new_options),
+                cash_cents: rules::cash_instead(offer, &holder.employee, new_options),
             }
         })
         .collect();
@@ -478,14 +479,15 @@ pub fn resolve_with_parts(
             let part = part(&g.id).filter(|_| takes_parts && status.picked);
             if let Some(part) = part.filter(|&n| n != g.outstanding) {
                 status.new_options = rules::new_options(offer, g, part).unwrap_or(0);
-                status.cash = rules::cash_instead(offer, &holder.employee, status.new_options);
+                status.cash_cents =
+                    rules::cash_instead(offer, &holder.employee, status.new_options);
             }
             status.tendered = part.unwrap_or(g.outstanding);
             election.tendered.insert(g.id.clone(), status.tendered);
             summary.grants += 1;
             summary.options = summary.options.saturating_add(status.tendered);
-            match status.cash {
-                Some(cash) => summary.cash += cash,
+            match status.cash_cents {
+                Some(cents) => summary.cash_cents = summary.cash_cents.saturating_add(cents),
                 None => {
                     summary.new_options = summary.new_options.saturating_add(status.new_options)
                 }

@@ -265,17 +265,18 @@ pub fn new_options_for(tendered: u64, ratio: Ratio, rounding: Rounding) -> u64 {
     u64::try_from(whole).unwrap_or(u64::MAX)
 }
 
-/// The cash a tendered grant pays instead of `awards` new awards, where the offer pays
-/// cash below a minimum and the rule reaches `employee` (by country, where it says);
-/// `None` when the grant gives its awards.
-pub fn cash_instead(offer: &Offer, employee: &Employee, awards: u64) -> Option<Decimal> {
+/// The cash, in cents, a tendered grant pays instead of `awards` new awards, where the
+/// offer pays cash below a minimum and the rule reaches `employee` (by country, where it
+/// says); `None` when the grant gives its awards.
+pub fn cash_instead(offer: &Offer, employee: &Employee, awards: u64) -> Option<u64> {
     let cash = offer.terms.cash_instead.as_ref()?;
     let reaches = cash.countries.is_empty()
         || employee
             .country
             .as_ref()
             .is_some_and(|c| cash.countries.contains(c));
-    (reaches && awards > 0 && awards < cash.below).then(|| cash.per_award * Decimal::from(awards))
+    (reaches && awards > 0 && awards < cash.below)
+        .then(|| cash.per_award_cents.saturating_mul(awards))
 }
 
 /// New awards for tendering `tendered` options of `grant`; `None` when no ratio applies.

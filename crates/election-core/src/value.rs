@@ -79,7 +79,7 @@ impl Comparison {
                 .collect(),
             new_options: resolution.summary.new_options,
             new_exercise_price,
-            cash: resolution.summary.cash,
+            cash: crate::display::from_cents(resolution.summary.cash_cents),
         })
     }
 

@@ -102,6 +102,7 @@ fn every_term_that_sets_the_consideration_changes_the_disclosure_digest() {
                     summary: "Cash.".into(),
                     below: 50,
                     per_award: 9.into(),
+                    per_award_cents: 900,
                     countries: vec![],
                 })
             }),

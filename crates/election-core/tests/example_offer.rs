@@ -119,7 +119,7 @@ fn a_part_too_small_for_its_minimum_of_units_is_paid_in_cash() {
     // 100 options at the grant's 4.5 for 1 would give 22 units, fewer than 50: $9.00 each.
     let r = resolve_with_parts(&o, &rosa, &one, &|_| Some(100));
     assert_eq!(r.statuses[0].new_options, 22);
-    assert_eq!(r.statuses[0].cash, Some("198.00".parse().expect("money")));
+    assert_eq!(r.statuses[0].cash_cents, Some(19_800));
     assert_eq!(
         r.summary.sentence(),
         "Exchange 1 grant, 100 options, for $198.00 in cash; new grant expected on or about October 3, 2001."
@@ -153,10 +153,7 @@ fn cash_by_country_reaches_only_employees_working_there_and_needs_the_country() 
     );
     rosa["employee"]["country"] = serde_json::json!("FR");
     let r = parse_holder(&rosa.to_string(), Some(&o)).expect("loads");
-    assert_eq!(
-        rules::cash_instead(&o, &r.employee, 22),
-        Some("198.00".parse().expect("money"))
-    );
+    assert_eq!(rules::cash_instead(&o, &r.employee, 22), Some(19_800));
     assert_eq!(
         rules::cash_instead(&o, &r.employee, 50),
         None,
@@ -177,5 +174,30 @@ fn cash_by_country_reaches_only_employees_working_there_and_needs_the_country() 
             && p.message.contains("missing field `country`")
             && p.message.contains("pays cash by country")),
         "{problems:?}"
+    );
+}
+
+#[test]
+fn cash_is_paid_in_whole_cents() {
+    let with = |per_award: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+        v["terms"]["cash_instead"]["per_award"] = serde_json::json!(per_award);
+        parse_offer(&v.to_string())
+    };
+    let cents = |o: Offer| o.terms.cash_instead.expect("cash").per_award_cents;
+    assert_eq!(cents(with("9.000").expect("valid")), 900);
+    assert_eq!(cents(with("12").expect("valid")), 1_200);
+    assert_eq!(cents(with("0.05").expect("valid")), 5);
+    let problems = with("9.005").expect_err("a fraction of a cent");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.path.to_string() == "$.terms.cash_instead.per_award"
+                && p.message.contains("whole cents")),
+        "{problems:?}"
+    );
+    assert_eq!(
+        election_core::display::from_cents(19_800),
+        "198.00".parse::<election_core::Decimal>().expect("money")
     );
 }

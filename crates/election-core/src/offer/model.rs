@@ -179,6 +179,9 @@ pub struct CashInstead {
     pub below: u64,
     /// The cash paid for each new award the grant would have given.
     pub per_award: Decimal,
+    /// The same in cents (whole cents, by the reader), for integer arithmetic: decimal
+    /// addition and multiplication would bring several KB to the first screen's code.
+    pub per_award_cents: u64,
     /// Only for employees working in these countries (ISO 3166-1 alpha-2); every
     /// employee where empty.
     pub countries: Vec<String>,

@@ -200,18 +200,26 @@ impl ExchangeTerms {
         let cash_instead = o.opt("cash_instead", |v, p, pr| {
             term(v, p, pr, |o| {
                 let below = o.req("below", whole_between(1, MAX_OPTIONS));
-                let per_award = o.req("per_award", price);
+                let path = o.path().key("per_award");
+                let per_award = o.req("per_award", price).and_then(|p| {
+                    let cents = crate::display::whole_cents(p);
+                    if cents.is_none() {
+                        pr.add(&path, "must be whole cents, such as \"9.00\"");
+                    }
+                    Some((p, cents?))
+                });
                 let countries = o.opt("countries", |v, p, pr| array(v, p, pr, country));
                 let ok = o.all_read(&[("countries", countries.is_some())]);
                 ok.then_some(())?;
                 Some((below?, per_award?, countries.unwrap_or_default()))
             })
             .map(
-                |(source, summary, (below, per_award, countries))| CashInstead {
+                |(source, summary, (below, (per_award, per_award_cents), countries))| CashInstead {
                     source,
                     summary,
                     below,
                     per_award,
+                    per_award_cents,
                     countries,
                 },
             )
