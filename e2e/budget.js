@@ -43,7 +43,9 @@ export const BUDGET = {
   // of too few awards (its term read, each grant's cash in the resolution, the row, the
   // totals and the sentence) and each rule's own error code: 196.6 -> 200.2 (+3.6), then
   // 198.0 with the cash reckoned in whole cents (rust_decimal's addition and
-  // multiplication, and 128-bit arithmetic, left the first screen: -2.2). The
+  // multiplication, and 128-bit arithmetic, left the first screen: -2.2), 198.6 with
+  // vested and unvested portions (the choice in the resolution and the draft; its select
+  // is in the module loaded after ready). The
   // offer's terms reader (election_core::offer::terms) is now the first module's largest
   // part of the data's readers: the place to look for the next saving.
   limitKB: 199,

@@ -1605,3 +1605,36 @@ async fn a_grant_that_would_give_too_few_awards_shows_the_cash_it_gives_instead(
         "{terms}"
     );
 }
+
+#[tokio::test]
+async fn where_the_offer_takes_portions_a_chosen_grant_offers_its_vested_or_unvested_options() {
+    let mut offer: serde_json::Value = serde_json::from_str(OFFER).expect("json");
+    offer["terms"]["tender_rules"]["portions"] = serde_json::json!(true);
+    offer["terms"]["lookback"]["months"] = serde_json::json!(0);
+    let offer = offer.to_string();
+    // Picked, nothing chosen: the whole grant, and the choice of its portions.
+    let html = widget_for_offer(&offer, draft_with_part(None)).await;
+    let select = element(&html, "id=\"ew-part:H-2000-0417\"", "select");
+    let choices = visible_text(select);
+    assert_eq!(
+        choices, "All 12,000 options Vested only: 6,000 Unvested only: 6,000",
+        "{select}"
+    );
+    assert!(visible_text(&html).contains("Exchange 1 grant, 12,000 options, for 4,000 new options"));
+    // The vested options chosen (kept in the draft as `vested`).
+    let html = widget_for_offer(&offer, draft_with_part(Some("vested"))).await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Exchange 1 grant, 6,000 options, for 2,000 new options"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Exchanging 6,000 of 12,000 options."),
+        "{text}"
+    );
+    let select = element(&html, "id=\"ew-part:H-2000-0417\"", "select");
+    assert!(
+        select.contains(r#"<option value="vested" selected"#),
+        "{select}"
+    );
+}

@@ -120,6 +120,7 @@ const considerationText = (offer) => {
     partial: t.tender_rules.whole_grant ? null : (t.tender_rules.partial ?? { minimum: 1, increment: 1 }),
     all_grants_at_same_price: t.tender_rules.all_grants_at_same_price,
   };
+  if (t.tender_rules.portions) text.portions = true;
   if (t.cash_instead) {
     const c = t.cash_instead;
     text.cash_instead = { below: c.below, per_award: price(c.per_award), countries: c.countries ?? [] };

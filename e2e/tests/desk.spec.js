@@ -155,6 +155,23 @@ test('an offer that takes part of a grant: HR previews the box for how many opti
   expect(await axeViolations(page)).toEqual([]);
 });
 
+test('an offer that takes vested and unvested options apart: HR previews the choice, and the totals follow it', async ({ page }) => {
+  const portions = file(OFFER, (t) => t.replace('"whole_grant": true,', '"whole_grant": true, "portions": true,'));
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(portions);
+  await expect(page.getByText(/^No problems found in mpower-2001.json/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0]));
+  await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
+  const choice = page.getByRole('combobox', { name: 'Options of grant H-2000-0417 to exchange' });
+  await expect(choice.getByRole('option')).toHaveText(['All 12,000 options', 'Vested only: 6,000', 'Unvested only: 6,000']);
+  await choice.selectOption({ label: 'Vested only: 6,000' });
+  await expect(page.getByText('Exchanging 6,000 of 12,000 options.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Exchange 1 grant, 6,000 options, for 2,000 new options' })).toBeVisible();
+  await choice.selectOption({ label: 'All 12,000 options' });
+  await expect(page.getByRole('status').filter({ hasText: 'Exchange 1 grant, 12,000 options, for 4,000 new options' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
 test('an offer that excludes officers: HR sees the officer has no eligible grant, and why', async ({ page }) => {
   const excluding = file(OFFER, (t) => t.replace('"granted_before": "2001-08-27"', '"granted_before": "2001-08-27", "excluded_holders": { "officers": true }'));
   const officer = file(EMPLOYEES[0], (t) => t.replace('"name": "Avery Lindqvist"', '"name": "Avery Lindqvist", "officer": true'));

@@ -71,7 +71,7 @@ pub struct GrantRowsProps {
 #[component]
 pub fn GrantRows(props: &GrantRowsProps) -> Html {
     let holder = &props.data.holder;
-    let takes_parts = !props.data.offer.terms.tender_rules.whole_grant;
+    let takes_parts = props.data.offer.terms.tender_rules.takes_choices();
     html! {
         { for props.rows.iter().enumerate().map(|(i, row)| {
             let index = props.start + i;
@@ -156,7 +156,7 @@ fn GrantRow(props: &GrantRowProps) -> Html {
     // Where the offer takes part of a grant, a grant the employee picked says how many of
     // its options (one the rules alone add is tendered whole).
     let takes_part =
-        !offer.terms.tender_rules.whole_grant && eligible && props.exchanged && props.picked;
+        offer.terms.tender_rules.takes_choices() && eligible && props.exchanged && props.picked;
     let label = match props.required {
         Some(_) => format!("Exchange grant {} (required by the offer's rules)", g.id),
         None => format!("Exchange grant {}", g.id),

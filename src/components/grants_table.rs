@@ -71,7 +71,7 @@ pub fn GrantsTable(props: &GrantsTableProps) -> Html {
     // renders no block of an offer that takes whole grants.
     let part_box = props
         .part_box
-        .filter(|_| !props.data.offer.terms.tender_rules.whole_grant);
+        .filter(|_| props.data.offer.terms.tender_rules.takes_choices());
     let caption = format!(
         "{} held by {}",
         f.plural(holder.grants.len() as u64, "option grant", "option grants"),

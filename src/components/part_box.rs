@@ -6,7 +6,7 @@
 
 use election_client::election_state::part_problem;
 use election_client::format::Formats;
-use election_core::{Grant, TenderRules};
+use election_core::{Grant, Portion, TenderRules};
 use yew::prelude::*;
 
 /// What the box shows.
@@ -40,8 +40,12 @@ impl std::fmt::Debug for PartBoxCode {
 }
 
 /// The box, with the offer's limits beside it and what is wrong with the number typed, if
-/// anything.
+/// anything; where the offer takes portions instead, the choice of the whole grant, its
+/// vested options or its unvested options.
 pub fn part_box(b: &PartBox<'_>) -> Html {
+    if b.rules.portions {
+        return portion_choice(b);
+    }
     let (g, rules, f) = (b.grant, b.rules, b.formats);
     let typed = b
         .typed
@@ -87,6 +91,48 @@ pub fn part_box(b: &PartBox<'_>) -> Html {
             if let Some(problem) = problem {
                 <span id={error} class="ew-part-problem">{ problem }</span>
             }
+        </span>
+    }
+}
+
+/// Which options of a grant to tender where the offer takes its vested and unvested
+/// options separately: a portion with no options is not offered.
+fn portion_choice(b: &PartBox<'_>) -> Html {
+    let (g, f) = (b.grant, b.formats);
+    let chosen = b.typed.map_or("", |t| t.as_str());
+    let id = format!("ew-part:{}", g.id);
+    let onchange = {
+        let (on_part, grant) = (b.on_part.clone(), AttrValue::from(g.id.clone()));
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            on_part.emit((grant.clone(), select.value()));
+        })
+    };
+    let choices = [
+        (
+            "",
+            format!("All {} options", f.count(g.outstanding)),
+            g.outstanding,
+        ),
+        (
+            "vested",
+            format!("Vested only: {}", f.count(Portion::Vested.options(g))),
+            Portion::Vested.options(g),
+        ),
+        (
+            "unvested",
+            format!("Unvested only: {}", f.count(Portion::Unvested.options(g))),
+            Portion::Unvested.options(g),
+        ),
+    ];
+    html! {
+        <span class="ew-part">
+            <label for={id.clone()}>{ format!("Options of grant {} to exchange", g.id) }</label>
+            <select {id} disabled={b.locked} {onchange}>
+                { for choices.into_iter().filter(|(_, _, n)| *n > 0).map(|(value, label, _)| html! {
+                    <option {value} selected={value == chosen}>{ label }</option>
+                }) }
+            </select>
         </span>
     }
 }

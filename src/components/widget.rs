@@ -71,8 +71,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
             f.style().separators().1,
         ),
         |(data, picks, _, grouping)| {
-            let part = |id: &str| state.part(id, *grouping);
-            election_core::resolve_with_parts(&data.offer, &data.holder, picks, &part)
+            let portions = data.offer.terms.tender_rules.portions;
+            let chosen = |id: &str| state.chosen(id, *grouping, portions);
+            election_core::resolve_with(&data.offer, &data.holder, picks, &chosen)
         },
     );
     // The sections below the grants, and the code that hashes the legal texts, may come

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use election_core::disclosure::Acknowledgment;
 use election_core::display::Style;
-use election_core::{PartProblem, TenderRules};
+use election_core::{Chosen, PartProblem, Portion, TenderRules};
 
 use crate::drafts::{Draft, DraftStore};
 
@@ -121,6 +121,20 @@ impl ElectionState {
         self.parts
             .get(id)
             .map(|typed| read_part(typed, grouping).unwrap_or(0))
+    }
+
+    /// What was chosen for grant `id` beyond the whole grant, for the rules
+    /// (`election_core::resolve_with`): where the offer takes portions (`portions`), the
+    /// vested or the unvested options (kept as `vested`, `unvested`); else the part typed.
+    pub fn chosen(&self, id: &str, grouping: char, portions: bool) -> Option<Chosen> {
+        if !portions {
+            return self.part(id, grouping).map(Chosen::Options);
+        }
+        match self.parts.get(id).map(String::as_str) {
+            Some("vested") => Some(Chosen::Portion(Portion::Vested)),
+            Some("unvested") => Some(Chosen::Portion(Portion::Unvested)),
+            _ => None,
+        }
     }
 }
 
@@ -310,6 +324,7 @@ mod tests {
                 increment: 50,
             },
             all_grants_at_same_price: false,
+            portions: false,
         };
         let problem = |typed: &str| part_problem(&rules, 1_030, typed, &UsEnglish);
         assert_eq!(problem("150"), None);

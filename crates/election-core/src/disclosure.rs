@@ -143,6 +143,9 @@ struct ConsiderationText<'a> {
     /// Only where parts of grants are taken.
     partial: Option<PartialTender>,
     all_grants_at_same_price: bool,
+    /// Only where vested and unvested options may be tendered apart (`true`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    portions: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     cash_instead: Option<CashText<'a>>,
 }
@@ -217,6 +220,7 @@ impl<'a> ConsiderationText<'a> {
             whole_grant: t.tender_rules.whole_grant,
             partial: (!t.tender_rules.whole_grant).then_some(t.tender_rules.partial),
             all_grants_at_same_price: t.tender_rules.all_grants_at_same_price,
+            portions: t.tender_rules.portions,
             cash_instead: t.cash_instead.as_ref().map(|c| CashText {
                 below: c.below,
                 per_award: price(c.per_award),

@@ -24,6 +24,46 @@ pub struct Election {
     pub offer_version: u64,
     pub employee_id: String,
     pub tendered: BTreeMap<String, u64>,
+    /// Where the offer takes a grant's vested and unvested options separately: the
+    /// portion tendered of each grant that is not tendered whole.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub portions: BTreeMap<String, Portion>,
+}
+
+/// A grant's vested or unvested options, tendered apart from the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Portion {
+    Vested,
+    Unvested,
+}
+
+impl Portion {
+    /// How many options of `grant` the portion is.
+    pub fn options(self, grant: &Grant) -> u64 {
+        match self {
+            Portion::Vested => grant.vested.min(grant.outstanding),
+            Portion::Unvested => grant.outstanding.saturating_sub(grant.vested),
+        }
+    }
+
+    /// `vested`, `unvested`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Portion::Vested => "vested",
+            Portion::Unvested => "unvested",
+        }
+    }
+}
+
+/// What the employee chose for a grant they picked, beyond tendering it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// This many of its options (where the offer takes parts of grants).
+    Options(u64),
+    /// Its vested or its unvested options (where the offer takes portions).
+    Portion(Portion),
 }
 
 impl Election {
@@ -34,6 +74,7 @@ impl Election {
             offer_version: offer.version,
             employee_id: holder.employee.id.clone(),
             tendered: BTreeMap::new(),
+            portions: BTreeMap::new(),
         }
     }
 
@@ -76,6 +117,18 @@ impl Election {
                     tendered,
                     outstanding: grant.outstanding,
                 });
+            } else if let Some(&portion) = self.portions.get(id) {
+                let expected = portion.options(grant);
+                if !offer.terms.tender_rules.portions {
+                    broken.push(RuleViolation::PortionsNotOffered { grant: id.clone() });
+                } else if tendered != expected {
+                    broken.push(RuleViolation::PortionMismatch {
+                        grant: id.clone(),
+                        portion,
+                        tendered,
+                        expected,
+                    });
+                }
             } else {
                 let (grant, outstanding) = (id.clone(), grant.outstanding);
                 match offer.terms.tender_rules.part_problem(tendered, outstanding) {
@@ -189,6 +242,17 @@ pub enum RuleViolation {
         grant: String,
         price: Decimal,
     },
+    /// A portion (vested or unvested) of a grant, where the offer takes whole grants.
+    PortionsNotOffered {
+        grant: String,
+    },
+    /// A portion whose options are not the grant's vested (or unvested) options.
+    PortionMismatch {
+        grant: String,
+        portion: Portion,
+        tendered: u64,
+        expected: u64,
+    },
 }
 
 impl RuleViolation {
@@ -209,6 +273,8 @@ impl RuleViolation {
             RuleViolation::PartNotInIncrements { .. } => ErrorCode::PartNotInIncrements,
             RuleViolation::LookbackNotTendered { .. } => ErrorCode::LookbackGrantLeftOut,
             RuleViolation::SamePriceNotTendered { .. } => ErrorCode::SamePriceGrantLeftOut,
+            RuleViolation::PortionsNotOffered { .. } => ErrorCode::WholeGrantsOnly,
+            RuleViolation::PortionMismatch { .. } => ErrorCode::PortionMismatch,
         }
     }
 
@@ -268,6 +334,20 @@ impl RuleViolation {
                 "grant {grant} has the same exercise price ({}) as a tendered grant, so it must be tendered too",
                 style.money(*price)
             ),
+            RuleViolation::PortionsNotOffered { grant } => format!(
+                "grant {grant}: this offer takes whole grants, not their vested or unvested options apart"
+            ),
+            RuleViolation::PortionMismatch {
+                grant,
+                portion,
+                tendered,
+                expected,
+            } => format!(
+                "grant {grant}: its {} options are {}, not {}",
+                portion.word(),
+                style.count(*expected),
+                style.count(*tendered)
+            ),
         }
     }
 }
@@ -309,6 +389,8 @@ pub struct GrantStatus {
     pub picked: bool,
     /// Options tendered: all the grant's, or the part the employee chose; 0 when kept.
     pub tendered: u64,
+    /// The portion tendered, where the employee chose the vested or the unvested options.
+    pub portion: Option<Portion>,
     /// New options this grant gives: for the options tendered when exchanged, for the
     /// whole grant when kept (what exchanging it would give); 0 when not eligible.
     pub new_options: u64,
@@ -399,6 +481,18 @@ pub fn resolve_with_parts(
     picks: &BTreeSet<String>,
     part: &dyn Fn(&str) -> Option<u64>,
 ) -> Resolution {
+    resolve_with(offer, holder, picks, &|id| part(id).map(Chosen::Options))
+}
+
+/// [`resolve_with_parts`] with every choice an offer may give beyond the whole grant: a
+/// number of options where it takes parts, the vested or the unvested options where it
+/// takes portions. A choice the offer does not give is ignored (the grant is whole).
+pub fn resolve_with(
+    offer: &Offer,
+    holder: &Holder,
+    picks: &BTreeSet<String>,
+    chosen: &dyn Fn(&str) -> Option<Chosen>,
+) -> Resolution {
     let same_price_rule = offer.terms.tender_rules.all_grants_at_same_price;
     let mut statuses: Vec<GrantStatus> = holder
         .grants
@@ -417,6 +511,7 @@ pub fn resolve_with_parts(
                 required: None,
                 picked: false,
                 tendered: 0,
+                portion: None,
                 new_options,
                 cash_cents: rules::cash_instead(offer, &holder.employee, new_options),
             }
@@ -470,13 +565,23 @@ pub fn resolve_with_parts(
         ..Summary::default()
     };
     let takes_parts = !offer.terms.tender_rules.whole_grant;
+    let takes_portions = offer.terms.tender_rules.portions;
     for (i, status) in statuses.iter_mut().enumerate() {
         status.exchanged = exchanged[i];
         status.required = required[i];
         status.picked = status.eligible() && picks.contains(&holder.grants[i].id);
         if status.exchanged {
             let g = &holder.grants[i];
-            let part = part(&g.id).filter(|_| takes_parts && status.picked);
+            let choice = if status.picked { chosen(&g.id) } else { None };
+            let part = match choice {
+                Some(Chosen::Options(n)) if takes_parts => Some(n),
+                Some(Chosen::Portion(p)) if takes_portions => {
+                    status.portion = Some(p);
+                    election.portions.insert(g.id.clone(), p);
+                    Some(p.options(g))
+                }
+                _ => None,
+            };
             if let Some(part) = part.filter(|&n| n != g.outstanding) {
                 status.new_options = rules::new_options(offer, g, part).unwrap_or(0);
                 status.cash_cents =

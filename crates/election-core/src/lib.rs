@@ -26,8 +26,8 @@ pub mod timing;
 pub mod value;
 
 pub use election::{
-    resolve, resolve_with_parts, Election, GrantStatus, Requirement, Resolution, RuleViolation,
-    Summary,
+    resolve, resolve_with, resolve_with_parts, Chosen, Election, GrantStatus, Portion, Requirement,
+    Resolution, RuleViolation, Summary,
 };
 pub use holder::{Employee, Grant, Holder};
 pub use host_event::{DeliveryEvent, Event, HostEvent};

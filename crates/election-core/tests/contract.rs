@@ -421,6 +421,7 @@ fn a_decision_for_an_ineligible_grant_is_refused_with_its_grant() {
         grant_id: ineligible.id.clone(),
         decision: Decision::Keep,
         options: 0,
+        portion: None,
     });
     payload
         .decisions

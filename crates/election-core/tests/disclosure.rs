@@ -84,6 +84,10 @@ fn every_term_that_sets_the_consideration_changes_the_disclosure_digest() {
             Box::new(|o| o.terms.tender_rules.whole_grant = false),
         ),
         (
+            "portions",
+            Box::new(|o| o.terms.tender_rules.portions = true),
+        ),
+        (
             "the award",
             Box::new(|o| {
                 o.terms.new_award = Some(election_core::NewAward {

@@ -230,6 +230,7 @@ fn the_receiver_refuses_a_decision_for_an_excluded_holders_grant() {
         grant_id: g.id.clone(),
         decision: election_core::contract::Decision::Exchange,
         options: g.outstanding,
+        portion: None,
     }];
     match check_against(&offer, &disclosure, &h, &payload) {
         Err(Mismatch::IneligibleGrantDecision { grants, reasons }) => {

@@ -142,6 +142,7 @@ fn the_rules_name_a_part_the_offer_does_not_take() {
         offer_version: offer.version,
         employee_id: "E-9".into(),
         tendered: parts(pairs),
+        portions: Default::default(),
     };
     assert_eq!(election(&[("A", 150)]).check(&offer, &h), vec![]);
     // The whole grant is always taken, in steps or not, above the minimum or not.
@@ -178,6 +179,7 @@ fn the_rules_name_a_part_the_offer_does_not_take() {
         offer_version: mpower.version,
         employee_id: "E-9".into(),
         tendered: parts(&[("A", 500)]),
+        portions: Default::default(),
     };
     assert!(matches!(
         part.check(&mpower, &h)[..],

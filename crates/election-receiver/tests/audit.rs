@@ -422,6 +422,7 @@ async fn a_decision_for_an_ineligible_grant_is_refused(backend: Backend) {
         grant_id: ineligible.clone(),
         decision: Decision::Keep,
         options: 0,
+        portion: None,
     });
     payload
         .decisions

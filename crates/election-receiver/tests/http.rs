@@ -777,6 +777,7 @@ async fn the_example_offer_works_end_to_end() {
         grant_id: "EIP-2000-0301".into(),
         decision: election_core::contract::Decision::Exchange,
         options: 30_000,
+        portion: None,
     }];
     let refused = tomasz.sign(refused.payload);
     let (status, body) = tomasz.submit(&rx, &refused).await;
@@ -843,6 +844,59 @@ async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
     let history = avery.history(&rx).await;
     let governing = history.governing.expect("the part governs");
     assert_eq!(governing.election.payload.decisions[0].options, 2_500);
+}
+
+/// An offer that takes a grant's vested and unvested options apart: the receiver takes a
+/// portion that is the grant's, says so in what it stores, and refuses one that is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portion_of_a_grant_is_taken_where_the_offer_takes_portions() {
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    let mut offer: Value =
+        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
+    offer["terms"]["tender_rules"]["portions"] = json!(true);
+    let path = config.holders.parent().unwrap().join("portions-offer.json");
+    std::fs::write(&path, offer.to_string()).unwrap();
+    config.offer = path;
+    let rx = Receiver::with(config).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let shown = election_core::parse_offer(&offer.to_string()).unwrap();
+    // Avery's one grant: 12,000 options, 6,000 vested.
+    let portion = |sequence: u64, options: u64, portion| {
+        let mut p = avery.payload_under(&shown, sequence, true);
+        p.decisions[0].options = options;
+        p.decisions[0].portion = Some(portion);
+        avery.sign(p)
+    };
+    let (status, answer) = avery
+        .submit(&rx, &portion(1, 5_000, election_core::Portion::Vested))
+        .await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "portion_mismatch"),
+        "{answer}"
+    );
+    assert!(
+        answer
+            .to_string()
+            .contains("its vested options are 6,000, not 5,000"),
+        "{answer}"
+    );
+    // Without a portion, a part is still refused: the offer takes grants whole.
+    let mut part = avery.payload_under(&shown, 1, true);
+    part.decisions[0].options = 6_000;
+    let (_, answer) = avery.submit(&rx, &avery.sign(part)).await;
+    assert_eq!(code(&answer), "whole_grants_only", "{answer}");
+    let (status, answer) = avery
+        .submit(&rx, &portion(1, 6_000, election_core::Portion::Unvested))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let governing = avery.history(&rx).await.governing.expect("governs");
+    assert_eq!(
+        governing.election.payload.decisions[0].portion,
+        Some(election_core::Portion::Unvested)
+    );
+    audit(&rx).await;
 }
 
 /// The writer's read of a batch's prior state is a few index lookups per election

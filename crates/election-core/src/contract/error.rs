@@ -187,6 +187,8 @@ error_codes! {
         /// A grant at the same exercise price as a tendered one left out, where the offer
         /// takes all grants at a price or none.
         SamePriceGrantLeftOut = "same_price_grant_left_out", 422;
+        /// A portion (vested or unvested) whose options are not the grant's.
+        PortionMismatch = "portion_mismatch", 422;
         /// A stored election no longer matches its receipt; nothing is served.
         StoreIntegrity = "store_integrity", 500;
         /// The database failed; nothing was stored.

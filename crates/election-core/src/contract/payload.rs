@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::disclosure::{canonical, offer_digest, Acknowledgment, Digest};
-use crate::{rules, Election, Holder, Offer};
+use crate::{rules, Election, Holder, Offer, Portion};
 
 /// The `contract` value of an election payload.
 pub const ELECTION_CONTRACT: &str = "election/v1";
@@ -60,6 +60,11 @@ pub struct GrantDecision {
     /// Options tendered: when exchanged, the grant's outstanding options, or the part the
     /// employee chose where the offer takes parts of grants; 0 when kept.
     pub options: u64,
+    /// Where the offer takes vested and unvested options separately and the employee
+    /// tendered one of them: which (then `options` is that portion's). Absent otherwise:
+    /// a receiver built before portions refuses a payload that has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portion: Option<Portion>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,11 +117,13 @@ impl ElectionPayload {
                     grant_id: g.id.clone(),
                     decision: Decision::Exchange,
                     options,
+                    portion: election.portions.get(&g.id).copied(),
                 },
                 _ => GrantDecision {
                     grant_id: g.id.clone(),
                     decision: Decision::Keep,
                     options: 0,
+                    portion: None,
                 },
             })
             .collect();
@@ -151,6 +158,11 @@ impl ElectionPayload {
                 .iter()
                 .filter(|d| d.decision == Decision::Exchange)
                 .map(|d| (d.grant_id.clone(), d.options))
+                .collect(),
+            portions: self
+                .decisions
+                .iter()
+                .filter_map(|d| Some((d.grant_id.clone(), d.portion?)))
                 .collect(),
         }
     }
@@ -242,6 +254,9 @@ pub fn payload_problems(payload: &ElectionPayload) -> Vec<String> {
             )),
             Decision::Exchange if d.options == 0 => problems.push(format!(
                 "payload.decisions[{i}]: an exchanged grant tenders its options, not 0"
+            )),
+            Decision::Keep if d.portion.is_some() => problems.push(format!(
+                "payload.decisions[{i}]: a kept grant tenders no portion"
             )),
             _ => {}
         }

@@ -432,6 +432,9 @@ pub struct TenderRules {
     pub partial: PartialTender,
     /// Tendering one grant at a given exercise price requires tendering all at that price.
     pub all_grants_at_same_price: bool,
+    /// A grant's vested and unvested options may be tendered separately (each portion
+    /// whole), as well as the whole grant. Only where `whole_grant` is true.
+    pub portions: bool,
 }
 
 /// How much of a grant may be tendered where the offer takes part of one. The whole grant
@@ -454,6 +457,12 @@ impl Default for PartialTender {
 }
 
 impl TenderRules {
+    /// Whether an employee chooses more than "whole grant or not" for a grant: a number
+    /// of its options (parts) or its vested or unvested options (portions).
+    pub fn takes_choices(&self) -> bool {
+        !self.whole_grant || self.portions
+    }
+
     /// Whether `tendered` of a grant's `outstanding` options is a part this offer takes
     /// (the whole grant always is; `None` when it is), or why not.
     pub fn part_problem(&self, tendered: u64, outstanding: u64) -> Option<PartProblem> {

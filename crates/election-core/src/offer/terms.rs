@@ -116,6 +116,17 @@ impl ExchangeTerms {
             term(v, p, pr, |o| {
                 let whole = o.req("whole_grant", boolean);
                 let same = o.req("all_grants_at_same_price", boolean);
+                let portions = o.opt("portions", |v, p, pr| {
+                    let portions = boolean(v, p.clone(), pr)?;
+                    if portions && whole == Some(false) {
+                        pr.add(&p, "`portions` applies only where `whole_grant` is true: where parts of grants are taken, any number of options may be tendered");
+                        return None;
+                    }
+                    Some(portions)
+                });
+                if o.has("portions") && portions.is_none() {
+                    return None;
+                }
                 let given = o.has("partial");
                 let partial = o.opt("partial", |v, p, pr| {
                     if whole == Some(true) {
@@ -140,15 +151,18 @@ impl ExchangeTerms {
                 if given && partial.is_none() {
                     return None;
                 }
-                Some((whole?, same?, partial.unwrap_or_default()))
+                Some((whole?, same?, partial.unwrap_or_default(), portions.unwrap_or(false)))
             })
             .map(
-                |(source, summary, (whole_grant, all_grants_at_same_price, partial))| TenderRules {
-                    source,
-                    summary,
-                    whole_grant,
-                    partial,
-                    all_grants_at_same_price,
+                |(source, summary, (whole_grant, all_grants_at_same_price, partial, portions))| {
+                    TenderRules {
+                        source,
+                        summary,
+                        whole_grant,
+                        partial,
+                        all_grants_at_same_price,
+                        portions,
+                    }
                 },
             )
         });
