@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the reference receiver and the widget side by side on 127.0.0.1, with the
-# Mpower offer and the three fictional employees. Ctrl-C stops both.
+# Mpower offer and the three fictional employees, and the fictional second offer and its
+# three. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8080}
@@ -25,8 +26,9 @@ cat <<MSG
                      (Avery Lindqvist's election, signed in the browser and sent to the
                      receiver below; the receipt is verified with its key)
   Receiver:          http://127.0.0.1:$RECEIVER_PORT/v1/offer   (docs/PROTOCOL.md)
-                     database target/demo/receiver.sqlite3; demo tokens in
-                     crates/election-receiver/demo.toml
+                     http://127.0.0.1:$RECEIVER_PORT/offers/halden-2001-rsu-exchange/v1/offer
+                     (each offer with its own database in target/demo/ and its own
+                     receipt chain); demo tokens in crates/election-receiver/demo.toml
   Ctrl-C stops both.
 
 MSG

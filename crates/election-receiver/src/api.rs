@@ -276,6 +276,17 @@ async fn register_key(
     Employee(employee): Employee,
     Contract(registration): Contract<KeyRegistration>,
 ) -> ApiResult<Response> {
+    // A key is registered only where the employee has grants: with several offers, a
+    // token the receiver takes names employees of other offers too.
+    if !app.holders.contains_key(&employee) {
+        return Err(ApiError::new(
+            ErrorCode::UnknownEmployee,
+            format!(
+                "This offer ({}) has no grants for the employee.",
+                app.offer.id
+            ),
+        ));
+    }
     let jwk = registration.jwk;
     if let Err(e) = election_core::contract::verifying_key(&jwk) {
         return Err(ApiError::new(

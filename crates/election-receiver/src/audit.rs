@@ -336,6 +336,16 @@ pub async fn verify_chain(
     config: &crate::config::Config,
     checkpoint: Option<&std::path::Path>,
 ) -> Result<Audit, String> {
+    verify_offer_chain(config, checkpoint, None).await
+}
+
+/// [`verify_chain`] of one offer's chain where the receiver serves several: `offer` names
+/// it by id (`None`: the first offer's).
+pub async fn verify_offer_chain(
+    config: &crate::config::Config,
+    checkpoint: Option<&std::path::Path>,
+    offer: Option<&str>,
+) -> Result<Audit, String> {
     let checkpoint: Option<SignedCheckpoint> = match checkpoint {
         None => None,
         Some(path) => {
@@ -349,7 +359,17 @@ pub async fn verify_chain(
             })?)
         }
     };
-    let state = crate::prepare(config).await?;
+    let states = crate::prepare_all(config).await?;
+    let state = match offer {
+        None => &states[0],
+        Some(id) => states.iter().find(|s| s.offer.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = states.iter().map(|s| s.offer.id.as_str()).collect();
+            format!(
+                "this receiver serves no offer {id}; it serves {}",
+                ids.join(", ")
+            )
+        })?,
+    };
     audit_store(&state.store, state.notary.signer.jwk(), checkpoint.as_ref())
         .await
         .map_err(|e| format!("cannot read the database: {e}"))

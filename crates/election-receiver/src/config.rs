@@ -64,6 +64,29 @@ pub struct FileConfig {
     pub request_timeout_ms: Option<u64>,
     pub idle_timeout_ms: Option<u64>,
     pub max_connections: Option<usize>,
+    /// More offers served beside `offer`, each with its employees and its own database
+    /// (`[[offers]]` tables; one receipt chain per offer).
+    #[serde(default)]
+    pub offers: Vec<MoreOfferFile>,
+}
+
+/// An `[[offers]]` table: another offer the receiver serves, under `/offers/{id}/`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreOfferFile {
+    pub offer: PathBuf,
+    pub holders: PathBuf,
+    /// Its own database: `sqlite:PATH` (or a bare path) or `postgres://…` (another
+    /// database, or another schema of one through `?options=-csearch_path%3D…`).
+    pub database: String,
+}
+
+/// Another offer the receiver serves, its paths resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoreOffer {
+    pub offer: PathBuf,
+    pub holders: PathBuf,
+    pub database: String,
 }
 
 /// The `[oidc]` table: the identity provider whose tokens sign employees and HR on.
@@ -288,6 +311,9 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// What slow and idle clients may hold.
     pub limits: Limits,
+    /// More offers, each under `/offers/{id}/` with its own database and chain (the
+    /// first offer is also there, and at the root as before).
+    pub more_offers: Vec<MoreOffer>,
 }
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
@@ -326,14 +352,34 @@ impl Config {
             .key
             .or_else(|| file.key.map(rel))
             .unwrap_or_else(|| PathBuf::from("receiver-key.hex"));
-        let database = match flags.database.or(file.database) {
-            Some(db) if db.starts_with("postgres://") || db.starts_with("postgresql://") => db,
-            Some(db) => {
+        let database_at = |db: String| {
+            if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+                db
+            } else {
                 let path = PathBuf::from(db.strip_prefix("sqlite:").unwrap_or(&db));
                 format!("sqlite:{}", rel(path).display())
             }
-            None => "sqlite:receiver.sqlite3".to_owned(),
         };
+        let database = flags
+            .database
+            .or(file.database)
+            .map_or_else(|| "sqlite:receiver.sqlite3".to_owned(), database_at);
+        let mut databases = vec![database.clone()];
+        let mut more_offers = Vec::new();
+        for (i, more) in file.offers.into_iter().enumerate() {
+            let database = database_at(more.database);
+            if databases.contains(&database) {
+                return Err(format!(
+                    "offers[{i}]: the database {database} is another offer's too: each offer needs its own (one receipt chain per offer)"
+                ));
+            }
+            databases.push(database.clone());
+            more_offers.push(MoreOffer {
+                offer: rel(more.offer),
+                holders: rel(more.holders),
+                database,
+            });
+        }
         let mut allowed_origins = file.allowed_origins;
         allowed_origins.extend(flags.allowed_origins);
         allowed_origins.sort();
@@ -384,6 +430,7 @@ impl Config {
                 .or(file.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787))),
             metrics_listen: flags.metrics_listen.or(file.metrics_listen),
+            more_offers,
             database,
             offer,
             holders,
@@ -606,7 +653,10 @@ mod demo {
         let c = Config::merge(file, &base, FileConfig::default()).unwrap();
         assert!(c.offer.is_file(), "{}", c.offer.display());
         assert!(c.holders.is_dir(), "{}", c.holders.display());
-        assert_eq!(c.tokens.len(), 3);
+        assert_eq!(c.tokens.len(), 6);
+        let more = &c.more_offers[0];
+        assert!(more.offer.is_file() && more.holders.is_dir(), "{more:?}");
+        assert_ne!(more.database, c.database, "one chain per offer");
         assert!(
             c.clock_start.is_some(),
             "Mpower closed in 2001: the demo previews it"

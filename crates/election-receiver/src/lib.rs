@@ -92,41 +92,28 @@ pub fn load_holders(dir: &Path, offer: &Offer) -> Result<HashMap<String, Holder>
     Ok(holders)
 }
 
-/// Everything the server needs, loaded and checked; the database opened.
+/// Everything the server needs for its first offer, loaded and checked; the database
+/// opened.
 pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
-    let (offer, offer_json) = load_offer(&config.offer)?;
-    let holders = load_holders(&config.holders, &offer)?;
-    let signer = notary::load_or_create_key(&config.key)?
-        .with_backend(config.crypto)
-        .map_err(|e| format!("the key file {}: {e}", config.key.display()))?;
+    let mut all = prepare_all(config).await?;
+    Ok(all.swap_remove(0))
+}
+
+/// [`prepare`] for every offer the receiver serves: the first (`offer`), then each of
+/// `more_offers`, each with its employees, its own database and so its own receipt chain.
+/// Sign-on, tokens, the receiver's key and the clock are the receiver's, shared by all.
+pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> {
     let clock = match config.clock_start {
         Some(at) => Clock::starting_at(at),
         None => Clock::system(),
     };
-    let notary = Arc::new(Notary {
-        signer,
-        received_by: offer.issuer.name.clone(),
-        deadline: offer.expiration.instant,
-        offer_id: offer.id.clone(),
-        clock: clock.clone(),
-    });
     let metrics = Arc::new(metrics::Metrics::default());
-    let store = Store::open(
-        &config.database,
-        Arc::clone(&notary),
-        config.durability,
-        config.batch_max,
-        Arc::clone(&metrics),
-    )
-    .await
-    .map_err(|e| format!("cannot open the database {}: {e}", config.database))?;
-    let verifier = config.oidc.clone().map(auth::Verifier::new).transpose()?;
-    let hr_tokens = config
+    let hr_tokens: std::collections::HashSet<[u8; 32]> = config
         .hr_tokens
         .iter()
         .map(|token| Sha256::digest(token.trim().as_bytes()).into())
         .collect();
-    let tokens = config
+    let tokens: HashMap<[u8; 32], String> = config
         .tokens
         .iter()
         .map(|(employee, token)| {
@@ -134,24 +121,63 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, String> {
             (hash, employee.clone())
         })
         .collect();
-    Ok(Arc::new(AppState {
-        disclosure_digest: offer_digest(&offer).hex(),
-        disclosure: election_core::disclosure::Disclosure::of(&offer),
-        offer,
-        offer_json,
-        holders,
-        tokens,
-        hr_tokens,
-        verifier,
-        notary,
-        store,
-        clock,
-        max_body_bytes: config.max_body_bytes,
-        crypto: config.crypto,
-        metrics,
-        stopping: std::sync::atomic::AtomicBool::new(false),
-        keys: std::sync::RwLock::default(),
-    }))
+    let sources = std::iter::once((&config.offer, &config.holders, &config.database)).chain(
+        config
+            .more_offers
+            .iter()
+            .map(|m| (&m.offer, &m.holders, &m.database)),
+    );
+    let mut states: Vec<Arc<AppState>> = Vec::new();
+    for (offer_path, holders_path, database) in sources {
+        let (offer, offer_json) = load_offer(offer_path)?;
+        if states.iter().any(|s| s.offer.id == offer.id) {
+            return Err(format!(
+                "the offer {} ({}) is served twice: each offer once",
+                offer.id,
+                offer_path.display()
+            ));
+        }
+        let holders = load_holders(holders_path, &offer)?;
+        let signer = notary::load_or_create_key(&config.key)?
+            .with_backend(config.crypto)
+            .map_err(|e| format!("the key file {}: {e}", config.key.display()))?;
+        let notary = Arc::new(Notary {
+            signer,
+            received_by: offer.issuer.name.clone(),
+            deadline: offer.expiration.instant,
+            offer_id: offer.id.clone(),
+            clock: clock.clone(),
+        });
+        let store = Store::open(
+            database,
+            Arc::clone(&notary),
+            config.durability,
+            config.batch_max,
+            Arc::clone(&metrics),
+        )
+        .await
+        .map_err(|e| format!("cannot open the database {database}: {e}"))?;
+        let verifier = config.oidc.clone().map(auth::Verifier::new).transpose()?;
+        states.push(Arc::new(AppState {
+            disclosure_digest: offer_digest(&offer).hex(),
+            disclosure: election_core::disclosure::Disclosure::of(&offer),
+            offer,
+            offer_json,
+            holders,
+            tokens: tokens.clone(),
+            hr_tokens: hr_tokens.clone(),
+            verifier,
+            notary,
+            store,
+            clock: clock.clone(),
+            max_body_bytes: config.max_body_bytes,
+            crypto: config.crypto,
+            metrics: Arc::clone(&metrics),
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            keys: std::sync::RwLock::default(),
+        }));
+    }
+    Ok(states)
 }
 
 /// Binds the listener and serves until the process ends. Returns the bound address
@@ -167,13 +193,27 @@ pub async fn serve_until(
     bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
-    let state = prepare(&config).await?;
-    let app = api::router(
+    let states = prepare_all(&config).await?;
+    let state = Arc::clone(&states[0]);
+    // The first offer at the root, as a receiver of one offer serves it; every offer,
+    // the first too, under `/offers/{id}`, each with its own chain.
+    let mut app = api::router(
         Arc::clone(&state),
         &config.allowed_origins,
         config.max_body_bytes,
         config.metrics_listen.is_none(),
     );
+    for offer in &states {
+        app = app.nest(
+            &format!("/offers/{}", offer.offer.id),
+            api::router(
+                Arc::clone(offer),
+                &config.allowed_origins,
+                config.max_body_bytes,
+                false,
+            ),
+        );
+    }
     // Metrics on a listener of their own when one is set (an address only the monitoring
     // reaches); on the API's otherwise.
     let metrics_listener = match config.metrics_listen {
@@ -184,12 +224,14 @@ pub async fn serve_until(
         ),
         None => None,
     };
-    let stopping = Arc::clone(&state);
+    let stopping = states.clone();
     let shutdown = async move {
         shutdown.await;
-        stopping
-            .stopping
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        for state in &stopping {
+            state
+                .stopping
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

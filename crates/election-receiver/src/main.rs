@@ -50,6 +50,10 @@ struct VerifyArgs {
     /// database still holds the receipts it counts, unchanged (catches deleted receipts).
     #[arg(long)]
     checkpoint: Option<PathBuf>,
+    /// Where the receiver serves several offers: the id of the one whose chain to verify
+    /// (each has its own; the first offer's when not given).
+    #[arg(long)]
+    offer_id: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -237,7 +241,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
-            Command::VerifyChain(args) => verify_chain(config, args.checkpoint).await,
+            Command::VerifyChain(args) => {
+                verify_chain(config, args.checkpoint, args.offer_id).await
+            }
             Command::Pages(_) => Err("pages runs without the receiver's settings".to_owned()),
         }
     });
@@ -342,8 +348,17 @@ fn pages(args: PagesArgs, settings: &Settings) -> ExitCode {
     }
 }
 
-async fn verify_chain(config: Config, checkpoint: Option<PathBuf>) -> Result<(), String> {
-    let audit = election_receiver::audit::verify_chain(&config, checkpoint.as_deref()).await?;
+async fn verify_chain(
+    config: Config,
+    checkpoint: Option<PathBuf>,
+    offer: Option<String>,
+) -> Result<(), String> {
+    let audit = election_receiver::audit::verify_offer_chain(
+        &config,
+        checkpoint.as_deref(),
+        offer.as_deref(),
+    )
+    .await?;
     if audit.is_clean() {
         println!("{}", audit.summary());
         return Ok(());

@@ -664,6 +664,7 @@ async fn an_election_made_before_the_terms_changed_stays_in_effect(backend: Back
 }
 
 on_both_databases!(
+    several_offers_are_served_each_with_its_own_chain,
     an_election_made_before_the_terms_changed_stays_in_effect,
     signs_and_gets_a_verifiable_receipt,
     a_retry_gets_the_same_receipt_and_reuse_is_refused,
@@ -844,6 +845,175 @@ async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
     let history = avery.history(&rx).await;
     let governing = history.governing.expect("the part governs");
     assert_eq!(governing.election.payload.decisions[0].options, 2_500);
+}
+
+/// Several offers at once: Mpower's at the root and under `/offers/{id}`, the example
+/// offer under its own, each with its employees, its own database and its own receipt
+/// chain; an election is taken only where its offer is served.
+async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
+    use election_core::contract::{Signer, Signing};
+    use election_core::disclosure::Acknowledgment;
+    use sha2::{Digest as _, Sha256};
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../static/example-offers/halden-2001"
+    );
+    let halden =
+        election_core::parse_offer(&std::fs::read_to_string(format!("{dir}/offer.json")).unwrap())
+            .unwrap();
+    let mut config = test_config(backend, 0).await;
+    let second = match backend {
+        Backend::Sqlite => format!(
+            "sqlite:{}",
+            config
+                .key
+                .parent()
+                .unwrap()
+                .join("halden.sqlite3")
+                .display()
+        ),
+        Backend::Postgres => postgres_database().await,
+    };
+    config.more_offers = vec![election_receiver::config::MoreOffer {
+        offer: format!("{dir}/offer.json").into(),
+        holders: format!("{dir}/holders").into(),
+        database: second,
+    }];
+    config.tokens.insert("E-2101".into(), token_for("E-2101"));
+    let rx = Receiver::with(config.clone()).await;
+    let at = |id: &str| Receiver {
+        base: format!("{}/offers/{id}", rx.base),
+        addr: rx.addr,
+        config: config.clone(),
+        dir: rx.dir.clone(),
+    };
+    let (mpower_rx, halden_rx) = (at("mpower-2001-option-exchange"), at(&halden.id));
+    assert_eq!(
+        rx.offer_info().await.offer_id,
+        "mpower-2001-option-exchange"
+    );
+    assert_eq!(
+        mpower_rx.offer_info().await.offer_id,
+        "mpower-2001-option-exchange"
+    );
+    let info = halden_rx.offer_info().await;
+    assert_eq!(info.offer_id, halden.id);
+    // One receiver key signs every offer's receipts.
+    assert_eq!(
+        info.receiver_key.key_id,
+        rx.offer_info().await.receiver_key.key_id
+    );
+
+    // Mpower's employee elects at the root, as before: the first receipt of its chain.
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let (status, body) = avery.submit(&rx, &avery.sign(avery.payload(1, true))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(receipt_of(&body).receipt.chain_index, 1);
+
+    // The example offer's employee, under its offer: the first receipt of its own chain.
+    let rosa = Employee {
+        id: "E-2101".into(),
+        token: token_for("E-2101"),
+        signer: Signer::from_bytes(&Sha256::digest("test key E-2101")).unwrap(),
+        holder: election_core::parse_holder(
+            &std::fs::read_to_string(format!("{dir}/holders/e2101-rosa-delgado.json")).unwrap(),
+            Some(&halden),
+        )
+        .unwrap(),
+        client: reqwest::Client::new(),
+    };
+    let mut election = election_core::Election::keep_all(&halden, &rosa.holder);
+    election.tendered.insert("SOP-1999-0602".into(), 2_550);
+    let payload = ElectionPayload::build(
+        &halden,
+        &rosa.holder,
+        &election,
+        halden
+            .documents
+            .iter()
+            .map(|d| Acknowledgment::of(&halden, d))
+            .collect(),
+        Signing {
+            sequence: 1,
+            nonce: nonce("E-2101-several"),
+            idempotency_key: "idem-E-2101-several-offers".into(),
+            client_time: "2001-09-20T10:01:00-04:00".into(),
+            key_id: rosa.signer.key_id().to_owned(),
+            signed_name: rosa.holder.employee.name.clone(),
+        },
+    );
+    let signed = rosa.sign(payload);
+    // Not at the root, whose offer is Mpower's: nothing is stored there.
+    assert_eq!(rosa.register(&rx).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = rosa.submit(&rx, &signed).await;
+    assert_eq!(status.as_u16() / 100, 4, "{body}");
+    // Under its own offer: registered and taken.
+    assert_eq!(rosa.register(&halden_rx).await.0, StatusCode::CREATED);
+    let (status, body) = rosa.submit(&halden_rx, &signed).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let receipt = receipt_of(&body);
+    assert_eq!(receipt.receipt.chain_index, 1, "a chain of its own");
+    assert_eq!(receipt.receipt.offer_id, halden.id);
+    assert_eq!(
+        receipt.receipt.received_by,
+        "Halden Scientific, Inc. (fictional)"
+    );
+    verify_receipt(&receipt, &info.receiver_key.jwk).unwrap();
+    // Each offer's checkpoint counts its own chain.
+    for (at, count) in [(&rx, 1), (&mpower_rx, 1), (&halden_rx, 1)] {
+        let cp: election_core::contract::SignedCheckpoint = reqwest::get(at.url("/v1/checkpoint"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(cp.checkpoint.count, count);
+    }
+    // The same election under Mpower's offer path is another offer's: refused by name.
+    let (status, body) = rosa.submit(&mpower_rx, &signed).await;
+    assert_eq!(status.as_u16() / 100, 4, "{body}");
+    // `verify-chain --offer-id` audits each chain on its own: one receipt each.
+    for id in ["mpower-2001-option-exchange", halden.id.as_str()] {
+        let audit = election_receiver::audit::verify_offer_chain(&config, None, Some(id))
+            .await
+            .unwrap();
+        assert!(audit.is_clean(), "{id}: {:?}", audit.problems);
+        assert_eq!(audit.receipts, 1, "{id}");
+    }
+    let unknown = election_receiver::audit::verify_offer_chain(&config, None, Some("acme"))
+        .await
+        .expect_err("no such offer");
+    assert!(unknown.contains("serves no offer acme"), "{unknown}");
+    // Two offers on one database would share a chain: the settings are refused.
+    let mut shared = config.clone();
+    shared.more_offers[0].database = shared.database.clone();
+    let file = election_receiver::config::FileConfig {
+        offers: vec![election_receiver::config::MoreOfferFile {
+            offer: format!("{dir}/offer.json").into(),
+            holders: format!("{dir}/holders").into(),
+            database: "sqlite:one.sqlite3".into(),
+        }],
+        database: Some("sqlite:one.sqlite3".into()),
+        offer: Some(OFFER_FILE.into()),
+        holders: Some(config.holders.clone()),
+        ..Default::default()
+    };
+    let refused = election_receiver::config::Config::merge(
+        file,
+        std::path::Path::new("/tmp"),
+        Default::default(),
+    )
+    .expect_err("one database for two offers");
+    assert!(refused.contains("each offer needs its own"), "{refused}");
+    // And one offer twice is refused when the receiver starts.
+    let mut twice = config.clone();
+    twice.more_offers[0].offer = OFFER_FILE.into();
+    twice.more_offers[0].holders = config.holders.clone();
+    let Err(refused) = election_receiver::prepare_all(&twice).await else {
+        panic!("an offer served twice must be refused");
+    };
+    assert!(refused.contains("is served twice"), "{refused}");
 }
 
 /// An offer that takes a grant's vested and unvested options apart: the receiver takes a

@@ -166,6 +166,7 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
         hr_tokens: vec![HR_TOKEN.to_owned()],
         oidc: None,
         limits: Default::default(),
+        more_offers: Vec::new(),
     }
 }
 
