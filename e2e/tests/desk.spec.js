@@ -172,6 +172,36 @@ test('an offer that takes vested and unvested options apart: HR previews the cho
   expect(await axeViolations(page)).toEqual([]);
 });
 
+test('terms changed by a notice of amendment: the notice says so, the figures are the new terms, and it asks to be acknowledged', async ({ page }) => {
+  // Mpower's offer at its next version: a better ratio at $25.00 or more (2 for 1, not 3),
+  // set by a notice that says it changes the consideration.
+  const amended = file(OFFER, (t) => {
+    const offer = JSON.parse(t);
+    offer.version = 3;
+    offer.terms.exchange_ratio.tiers[1].old = 2;
+    offer.documents.push({
+      id: 'notice-ratio', kind: 'notice_of_amendment', title: 'Notice of Amendment: Exchange Ratio (illustrative)',
+      date: '2001-09-13', amends: 'offer-to-exchange', changes_consideration: true,
+      amendments: [{ number: 1, section: { number: '2', title: 'Number of Options' }, change: 'sentence_replaced',
+        location: 'The ratio at $25.00 or more', text: 'One new option for every two options tendered at $25.00 or more.' }],
+    });
+    return JSON.stringify(offer);
+  });
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(amended);
+  await expect(page.getByText(/^No problems found in mpower-2001.json: mpower-2001-option-exchange version 3/)).toBeVisible();
+  await page.getByLabel('Employee files (JSON)').setInputFiles(file(EMPLOYEES[0]));
+  await page.getByRole('checkbox', { name: 'Exchange grant H-2000-0417' }).check();
+  // 12,000 options at $42.50 at the new 2 for 1.
+  await expect(page.getByRole('status').filter({ hasText: 'Exchange 1 grant, 12,000 options, for 6,000 new options' })).toBeVisible();
+  // Two notices of one day: each named by its title too.
+  const notice = page.getByRole('region', { name: 'Amendments of September 13, 2001: Notice of Amendment: Exchange Ratio (illustrative)' });
+  await expect(page.getByRole('region', { name: 'Amendments of September 13, 2001: Notice of Amendment to Offer to Exchange' })).toBeVisible();
+  await expect(notice.getByText(/^This notice changes the terms that decide what you get\./)).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /I have read the Notice of Amendment: Exchange Ratio \(illustrative\)/ })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
 test('an offer that excludes officers: HR sees the officer has no eligible grant, and why', async ({ page }) => {
   const excluding = file(OFFER, (t) => t.replace('"granted_before": "2001-08-27"', '"granted_before": "2001-08-27", "excluded_holders": { "officers": true }'));
   const officer = file(EMPLOYEES[0], (t) => t.replace('"name": "Avery Lindqvist"', '"name": "Avery Lindqvist", "officer": true'));

@@ -41,7 +41,14 @@ fn notice(
         .map_or_else(String::new, |d| {
             format!("{} dated {}", d.title, f.date(d.date))
         });
-    let heading = format!("Amendments of {}", f.date(notice.date));
+    // Two notices of one day are told apart by their titles (each section's name is
+    // unique among the page's landmarks).
+    let same_day = offer.notices().filter(|n| n.date == notice.date).count() > 1;
+    let heading = if same_day {
+        format!("Amendments of {}: {}", f.date(notice.date), notice.title)
+    } else {
+        format!("Amendments of {}", f.date(notice.date))
+    };
     let status = disclosure.status(&notice.id, acknowledged.get(&notice.id));
     let binds = election_core::disclosure::binds_consideration(offer, notice);
     // Acknowledged, changed since, yet no amendment text is new: the terms it binds changed.

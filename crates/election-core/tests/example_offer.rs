@@ -201,3 +201,26 @@ fn cash_is_paid_in_whole_cents() {
         "198.00".parse::<election_core::Decimal>().expect("money")
     );
 }
+
+proptest::proptest! {
+    /// A part of Rosa's grant at its own 4.5 for 1 pays cash exactly when it would give
+    /// fewer than 50 units, $9.00 for each, and the totals count it as cash, not units.
+    #[test]
+    fn a_grant_pays_cash_exactly_when_it_would_give_too_few_units(hundreds in 1u64..=40) {
+        let o = offer();
+        let rosa = holder(ROSA);
+        let one: BTreeSet<String> = ["EIP-2000-0113".to_owned()].into_iter().collect();
+        let part = hundreds * 100;
+        let r = resolve_with_parts(&o, &rosa, &one, &|_| Some(part));
+        let units = part * 100 / 450;
+        let s = &r.statuses[0];
+        proptest::prop_assert_eq!(s.new_options, units);
+        if units < 50 {
+            proptest::prop_assert_eq!(s.cash_cents, Some(units * 900));
+            proptest::prop_assert_eq!((r.summary.new_options, r.summary.cash_cents), (0, units * 900));
+        } else {
+            proptest::prop_assert_eq!(s.cash_cents, None);
+            proptest::prop_assert_eq!((r.summary.new_options, r.summary.cash_cents), (units, 0));
+        }
+    }
+}
