@@ -802,19 +802,12 @@ async fn the_example_offer_works_end_to_end() {
 /// receiver takes a part it allows and refuses, naming the rule, one it does not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_part_of_a_grant_is_taken_where_the_offer_takes_parts() {
-    let mut config = test_config(Backend::Sqlite, 0).await;
-    let mut offer: Value =
-        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
-    offer["terms"]["tender_rules"]["whole_grant"] = json!(false);
-    offer["terms"]["tender_rules"]["partial"] = json!({ "minimum": 1000, "increment": 500 });
-    let path = config.holders.parent().unwrap().join("partial-offer.json");
-    std::fs::write(&path, offer.to_string()).unwrap();
-    config.offer = path;
-    let rx = Receiver::with(config).await;
-    let avery = Employee::new(&rx, "E-1001");
-    avery.register(&rx).await;
+    let (rx, shown, avery) = receiver_with_offer("partial-offer.json", |offer| {
+        offer["terms"]["tender_rules"]["whole_grant"] = json!(false);
+        offer["terms"]["tender_rules"]["partial"] = json!({ "minimum": 1000, "increment": 500 });
+    })
+    .await;
     // Avery's one grant holds 12,000 options.
-    let shown = election_core::parse_offer(&offer.to_string()).unwrap();
     let part = |sequence: u64, options: u64| {
         let mut p = avery.payload_under(&shown, sequence, true);
         assert_eq!(p.decisions[0].options, 12_000);
@@ -1020,17 +1013,10 @@ async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
 /// portion that is the grant's, says so in what it stores, and refuses one that is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_portion_of_a_grant_is_taken_where_the_offer_takes_portions() {
-    let mut config = test_config(Backend::Sqlite, 0).await;
-    let mut offer: Value =
-        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
-    offer["terms"]["tender_rules"]["portions"] = json!(true);
-    let path = config.holders.parent().unwrap().join("portions-offer.json");
-    std::fs::write(&path, offer.to_string()).unwrap();
-    config.offer = path;
-    let rx = Receiver::with(config).await;
-    let avery = Employee::new(&rx, "E-1001");
-    avery.register(&rx).await;
-    let shown = election_core::parse_offer(&offer.to_string()).unwrap();
+    let (rx, shown, avery) = receiver_with_offer("portions-offer.json", |offer| {
+        offer["terms"]["tender_rules"]["portions"] = json!(true);
+    })
+    .await;
     // Avery's one grant: 12,000 options, 6,000 vested.
     let portion = |sequence: u64, options: u64, portion| {
         let mut p = avery.payload_under(&shown, sequence, true);

@@ -170,6 +170,26 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
     }
 }
 
+/// A receiver (SQLite) serving Mpower's offer as `edit` changes it, written as `name`,
+/// with the offer as the employees are shown it and Avery, registered.
+pub async fn receiver_with_offer(
+    name: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> (Receiver, Offer, Employee) {
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    let mut offer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(OFFER_FILE).unwrap()).unwrap();
+    edit(&mut offer);
+    let path = config.holders.parent().unwrap().join(name);
+    std::fs::write(&path, offer.to_string()).unwrap();
+    config.offer = path;
+    let rx = Receiver::with(config).await;
+    let avery = Employee::new(&rx, "E-1001");
+    avery.register(&rx).await;
+    let shown = parse_offer(&offer.to_string()).unwrap();
+    (rx, shown, avery)
+}
+
 impl Receiver {
     pub async fn start(backend: Backend) -> Receiver {
         Receiver::with(test_config(backend, 8).await).await
