@@ -77,6 +77,8 @@ fn a_ratio_reads_as_a_person_says_it() {
     assert_eq!(r(1, 2), "1 for 2");
     assert_eq!(r(4, 3), "4 for 3");
     assert_eq!(r(105, 100), "1.05 for 1");
+    // A ratio built by hand beyond the reader's limits reads plainly, without overflow.
+    assert_eq!(r(u64::MAX, 3), format!("{} for 3", u64::MAX));
 }
 
 #[test]

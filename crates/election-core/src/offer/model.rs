@@ -329,8 +329,12 @@ impl Ratio {
         if new > old && new.is_multiple_of(old) {
             return format!("1 for {}", new / old);
         }
-        if (old * 100).is_multiple_of(new) {
-            let hundredths = old * 100 / new;
+        // (The reader keeps both within 1,000; a ratio made otherwise cannot overflow here.)
+        if let Some(hundredths) = old
+            .checked_mul(100)
+            .filter(|h| h.is_multiple_of(new))
+            .map(|h| h / new)
+        {
             let frac = hundredths % 100;
             let whole = hundredths / 100;
             return match frac {
