@@ -896,6 +896,13 @@ async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
         info.receiver_key.key_id,
         rx.offer_info().await.receiver_key.key_id
     );
+    // An offer the receiver does not serve is nothing at all.
+    let response = reqwest::get(rx.url("/offers/acme-2002/v1/offer"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(code(&body), "not_found", "{body}");
 
     // Mpower's employee elects at the root, as before: the first receipt of its chain.
     let avery = Employee::new(&rx, "E-1001");
