@@ -13,6 +13,7 @@ pub mod contract;
 pub mod disclosure;
 pub mod display;
 mod election;
+pub mod grants_csv;
 mod holder;
 pub mod host_event;
 pub mod jcs;
