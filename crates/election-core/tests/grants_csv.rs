@@ -93,7 +93,11 @@ fn every_problem_is_named_by_row_and_column() {
     has(2, "exercise_price", "not a decimal amount");
     has(3, "name", "one employee, one name");
     has(3, "grant_date", "`2000-02-30` is not a date");
-    has(3, "vested", "200 vested is more than the 100 options outstanding");
+    has(
+        3,
+        "vested",
+        "200 vested is more than the 100 options outstanding",
+    );
     has(4, "outstanding", "expected a whole number");
     has(5, "plan", "nowhere");
 }

@@ -38,6 +38,13 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub offer: Option<PathBuf>,
     pub holders: Option<PathBuf>,
+    /// The employees' grants as an equity system exports them (CSV, one row per grant),
+    /// instead of or beside `holders` (`election_core::grants_csv`).
+    pub grants: Option<PathBuf>,
+    /// The export's column headers, by field (JSON); its own names where not given.
+    pub grants_mapping: Option<PathBuf>,
+    /// Whether the imported grants are sample data, labelled as such (default false).
+    pub grants_illustrative: Option<bool>,
     pub key: Option<PathBuf>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
@@ -68,6 +75,14 @@ pub struct FileConfig {
     /// (`[[offers]]` tables; one receipt chain per offer).
     #[serde(default)]
     pub offers: Vec<MoreOfferFile>,
+}
+
+/// Grants imported from an equity system's export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantsImport {
+    pub csv: PathBuf,
+    pub mapping: Option<PathBuf>,
+    pub illustrative: bool,
 }
 
 /// An `[[offers]]` table: another offer the receiver serves, under `/offers/{id}/`.
@@ -285,8 +300,11 @@ pub struct Config {
     /// `sqlite:PATH` (or a bare path) or `postgres://…`.
     pub database: String,
     pub offer: PathBuf,
-    /// A directory of holder files (`*.json`), one per employee.
+    /// A directory of holder files (`*.json`), one per employee; empty where the
+    /// employees come from `grants` alone.
     pub holders: PathBuf,
+    /// The employees' grants as an export (CSV), instead of or beside `holders`.
+    pub grants: Option<GrantsImport>,
     /// The receiver's private key (32 bytes, hex); created with mode 0600 if missing.
     pub key: PathBuf,
     pub allowed_origins: Vec<String>,
@@ -344,10 +362,28 @@ impl Config {
             .offer
             .or_else(|| file.offer.map(rel))
             .ok_or("no offer file: give --offer or `offer` in the settings file")?;
-        let holders = flags
-            .holders
-            .or_else(|| file.holders.map(rel))
-            .ok_or("no holders directory: give --holders or `holders` in the settings file")?;
+        let grants = flags
+            .grants
+            .or_else(|| file.grants.map(rel))
+            .map(|csv| GrantsImport {
+                csv,
+                mapping: flags
+                    .grants_mapping
+                    .clone()
+                    .or_else(|| file.grants_mapping.clone().map(rel)),
+                illustrative: flags
+                    .grants_illustrative
+                    .or(file.grants_illustrative)
+                    .unwrap_or(false),
+            });
+        let holders = match (flags.holders.or_else(|| file.holders.map(rel)), &grants) {
+            (Some(dir), _) => dir,
+            // The employees come from the import alone.
+            (None, Some(_)) => PathBuf::new(),
+            (None, None) => return Err(
+                "no holders directory: give --holders or `holders` in the settings file (or `grants`, an export of the grants)".to_owned(),
+            ),
+        };
         let key = flags
             .key
             .or_else(|| file.key.map(rel))
@@ -434,6 +470,7 @@ impl Config {
             database,
             offer,
             holders,
+            grants,
             key,
             allowed_origins,
             max_body_bytes: flags
@@ -625,6 +662,21 @@ mod tests {
         assert!(err(r#"holders = "h""#).contains("no offer file"));
         assert!(err(&format!("crypto = \"openssl\"\n{BASE}")).contains("crypto: \"openssl\""));
         assert!(err(r#"offer = "o""#).contains("no holders directory"));
+        // An export of the grants may stand instead of the holders directory.
+        let c = Config::merge(
+            file("offer = \"o\"\ngrants = \"grants.csv\"\ngrants_mapping = \"map.json\""),
+            Path::new("/etc/receiver"),
+            FileConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(c.holders, PathBuf::new());
+        let grants = c.grants.expect("the import");
+        assert_eq!(grants.csv, PathBuf::from("/etc/receiver/grants.csv"));
+        assert_eq!(
+            grants.mapping,
+            Some(PathBuf::from("/etc/receiver/map.json"))
+        );
+        assert!(!grants.illustrative);
         assert!(err(&format!("{BASE}\n\"E-2\" = \"short\"")).contains("E-2"));
         assert!(
             err(&format!("{BASE}\n\"E-2\" = \"a-token-of-sixteen-chars\""))

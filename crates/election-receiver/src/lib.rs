@@ -57,6 +57,70 @@ pub fn load_offer(path: &Path) -> Result<(Offer, String), String> {
     Ok((offer, text))
 }
 
+/// The offer's employees: the holder files in `dir` (none where it is empty) and the
+/// rows of the grants export, where given; an employee in both is refused, named.
+pub fn load_employees(
+    dir: &Path,
+    grants: Option<&crate::config::GrantsImport>,
+    offer: &Offer,
+) -> Result<HashMap<String, Holder>, String> {
+    let mut holders = if dir.as_os_str().is_empty() {
+        HashMap::new()
+    } else {
+        load_holders(dir, offer)?
+    };
+    let Some(import) = grants else {
+        return Ok(holders);
+    };
+    let columns = match &import.mapping {
+        None => election_core::grants_csv::ColumnMap::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the grants mapping {}: {e}", path.display()))?;
+            election_core::grants_csv::ColumnMap::parse(&text).map_err(|problems| {
+                format!(
+                    "the grants mapping {} is invalid:\n  {}",
+                    path.display(),
+                    problems.join("\n  ")
+                )
+            })?
+        }
+    };
+    let text = std::fs::read_to_string(&import.csv).map_err(|e| {
+        format!(
+            "cannot read the grants export {}: {e}",
+            import.csv.display()
+        )
+    })?;
+    let imported = election_core::grants_csv::read_grants_csv(
+        &text,
+        &columns,
+        &offer.id,
+        import.illustrative,
+        Some(offer),
+    )
+    .map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!(
+            "the grants export {} is invalid:\n{}",
+            import.csv.display(),
+            list.join("\n")
+        )
+    })?;
+    for employee in imported {
+        let id = employee.holder.employee.id.clone();
+        if holders.insert(id.clone(), employee.holder).is_some() {
+            return Err(format!(
+                "employee {id} is both in the holders directory {} and in the grants export {} (row {}): give each employee once",
+                dir.display(),
+                import.csv.display(),
+                employee.rows.first().copied().unwrap_or(0)
+            ));
+        }
+    }
+    Ok(holders)
+}
+
 /// Reads every holder file (`*.json`) in `dir`, keyed by employee id.
 pub fn load_holders(dir: &Path, offer: &Offer) -> Result<HashMap<String, Holder>, String> {
     let entries = std::fs::read_dir(dir)
@@ -121,14 +185,20 @@ pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> 
             (hash, employee.clone())
         })
         .collect();
-    let sources = std::iter::once((&config.offer, &config.holders, &config.database)).chain(
+    let sources = std::iter::once((
+        &config.offer,
+        &config.holders,
+        config.grants.as_ref(),
+        &config.database,
+    ))
+    .chain(
         config
             .more_offers
             .iter()
-            .map(|m| (&m.offer, &m.holders, &m.database)),
+            .map(|m| (&m.offer, &m.holders, None, &m.database)),
     );
     let mut states: Vec<Arc<AppState>> = Vec::new();
-    for (offer_path, holders_path, database) in sources {
+    for (offer_path, holders_path, grants, database) in sources {
         let (offer, offer_json) = load_offer(offer_path)?;
         if states.iter().any(|s| s.offer.id == offer.id) {
             return Err(format!(
@@ -137,7 +207,7 @@ pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> 
                 offer_path.display()
             ));
         }
-        let holders = load_holders(holders_path, &offer)?;
+        let holders = load_employees(holders_path, grants, &offer)?;
         let signer = notary::load_or_create_key(&config.key)?
             .with_backend(config.crypto)
             .map_err(|e| format!("the key file {}: {e}", config.key.display()))?;

@@ -92,6 +92,13 @@ struct Settings {
     /// A directory of holder files (JSON), one per employee.
     #[arg(long, global = true, env = "ELECTION_RECEIVER_HOLDERS")]
     holders: Option<PathBuf>,
+    /// The grants as an equity system exports them (CSV, one row per grant), instead of
+    /// or beside --holders.
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_GRANTS")]
+    grants: Option<PathBuf>,
+    /// The export's column headers by field (JSON: {"employee_id": "Participant ID", …}).
+    #[arg(long, global = true, env = "ELECTION_RECEIVER_GRANTS_MAPPING")]
+    grants_mapping: Option<PathBuf>,
     /// The receiver's private key file (created when missing).
     #[arg(long, global = true, env = "ELECTION_RECEIVER_KEY")]
     key: Option<PathBuf>,
@@ -196,6 +203,9 @@ fn config(settings: Settings) -> Result<Config, String> {
         database: settings.database,
         offer: settings.offer,
         holders: settings.holders,
+        grants: settings.grants,
+        grants_mapping: settings.grants_mapping,
+        grants_illustrative: None,
         key: settings.key,
         allowed_origins: settings.allowed_origins,
         max_body_bytes: settings.max_body_bytes,

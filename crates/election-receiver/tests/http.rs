@@ -1016,6 +1016,86 @@ async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
     assert!(refused.contains("is served twice"), "{refused}");
 }
 
+/// The employees' grants from an equity system's export (CSV, its headers mapped),
+/// beside the holder files: an imported employee elects as one written by hand; an
+/// employee in both, or a bad row, stops the receiver from starting, named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grants_imported_from_an_export_are_served_beside_the_holder_files() {
+    let mut config = test_config(Backend::Sqlite, 0).await;
+    let dir = config.holders.parent().unwrap().to_path_buf();
+    let csv = dir.join("grants.csv");
+    std::fs::write(
+        &csv,
+        "Participant ID,Name,E-mail,Grant,plan,grant_date,exercise_price,outstanding,vested,expiration_date\n\
+         E-3001,Morgan Achterberg,morgan@example.com,H-3001-A,holding,2000-03-10,42.50,\"3,000\",1500,2010-03-10\n",
+    )
+    .unwrap();
+    let mapping = dir.join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"employee_id": "Participant ID", "name": "Name", "email": "E-mail", "grant_id": "Grant"}"#,
+    )
+    .unwrap();
+    config.grants = Some(election_receiver::config::GrantsImport {
+        csv: csv.clone(),
+        mapping: Some(mapping.clone()),
+        illustrative: true,
+    });
+    config.tokens.insert("E-3001".into(), token_for("E-3001"));
+    let rx = Receiver::with(config.clone()).await;
+    let morgan = Employee {
+        id: "E-3001".into(),
+        token: token_for("E-3001"),
+        signer: election_core::contract::Signer::from_bytes(&[7; 32]).unwrap(),
+        holder: election_receiver::load_employees(
+            std::path::Path::new(""),
+            config.grants.as_ref(),
+            &offer(),
+        )
+        .unwrap()
+        .remove("E-3001")
+        .unwrap(),
+        client: reqwest::Client::new(),
+    };
+    assert_eq!(morgan.register(&rx).await.0, StatusCode::CREATED);
+    let (status, body) = morgan
+        .submit(&rx, &morgan.sign(morgan.payload(1, true)))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The holder files' employees are still there.
+    let avery = Employee::new(&rx, "E-1001");
+    assert_eq!(avery.register(&rx).await.0, StatusCode::CREATED);
+
+    // An employee both in a holder file and in the export: refused, naming both.
+    let mut both = config.clone();
+    std::fs::write(
+        &csv,
+        "Participant ID,Name,E-mail,Grant,plan,grant_date,exercise_price,outstanding,vested,expiration_date\n\
+         E-1001,Avery Lindqvist,,H-9,holding,2000-03-10,42.50,100,100,2010-03-10\n",
+    )
+    .unwrap();
+    both.more_offers.clear();
+    let Err(refused) = election_receiver::prepare(&both).await else {
+        panic!("an employee given twice must be refused");
+    };
+    assert!(
+        refused.contains("employee E-1001 is both in the holders directory")
+            && refused.contains("(row 2)"),
+        "{refused}"
+    );
+    // A bad row: the receiver does not start, and says where.
+    std::fs::write(
+        &csv,
+        "Participant ID,Name,E-mail,Grant,plan,grant_date,exercise_price,outstanding,vested,expiration_date\n\
+         E-3002,Sam Sample,,H-3002,holding,2000-13-10,42.50,100,100,2010-03-10\n",
+    )
+    .unwrap();
+    let Err(refused) = election_receiver::prepare(&both).await else {
+        panic!("a bad row must be refused");
+    };
+    assert!(refused.contains("row 2, column `grant_date`"), "{refused}");
+}
+
 /// An offer that takes a grant's vested and unvested options apart: the receiver takes a
 /// portion that is the grant's, says so in what it stores, and refuses one that is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

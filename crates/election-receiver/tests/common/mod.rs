@@ -150,6 +150,7 @@ pub async fn test_config(backend: Backend, extra_employees: usize) -> Config {
         database,
         offer: PathBuf::from(OFFER_FILE),
         holders,
+        grants: None,
         key: dir.join("receiver-key.hex"),
         allowed_origins: vec!["http://127.0.0.1:8080".into()],
         max_body_bytes: 64 * 1024,
