@@ -32,19 +32,9 @@ const FIELDS: [&str; 13] = [
     "expiration_date",
 ];
 
-/// Fields every row must have a column for; the others are read where the file has them.
-const REQUIRED: [&str; 10] = [
-    "employee_id",
-    "name",
-    "grant_id",
-    "plan",
-    "grant_date",
-    "exercise_price",
-    "outstanding",
-    "vested",
-    "expiration_date",
-    "email",
-];
+/// Fields a file may leave out (the offer then decides whether employees must say them);
+/// every other field must have its column.
+const OPTIONAL: [&str; 3] = ["officer", "director", "country"];
 
 /// The header each field is read from: the field's own name unless the mapping (a JSON
 /// object, field → the export's column header) names another.
@@ -157,9 +147,9 @@ pub fn read_grants_csv(
             headers.iter().position(|x| x.trim() == h).map(|i| (*f, i))
         })
         .collect();
-    let mut problems: Vec<CsvProblem> = REQUIRED
+    let mut problems: Vec<CsvProblem> = FIELDS
         .iter()
-        .filter(|f| !at.contains_key(**f))
+        .filter(|f| !OPTIONAL.contains(f) && !at.contains_key(**f))
         .map(|f| CsvProblem {
             row: Some(1),
             column: None,
