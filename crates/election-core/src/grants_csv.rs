@@ -277,12 +277,17 @@ fn yes_no(v: &str) -> Value {
     }
 }
 
-/// A count as a JSON number where it is one (`1,200` with grouping commas too); anything
-/// else as text, which the reader refuses by name.
+/// A count as a JSON number where it is one (`1200`, or `1,200` grouped in thousands);
+/// anything else (`1,20`, which a decimal comma may have meant as 1.2) as text, which the
+/// reader refuses by name rather than reading it as another number.
 fn whole_number(v: &str) -> Value {
+    let mut groups = v.split(',');
+    let first = groups.next().unwrap_or("");
+    let grouped = (1..=3).contains(&first.len()) && groups.clone().all(|g| g.len() == 3);
     let digits: String = v.chars().filter(|c| *c != ',').collect();
+    let well_formed = !digits.is_empty() && (!v.contains(',') || grouped);
     match digits.parse::<u64>() {
-        Ok(n) if !digits.is_empty() => json!(n),
+        Ok(n) if well_formed => json!(n),
         _ => Value::String(v.to_owned()),
     }
 }

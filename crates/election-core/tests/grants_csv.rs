@@ -100,6 +100,14 @@ fn every_problem_is_named_by_row_and_column() {
     );
     has(4, "outstanding", "expected a whole number");
     has(5, "plan", "nowhere");
+    // Grouping commas are read only in thousands: `1,20` is refused, not taken as 120.
+    let problems =
+        import("E-1,Avery Lindqvist,,H-1,holding,2000-03-10,42.50,\"1,20\",0,2010-03-10\n")
+            .expect_err("refused");
+    assert_eq!(
+        problems[0].to_string(),
+        "row 2, column `outstanding`: expected a whole number, found a string"
+    );
 }
 
 #[test]
