@@ -49,6 +49,42 @@ pub struct Grant {
 }
 
 impl Holder {
+    /// The record as a holder file (`schema_version` 1), which [`crate::parse_holder`]
+    /// reads back as the same holder: how an export carries the grants it rests on.
+    pub fn file_json(&self) -> serde_json::Value {
+        let mut employee = serde_json::json!({
+            "id": self.employee.id,
+            "name": self.employee.name,
+            "officer": self.employee.officer,
+            "director": self.employee.director,
+        });
+        if let (Some(country), Some(map)) = (&self.employee.country, employee.as_object_mut()) {
+            map.insert("country".into(), country.clone().into());
+        }
+        let grants: Vec<serde_json::Value> = self
+            .grants
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "id": g.id,
+                    "plan": g.plan,
+                    "grant_date": g.grant_date.to_string(),
+                    "exercise_price": g.exercise_price.to_string(),
+                    "outstanding": g.outstanding,
+                    "vested": g.vested,
+                    "expiration_date": g.expiration_date.to_string(),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "schema_version": 1,
+            "offer_id": self.offer_id,
+            "illustrative": self.illustrative,
+            "employee": employee,
+            "grants": grants,
+        })
+    }
+
     /// Reads a holder; with the offer at hand, also checks the holder against it.
     pub(crate) fn read(value: &Value, offer: Option<&Offer>, pr: &Problems) -> Option<Holder> {
         let mut o = Obj::new(value, JsonPath::root(), pr)?;

@@ -22,6 +22,7 @@ mod offer;
 pub mod origin;
 mod problem;
 mod read;
+pub mod results;
 pub mod rules;
 pub mod timing;
 pub mod value;

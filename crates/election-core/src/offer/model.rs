@@ -198,7 +198,7 @@ pub struct NewAward {
 }
 
 /// What kind of award a tendered grant gives.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AwardKind {
     /// New options, at the market price on the new grant date.
