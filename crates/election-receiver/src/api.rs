@@ -9,6 +9,7 @@
 
 mod error;
 mod extract;
+mod hr;
 
 pub use error::{ApiError, ApiResult, ErrorCause};
 pub use extract::{Contract, Employee, Hr, ReceivedAt};
@@ -47,6 +48,10 @@ pub struct AppState {
     /// The offer's legal-text digests, computed once.
     pub disclosure: Disclosure,
     pub holders: HashMap<String, Holder>,
+    /// E-mail addresses from the grants export, for HR's list of those to remind.
+    pub emails: HashMap<String, String>,
+    /// Employees known to have read their record (so only a first read is written).
+    pub viewed: RwLock<std::collections::HashSet<String>>,
     /// SHA-256 of each bearer token → the employee it authenticates.
     pub tokens: HashMap<[u8; 32], String>,
     /// SHA-256 of each of HR's bearer tokens.
@@ -72,6 +77,22 @@ pub struct AppState {
 impl AppState {
     fn deadline(&self) -> DateTime<FixedOffset> {
         self.notary.deadline
+    }
+
+    /// Records an employee's first read of their record, for HR's participation figures;
+    /// only the first is written (this instance remembers whom it has written).
+    async fn viewed_by(&self, employee: &str) -> Result<(), StoreError> {
+        let known = self.viewed.read().is_ok_and(|v| v.contains(employee));
+        if known || !self.holders.contains_key(employee) {
+            return Ok(());
+        }
+        self.store
+            .record_view(employee, &receipt_time(self.clock.now()))
+            .await?;
+        if let Ok(mut viewed) = self.viewed.write() {
+            viewed.insert(employee.to_owned());
+        }
+        Ok(())
     }
 
     /// The employee a registered key belongs to, and the key.
@@ -134,6 +155,10 @@ pub fn router(
         .route("/v1/receipts/verify", post(verify))
         .route("/v1/health", get(health))
         .route("/v1/hr/session", get(hr_session))
+        .route("/v1/hr/participation", get(hr::participation))
+        .route("/v1/hr/results", get(hr::export))
+        .route("/v1/hr/results.csv", get(hr::csv))
+        .route("/v1/hr/non-responders.csv", get(hr::non_responders))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -407,6 +432,7 @@ async fn history(
     State(app): State<Arc<AppState>>,
     Employee(employee): Employee,
 ) -> ApiResult<Response> {
+    app.viewed_by(&employee).await?;
     let history = app.store.history(&app.offer.id, &employee).await?;
     if let Some(why) = history.iter().find_map(altered) {
         return Err(ApiError::new(

@@ -57,20 +57,29 @@ pub fn load_offer(path: &Path) -> Result<(Offer, String), String> {
     Ok((offer, text))
 }
 
+/// An offer's employees, by employee id.
+#[derive(Debug, Default)]
+pub struct Employees {
+    pub holders: HashMap<String, Holder>,
+    /// E-mail addresses the grants export gave (for HR's reminders; holder files have none).
+    pub emails: HashMap<String, String>,
+}
+
 /// The offer's employees: the holder files in `dir` (none where it is empty) and the
 /// rows of the grants export, where given; an employee in both is refused, named.
 pub fn load_employees(
     dir: &Path,
     grants: Option<&crate::config::GrantsImport>,
     offer: &Offer,
-) -> Result<HashMap<String, Holder>, String> {
+) -> Result<Employees, String> {
     let mut holders = if dir.as_os_str().is_empty() {
         HashMap::new()
     } else {
         load_holders(dir, offer)?
     };
+    let mut emails = HashMap::new();
     let Some(import) = grants else {
-        return Ok(holders);
+        return Ok(Employees { holders, emails });
     };
     let columns = match &import.mapping {
         None => election_core::grants_csv::ColumnMap::default(),
@@ -109,6 +118,9 @@ pub fn load_employees(
     })?;
     for employee in imported {
         let id = employee.holder.employee.id.clone();
+        if let Some(email) = employee.email {
+            emails.insert(id.clone(), email);
+        }
         if holders.insert(id.clone(), employee.holder).is_some() {
             return Err(format!(
                 "employee {id} is both in the holders directory {} and in the grants export {} (row {}): give each employee once",
@@ -118,7 +130,7 @@ pub fn load_employees(
             ));
         }
     }
-    Ok(holders)
+    Ok(Employees { holders, emails })
 }
 
 /// Reads every holder file (`*.json`) in `dir`, keyed by employee id.
@@ -207,7 +219,7 @@ pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> 
                 offer_path.display()
             ));
         }
-        let holders = load_employees(holders_path, grants, &offer)?;
+        let Employees { holders, emails } = load_employees(holders_path, grants, &offer)?;
         let signer = notary::load_or_create_key(&config.key)?
             .with_backend(config.crypto)
             .map_err(|e| format!("the key file {}: {e}", config.key.display()))?;
@@ -234,6 +246,8 @@ pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> 
             offer,
             offer_json,
             holders,
+            emails,
+            viewed: std::sync::RwLock::default(),
             tokens: tokens.clone(),
             hr_tokens: hr_tokens.clone(),
             verifier,

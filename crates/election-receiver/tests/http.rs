@@ -1053,6 +1053,7 @@ async fn grants_imported_from_an_export_are_served_beside_the_holder_files() {
             &offer(),
         )
         .unwrap()
+        .holders
         .remove("E-3001")
         .unwrap(),
         client: reqwest::Client::new(),

@@ -191,6 +191,8 @@ error_codes! {
         PortionMismatch = "portion_mismatch", 422;
         /// A stored election no longer matches its receipt; nothing is served.
         StoreIntegrity = "store_integrity", 500;
+        /// The receiver could not write an answer (a bug in it); nothing was changed.
+        Internal = "internal", 500;
         /// The database failed; nothing was stored.
         StorageUnavailable = "storage_unavailable", 503;
         /// Over the connection cap, or no answer within the whole-request limit.

@@ -379,6 +379,22 @@ impl Store {
         }
     }
 
+    /// Records an employee's first read of their record (a later one changes nothing).
+    pub async fn record_view(&self, employee_id: &str, at: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.record_view(employee_id, at).await,
+            Store::Postgres(s) => s.record_view(employee_id, at).await,
+        }
+    }
+
+    /// Each employee who has read their record → when they first did.
+    pub async fn views(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.views().await,
+            Store::Postgres(s) => s.views().await,
+        }
+    }
+
     /// Every election an employee made under an offer, oldest first.
     pub async fn history(
         &self,

@@ -68,6 +68,14 @@ CREATE OR REPLACE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON che
     FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
 CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
     FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
+CREATE TABLE IF NOT EXISTS views (
+    employee_id     TEXT PRIMARY KEY,
+    first_viewed_at TEXT NOT NULL
+);
+CREATE OR REPLACE TRIGGER views_append_only BEFORE UPDATE OR DELETE ON views
+    FOR EACH ROW EXECUTE FUNCTION election_receiver_append_only();
+CREATE OR REPLACE TRIGGER views_no_truncate BEFORE TRUNCATE ON views
+    FOR EACH STATEMENT EXECUTE FUNCTION election_receiver_append_only();
 "#;
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
@@ -181,6 +189,25 @@ impl PgStore {
             .await?;
         row.map(|r| Ok((r.get(0), serde_json::from_str(r.get::<_, &str>(1))?)))
             .transpose()
+    }
+
+    pub async fn record_view(&self, employee_id: &str, at: &str) -> Result<(), StoreError> {
+        let client = get(&self.pool).await?;
+        client
+            .execute(
+                "INSERT INTO views (employee_id, first_viewed_at) VALUES ($1, $2) ON CONFLICT (employee_id) DO NOTHING",
+                &[&employee_id, &at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn views(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let client = get(&self.pool).await?;
+        let rows = client
+            .query("SELECT employee_id, first_viewed_at FROM views", &[])
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     pub async fn history(

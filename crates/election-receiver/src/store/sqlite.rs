@@ -1,6 +1,7 @@
 //! SQLite, the embedded default: WAL, `synchronous=FULL`, one writer thread that commits
 //! elections in batches, and a few reader connections.
 
+use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use election_core::contract::{
@@ -60,6 +61,14 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON che
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TABLE IF NOT EXISTS views (
+    employee_id     TEXT PRIMARY KEY,
+    first_viewed_at TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS views_append_only_update BEFORE UPDATE ON views
+BEGIN SELECT RAISE(ABORT, 'views are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS views_append_only_delete BEFORE DELETE ON views
+BEGIN SELECT RAISE(ABORT, 'views are append-only'); END;
 "#;
 
 enum Job {
@@ -71,6 +80,12 @@ enum Job {
         jwk: PublicJwk,
         at: String,
         reply: oneshot::Sender<Result<KeyOutcome, StoreError>>,
+    },
+    /// An employee's first read of their record (a later one changes nothing).
+    View {
+        employee_id: String,
+        at: String,
+        reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
 
@@ -153,6 +168,25 @@ impl SqliteStore {
             reply,
         })?;
         answer.await.map_err(|_| StoreError::WriterGone("SQLite"))?
+    }
+
+    pub async fn record_view(&self, employee_id: &str, at: &str) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::View {
+            employee_id: employee_id.to_owned(),
+            at: at.to_owned(),
+            reply,
+        })?;
+        answer.await.map_err(|_| StoreError::WriterGone("SQLite"))?
+    }
+
+    pub async fn views(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("SELECT employee_id, first_viewed_at FROM views")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<BTreeMap<String, String>, _>>()?)
+        })
+        .await
     }
 
     /// Runs `read` on a reader connection, off the async threads.
@@ -329,6 +363,9 @@ fn writer(
                         (Job::Key { reply, .. }, Answer::Key(k)) => {
                             let _ = reply.send(Ok(k));
                         }
+                        (Job::View { reply, .. }, Answer::View) => {
+                            let _ = reply.send(Ok(()));
+                        }
                         _ => {}
                     }
                 }
@@ -345,6 +382,9 @@ fn writer(
                         Job::Checkpoint(reply) => {
                             let _ = reply.send(Err(e.clone()));
                         }
+                        Job::View { reply, .. } => {
+                            let _ = reply.send(Err(e.clone()));
+                        }
                     }
                 }
             }
@@ -359,6 +399,7 @@ enum Answer {
     Append(Appended),
     Key(KeyOutcome),
     Checkpoint(Option<SignedCheckpoint>),
+    View,
 }
 
 fn newest_checkpoint_text(conn: &Connection) -> Result<Option<String>, StoreError> {
@@ -449,6 +490,15 @@ fn run_batch(
             }
             // Filled in below, once the batch's chain head is known.
             Job::Checkpoint(_) => answers.push(Answer::Checkpoint(None)),
+            Job::View {
+                employee_id, at, ..
+            } => {
+                tx.prepare_cached(
+                    "INSERT INTO views (employee_id, first_viewed_at) VALUES (?1, ?2) ON CONFLICT (employee_id) DO NOTHING",
+                )?
+                .execute(params![employee_id, at])?;
+                answers.push(Answer::View);
+            }
             Job::Key {
                 employee_id,
                 jwk,
@@ -504,7 +554,7 @@ fn run_batch(
             match answer {
                 Answer::Append(a) => a.checkpoint = Some(checkpoint.clone()),
                 Answer::Checkpoint(c) => *c = Some(checkpoint.clone()),
-                Answer::Key(_) => {}
+                Answer::Key(_) | Answer::View => {}
             }
         }
     }
