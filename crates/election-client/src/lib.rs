@@ -19,6 +19,7 @@
 //! - [`host`]: what the widget tells the page that embeds it.
 //! - [`frame`]: the iframe embed's rules (allowed parents, `configure`, its messages).
 //! - [`desk`]: the HR preview desk's rules.
+//! - [`hr`]: HR's results page: its settings, sign-on (OpenID Connect with PKCE), figures.
 
 pub mod clock;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod fetch;
 pub mod format;
 pub mod frame;
 pub mod host;
+pub mod hr;
 pub mod loading;
 
 pub use config::WidgetConfig;
