@@ -517,7 +517,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -597,7 +597,7 @@ pub fn chart(days: &[Day]) -> Chart {
                 height: area.3 - y,
                 late_y,
                 late_height: y - late_y,
-                label: (i % every == 0).then(|| d.date.get(5..).unwrap_or(&d.date).to_owned()),
+               label: i.is_multiple_of(every).then(|| d.date.get(5..).unwrap_or(&d.date).to_owned()),
             }
         })
         .collect();
