@@ -48,6 +48,8 @@ frame_preload=$(echo "$frame_files" | tr ',' '\n' | while read -r f; do printf '
 sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-widget:preload -->|$preload$frame_preload|" "$src/embed.html" > "$dir/embed.html"
 # The HR preview desk's page, likewise.
 sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-desk:preload -->|$desk_preload|" "$src/preview.html" > "$dir/preview.html"
+# HR's results page, from the same bundle.
+sed -e "s|href=\"widget.css\"|href=\"$css\"|" -e "s|<!-- election-desk:preload -->|$desk_preload|" "$src/results.html" > "$dir/results.html"
 
 # The service worker (service-worker.js): this build's id and its shell files.
 build=$(echo "$js $wasm $css $desk_js" | sha256sum | cut -c1-16)

@@ -1638,3 +1638,75 @@ async fn where_the_offer_takes_portions_a_chosen_grant_offers_its_vested_or_unve
         "{select}"
     );
 }
+
+fn results(closed: bool) -> election_core::results::Results {
+    serde_json::from_value(serde_json::json!({
+        "contract": "results/v1", "offer_id": "mpower-2001-option-exchange", "offer_version": 2,
+        "deadline": "2001-09-27T23:59:00-04:00", "as_of": "2001-09-28T12:00:00.000Z", "closed": closed,
+        "summary": {"eligible_employees": 300, "employees_taking_part": 120, "eligible_options": 3600000,
+            "grants_exchanged": 130, "options_tendered": 1500000, "new_awards": 750000, "award": "options",
+            "cash_cents": 0, "by_plan": [
+                {"plan": "<script>alert(1)</script>", "grants_exchanged": 130, "options_tendered": 1500000, "new_awards": 750000, "cash_cents": 0}
+            ]},
+        "participation": {"eligible": 300, "viewed": 200, "responded": 150, "elected": 120, "withdrawn": 10,
+            "kept_all": 20, "changed": 15, "not_responded": 150, "late_elections": 3, "late_only": 2,
+            "by_day": [
+                {"date": "2001-09-20", "elections": 100, "late": 0, "responded": 90},
+                {"date": "2001-09-28", "elections": 0, "late": 3, "responded": 150}
+            ]},
+        "employees": []
+    }))
+    .expect("results")
+}
+
+#[tokio::test]
+async fn hr_results_read_as_sentences_a_chart_and_tables() {
+    use election_widget::pages::results::{Report, ReportProps};
+    let html = render::<Report>(ReportProps {
+        results: Rc::new(results(true)),
+    })
+    .await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Final results: the offer expired on September 27, 2001, 11:59 p.m."),
+        "{text}"
+    );
+    assert!(text.contains(
+        "150 of 300 eligible employees have responded: 120 elected to exchange, 10 withdrew and 20 kept all their grants."
+    ));
+    assert!(text.contains("For the final amendment to the Schedule TO"));
+    assert!(text.contains("Options tendered and accepted"));
+    // The chart is an image with a title and a description, the table beside it has its
+    // figures, and every table has a caption and header cells.
+    assert!(html.contains(r#"role="img" aria-labelledby="ew-chart-title ew-chart-desc""#));
+    assert!(text.contains("100 elections on time and 3 late over 2 days"));
+    for caption in [
+        "Participation",
+        "Elections by day (the offer's time zone)",
+        "The offer's results",
+        "By plan",
+    ] {
+        assert!(
+            html.contains(&format!("<caption>{caption}</caption>"))
+                || html.contains(&format!(
+                    "<caption>{}</caption>",
+                    caption.replace('\'', "&#x27;")
+                )),
+            "{caption}"
+        );
+    }
+    assert!(html.contains(r#"<th scope="row">Late elections (counting for nothing)</th>"#));
+    // A plan name is text, never markup.
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    let open = visible_text(
+        &render::<Report>(ReportProps {
+            results: Rc::new(results(false)),
+        })
+        .await,
+    );
+    assert!(open.contains("The offer is open until September 27, 2001, 11:59 p.m. (UTC\u{2212}04:00); these are the figures so far."));
+    assert!(open.contains("Totals so far"));
+    assert!(open.contains("Options tendered so far"));
+}

@@ -14,6 +14,11 @@ pub fn download(name: &str, text: &str) {
     js_download(name, text, "application/json");
 }
 
+/// Offers `text` of type `mime` as a file named `name`.
+pub fn download_as(name: &str, text: &str, mime: &str) {
+    js_download(name, text, mime);
+}
+
 /// Offers plain `text` as a file named `name`.
 pub fn download_text(name: &str, text: &str) {
     js_download(name, text, "text/plain;charset=utf-8");

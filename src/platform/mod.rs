@@ -2,13 +2,14 @@
 //! widget reaches the browser through these modules, and the client logic
 //! (`election-client`) cannot reach it at all. Each module's JavaScript lives beside it
 //! as a real `.js` module (`net.js`, `store.js`, `crypto.js`, `tabs.js`, `host.js`,
-//! `files.js`, `offline.js`), linted as JavaScript.
+//! `files.js`, `offline.js`, `signon.js`), linted as JavaScript.
 //!
 //! - [`net`]: the one `fetch` (data files, clock samples, the contract's requests).
 //! - [`store`] and [`crypto`]: IndexedDB (the outbox, the signing key) and WebCrypto.
 //! - [`tabs`]: the Web Lock and the channel between tabs.
 //! - [`host`]: the host page, for `post-message` delivery.
 //! - [`files`]: downloads, files HR opens, and a word when a download cannot be made.
+//! - [`signon`]: HR's sign-on on the results page (OpenID Connect with PKCE).
 //! - [`frame`]: the iframe embed's side of `postMessage`: who framed the page, its
 //!   messages, the content's height.
 //! - [`clock`], [`drafts`], [`intl`], [`offline`], [`page`]: time, localStorage, the
@@ -28,6 +29,7 @@ pub mod lazy;
 pub mod net;
 pub mod offline;
 pub mod page;
+pub mod signon;
 pub mod store;
 pub mod tabs;
 

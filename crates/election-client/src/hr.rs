@@ -530,6 +530,31 @@ pub fn money(cents: u64) -> String {
     format!("{}.{:02}", thousands(cents / 100), cents % 100)
 }
 
+/// `at` (RFC 3339) in the UTC offset of `deadline` (the offer's), in words: "September
+/// 27, 2001, 11:59 p.m. (UTC−04:00)". Text that is not a time is given back as it is.
+pub fn when(at: &str, deadline: &str) -> String {
+    let (Ok(at), Ok(deadline)) = (
+        chrono::DateTime::parse_from_rfc3339(at),
+        chrono::DateTime::parse_from_rfc3339(deadline),
+    ) else {
+        return at.to_owned();
+    };
+    let local = at.with_timezone(deadline.offset());
+    let offset = deadline.offset().local_minus_utc();
+    let sign = if offset < 0 { '\u{2212}' } else { '+' };
+    let (h, m) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
+    let am_pm = if local.format("%p").to_string() == "AM" {
+        "a.m."
+    } else {
+        "p.m."
+    };
+    format!(
+        "{}, {} {am_pm} (UTC{sign}{h:02}:{m:02})",
+        local.format("%B %-d, %Y"),
+        local.format("%-I:%M")
+    )
+}
+
 /// The words for an employee's standing, for tables.
 pub fn standing_words(s: Standing) -> &'static str {
     s.words()
@@ -597,7 +622,9 @@ pub fn chart(days: &[Day]) -> Chart {
                 height: area.3 - y,
                 late_y,
                 late_height: y - late_y,
-               label: i.is_multiple_of(every).then(|| d.date.get(5..).unwrap_or(&d.date).to_owned()),
+                label: i
+                    .is_multiple_of(every)
+                    .then(|| d.date.get(5..).unwrap_or(&d.date).to_owned()),
             }
         })
         .collect();

@@ -263,3 +263,19 @@ fn the_figures_read_as_sentences() {
     r.summary.cash_cents = 123_456;
     assert!(figures(&r)[4].ends_with("for 6,000 new options and $1,234.56 in cash."));
 }
+
+#[test]
+fn moments_read_in_the_offers_offset() {
+    assert_eq!(
+        when("2001-09-28T03:59:00.000Z", "2001-09-27T23:59:00-04:00"),
+        "September 27, 2001, 11:59 p.m. (UTC\u{2212}04:00)"
+    );
+    assert_eq!(
+        when("2001-09-20T14:05:00Z", "2001-09-27T23:59:00+00:00"),
+        "September 20, 2001, 2:05 p.m. (UTC+00:00)"
+    );
+    assert_eq!(
+        when("not a time", "2001-09-27T23:59:00-04:00"),
+        "not a time"
+    );
+}
