@@ -11,9 +11,13 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export const WIDGET = 'http://127.0.0.1:8091';
 export const TOKENS = { 'E-1001': 'e2e-token-avery-lindqvist', 'E-1002': 'e2e-token-jordan-okafor', 'E-1003': 'e2e-token-priya-raman-000' };
 
-/** Starts a receiver; `clockStart` is the instant its clock starts from. */
-export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', origin = WIDGET } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'receiver-'));
+/**
+ * Starts a receiver; `clockStart` is the instant its clock starts from. `dir` reuses an
+ * earlier receiver's database and key (a restart); `extra` are more arguments (a grants
+ * import, a settings file).
+ */
+export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', origin = WIDGET, dir: reuse, extra = [] } = {}) {
+  const dir = reuse || mkdtempSync(join(tmpdir(), 'receiver-'));
   const args = [
     'serve', '--listen', '127.0.0.1:0',
     '--database', `sqlite:${join(dir, 'receiver.sqlite3')}`,
@@ -23,6 +27,7 @@ export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', 
     '--allow-origin', origin,
     '--clock-start', clockStart,
     ...Object.entries(TOKENS).flatMap(([e, t]) => ['--token', `${e}=${t}`]),
+    ...extra,
   ];
   const child = spawn(join(root, 'target/server/election-receiver'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
@@ -37,6 +42,7 @@ export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', 
   });
   return {
     url,
+    dir,
     /** The employee's record at the receiver: { governing, history }. */
     async record(employee) {
       const r = await fetch(`${url}/v1/elections`, { headers: { Authorization: `Bearer ${TOKENS[employee]}` } });
@@ -45,10 +51,10 @@ export async function startReceiver({ clockStart = '2001-09-20T10:00:00-04:00', 
     async offer() {
       return (await fetch(`${url}/v1/offer`)).json();
     },
-    async stop() {
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
