@@ -59,6 +59,7 @@ test: lint test-native test-wasm test-e2e
 bench: build receiver
 	cd e2e && node bench.mjs
 	cargo bench -p election-receiver --bench load
+	cargo bench -p election-receiver --bench hr
 
 clean:
 	cargo clean
