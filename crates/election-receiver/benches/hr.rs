@@ -134,7 +134,7 @@ fn main() {
                 .map(|h| (h.employee.id.clone(), token_for(&h.employee.id)))
                 .collect::<BTreeMap<_, _>>();
             // The real binary, as in the load benchmark.
-            let mut child = binary("serve", &config)
+            let child = binary("serve", &config)
                 .arg("--grants")
                 .arg(&csv_path)
                 .args(["--listen", "127.0.0.1:0", "--clock-start", DURING_OFFER])
