@@ -226,3 +226,40 @@ test('the second example offer and its three employees load in the desk', async 
   await expect(page.getByRole('button', { name: 'Tomasz Wierzbicki (E-2102): 1 grant, 0 eligible' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Giulia Ferri (E-2103): 4 grants, 1 eligible' })).toBeVisible();
 });
+
+test('a grants export (CSV) lists its employees; its problems are named by row and column; an offer problem comes with its schema note', async ({ page }) => {
+  await page.goto('/preview.html');
+  const header = 'employee_id,name,email,grant_id,plan,grant_date,exercise_price,outstanding,vested,expiration_date';
+  const rows = [
+    'E-7001,Ana Alves,ana@example.com,G-1,holding,2000-03-10,42.50,"1,200",600,2010-03-10',
+    'E-7001,Ana Alves,ana@example.com,G-2,pnh,2000-04-10,12.00,300,300,2010-04-10',
+    'E-7002,Ben Bauer,,G-3,holding,2000-05-10,3.00,100,100,2010-05-10',
+  ];
+  const csv = (lines) => ({ name: 'grants.csv', mimeType: 'text/csv', buffer: Buffer.from(`${[header, ...lines].join('\r\n')}\r\n`) });
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER));
+  await page.getByLabel('Employee files (JSON) or a grants export (CSV)').setInputFiles(csv(rows));
+  const list = page.getByRole('list').filter({ has: page.getByRole('button', { name: /Ana Alves/ }) });
+  await expect(list.getByRole('button', { name: 'Ana Alves (E-7001): 2 grants, 2 eligible' })).toBeVisible();
+  await expect(list.getByRole('button', { name: 'Ben Bauer (E-7002): 1 grant, 0 eligible' })).toBeVisible();
+  await expect(page.getByText(/as Ana Alves would see it/)).toBeVisible();
+
+  // A bad row: named by row and column, and no employee of the file is previewed.
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER));
+  await page.getByLabel('Employee files (JSON) or a grants export (CSV)').setInputFiles(csv([rows[0], rows[1].replace('2000-04-10', '2000-02-30')]));
+  const report = page.getByRole('region', { name: 'Grants export' });
+  await expect(report.getByRole('heading')).toHaveText('Grants export grants.csv: 1 problem');
+  await expect(report.getByRole('listitem')).toHaveText('row 3, column `grant_date`: `2000-02-30` is not a date on the calendar');
+
+  // An offer problem, with what the schema says of the member and a link to the schema.
+  await page.goto('/preview.html');
+  await page.getByLabel('Offer file (JSON)').setInputFiles(file(OFFER, (t) => t.replace('"rounding": "down"', '"rounding": "sideways"')));
+  const problem = page.getByRole('listitem').filter({ hasText: '$.terms.exchange_ratio.rounding' });
+  await expect(problem.getByText(/^In the schema: /)).toBeVisible();
+  const link = problem.getByRole('link', { name: 'See the schema' });
+  await expect(link).toHaveAttribute('href', 'schemas/offer.schema.json');
+  const schema = await page.request.get(`/${await link.getAttribute('href')}`);
+  expect(schema.ok()).toBe(true);
+  expect((await schema.json()).title).toBe('Offer');
+  expect(await axeViolations(page)).toEqual([]);
+});

@@ -83,6 +83,152 @@ pub fn check_holder(offer: &Rc<Offer>, file: &DeskFile) -> Result<Loaded, FileRe
     })
 }
 
+/// What a file opened as employees gives the desk: a holder file (JSON) is one employee;
+/// a grants export (CSV, the equity system's, one row per grant under the standard column
+/// names) is every employee in it, checked as the receiver's `--grants` checks them.
+#[derive(Debug, Clone)]
+pub enum EmployeesChecked {
+    Holder(Result<Loaded, FileReport>),
+    /// Each employee of the export, named with the rows their grants came from.
+    Export(Vec<(String, Loaded)>),
+    /// The export's problems, each by row and column.
+    ExportProblems(Vec<election_core::grants_csv::CsvProblem>),
+}
+
+/// Whether a file's name says it is a grants export (`.csv`).
+pub fn is_export(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".csv")
+}
+
+/// An employee file or a grants export, checked against the offer.
+pub fn check_employees(offer: &Rc<Offer>, file: &DeskFile) -> EmployeesChecked {
+    use election_core::grants_csv::{read_grants_csv, ColumnMap, CsvProblem};
+    if !is_export(&file.name) {
+        return EmployeesChecked::Holder(check_holder(offer, file));
+    }
+    let text = match &file.text {
+        Ok(text) => text,
+        Err(why) => {
+            return EmployeesChecked::ExportProblems(vec![CsvProblem {
+                row: None,
+                column: None,
+                message: format!("it could not be read: {why}"),
+            }])
+        }
+    };
+    // The desk previews: what it reads is sample data, labelled illustrative.
+    match read_grants_csv(text, &ColumnMap::default(), &offer.id, true, Some(offer)) {
+        Err(problems) => EmployeesChecked::ExportProblems(problems),
+        Ok(employees) => EmployeesChecked::Export(
+            employees
+                .into_iter()
+                .map(|e| {
+                    let rows = match (e.rows.first(), e.rows.last()) {
+                        (Some(a), Some(b)) if a != b => format!("rows {a}–{b}"),
+                        (Some(a), _) => format!("row {a}"),
+                        _ => String::new(),
+                    };
+                    (
+                        format!("{}, {rows}", file.name),
+                        Loaded {
+                            offer: Rc::clone(offer),
+                            holder: Rc::new(e.holder),
+                        },
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// What the schema (`docs/schemas/offer.schema.json`, `holder.schema.json`) says of the
+/// member at `path` (`$.terms.exchange_ratio.tiers[0].old`): the description of the
+/// deepest member of the path the schema knows, and that member's path, for the desk to
+/// show beside a problem. `None` when the schema knows nothing past the root.
+pub fn schema_note(schema: &serde_json::Value, path: &str) -> Option<(String, String)> {
+    let mut node = schema;
+    let mut found: Option<(String, String)> = None;
+    let mut walked = String::from("$");
+    for segment in path_segments(path) {
+        let next = match &segment {
+            Segment::Key(k) => member(node, k),
+            Segment::Index(_) => node.get("items"),
+        };
+        let Some(next) = next else { break };
+        match &segment {
+            Segment::Key(k) => {
+                walked.push('.');
+                walked.push_str(k);
+            }
+            Segment::Index(i) => walked.push_str(&format!("[{i}]")),
+        }
+        node = next;
+        if let Some(d) = node.get("description").and_then(|d| d.as_str()) {
+            found = Some((walked.clone(), d.to_owned()));
+        }
+    }
+    found
+}
+
+/// The schema of member `key` of an object schema (its own `properties`, or those of
+/// one of its `oneOf`/`anyOf`/`allOf` alternatives).
+fn member<'a>(node: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    if let Some(p) = node.get("properties").and_then(|p| p.get(key)) {
+        return Some(p);
+    }
+    ["oneOf", "anyOf", "allOf"].iter().find_map(|alt| {
+        node.get(*alt)?
+            .as_array()?
+            .iter()
+            .find_map(|v| member(v, key))
+    })
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// `$.a.b[2].c` → a, b, 2, c (a key written `["…"]` is read too).
+fn path_segments(path: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let rest = path.strip_prefix('$').unwrap_or(path);
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut key = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    key.push(n);
+                    chars.next();
+                }
+                out.push(Segment::Key(key));
+            }
+            '[' => {
+                let mut inner = String::new();
+                for n in chars.by_ref() {
+                    if n == ']' {
+                        break;
+                    }
+                    inner.push(n);
+                }
+                match inner.parse::<usize>() {
+                    Ok(i) => out.push(Segment::Index(i)),
+                    Err(_) => out.push(Segment::Key(
+                        serde_json::from_str::<String>(&inner)
+                            .unwrap_or_else(|_| inner.trim_matches('"').to_owned()),
+                    )),
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// How many of an employee's grants the offer could take.
 pub fn eligible_count(offer: &Offer, holder: &Holder) -> usize {
     holder
@@ -339,6 +485,87 @@ mod tests {
             name: name.into(),
             text: Ok(Rc::from(text)),
         }
+    }
+
+    const HEADER: &str = "employee_id,name,email,grant_id,plan,grant_date,exercise_price,outstanding,vested,expiration_date";
+
+    #[test]
+    fn a_grants_export_gives_its_employees_or_its_problems_by_row() {
+        let offer = check_offer(&file("offer.json", OFFER)).expect("the Mpower offer");
+        let csv = format!(
+            "{HEADER}\r\nE-7,Ana Alves,ana@example.com,G-1,holding,2000-03-10,42.50,\"1,200\",600,2010-03-10\r\nE-7,Ana Alves,ana@example.com,G-2,pnh,2000-04-10,12.00,300,300,2010-04-10\r\nE-8,Ben Bauer,,G-3,holding,2000-05-10,3.00,100,100,2010-05-10\r\n"
+        );
+        let EmployeesChecked::Export(employees) =
+            check_employees(&offer, &file("Grants.CSV", &csv))
+        else {
+            panic!("a clean export");
+        };
+        let names: Vec<(&str, &str, usize)> = employees
+            .iter()
+            .map(|(label, l)| {
+                (
+                    label.as_str(),
+                    l.holder.employee.id.as_str(),
+                    l.holder.grants.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Grants.CSV, rows 2–3", "E-7", 2),
+                ("Grants.CSV, row 4", "E-8", 1)
+            ]
+        );
+        assert_eq!(
+            eligible_count(&offer, &employees[1].1.holder),
+            0,
+            "$3.00 is below the minimum"
+        );
+
+        let bad = csv.replace("2000-04-10", "2000-02-30");
+        let EmployeesChecked::ExportProblems(problems) =
+            check_employees(&offer, &file("grants.csv", &bad))
+        else {
+            panic!("a bad date");
+        };
+        assert_eq!(
+            problems[0].to_string(),
+            "row 3, column `grant_date`: `2000-02-30` is not a date on the calendar"
+        );
+        // A JSON file is a holder file, whatever it holds.
+        assert!(matches!(
+            check_employees(&offer, &file("avery.json", AVERY)),
+            EmployeesChecked::Holder(Ok(_))
+        ));
+        let unread = DeskFile {
+            name: "big.csv".into(),
+            text: Err("it is 6.0 MB".into()),
+        };
+        assert!(
+            matches!(check_employees(&offer, &unread), EmployeesChecked::ExportProblems(p) if p[0].message.contains("6.0 MB"))
+        );
+    }
+
+    #[test]
+    fn a_problem_is_paired_with_what_the_schema_says_of_its_member() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/schemas/offer.schema.json"))
+                .expect("schema");
+        let (at, note) =
+            schema_note(&schema, "$.terms.exchange_ratio.tiers[0].old").expect("known");
+        assert_eq!(at, "$.terms.exchange_ratio.tiers[0].old");
+        assert!(!note.is_empty());
+        // A member the schema does not know: what it says of the nearest one it does.
+        let (at, _) = schema_note(&schema, "$.terms.colour").expect("its parent");
+        assert_eq!(at, "$.terms");
+        assert_eq!(schema_note(&schema, "$"), None);
+        let holder: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/schemas/holder.schema.json"))
+                .expect("schema");
+        let (at, note) = schema_note(&holder, "$.grants[3].exercise_price").expect("known");
+        assert_eq!(at, "$.grants[3].exercise_price");
+        assert!(note.to_lowercase().contains("price"), "{note}");
     }
 
     #[test]

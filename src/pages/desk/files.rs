@@ -13,6 +13,8 @@ pub struct DropZone {
     pub label: &'static str,
     pub hint: &'static str,
     pub multiple: bool,
+    /// The input's `accept`: the file types offered.
+    pub accept: &'static str,
 }
 
 fn read(files: web_sys::FileList, done: Callback<Vec<DeskFile>>) {
@@ -45,7 +47,7 @@ pub fn drop_zone(zone: DropZone, on_files: &Callback<Vec<DeskFile>>) -> Html {
         <div class="ew-drop" ondrop={on_drop} ondragover={on_drag_over}>
             <label for={zone.id}>{ zone.label }</label>
             <p class="ew-muted ew-small">{ zone.hint }</p>
-            <input id={zone.id} type="file" accept="application/json,.json" multiple={zone.multiple} onchange={on_input} />
+            <input id={zone.id} type="file" accept={zone.accept} multiple={zone.multiple} onchange={on_input} />
         </div>
     }
 }

@@ -11,7 +11,7 @@ mod report;
 
 use yew::prelude::*;
 
-use election_client::desk::{self, DeskFile};
+use election_client::desk::{self, DeskFile, EmployeesChecked};
 use election_client::drafts::Drafts;
 
 use crate::hooks::{use_formats, use_page_ready};
@@ -19,7 +19,7 @@ use election_client::format::Formats;
 use files::{drop_zone, DropZone};
 use moment::moment_field;
 use preview::preview;
-use report::{preview_report, validation, CheckedEmployee};
+use report::{preview_report, validation, CheckedEmployee, ExportProblems};
 
 #[component]
 pub fn Desk() -> Html {
@@ -54,13 +54,21 @@ pub fn Desk() -> Html {
     };
 
     let checked_offer = offer_file.as_ref().map(desk::check_offer);
-    let employees: Vec<CheckedEmployee> = match &checked_offer {
-        Some(Ok(offer)) => employee_files
-            .iter()
-            .map(|file| (file.name.clone(), desk::check_holder(offer, file)))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut employees: Vec<CheckedEmployee> = Vec::new();
+    let mut export_problems: Vec<ExportProblems> = Vec::new();
+    if let Some(Ok(offer)) = &checked_offer {
+        for file in employee_files.iter() {
+            match desk::check_employees(offer, file) {
+                EmployeesChecked::Holder(checked) => employees.push((file.name.clone(), checked)),
+                EmployeesChecked::Export(list) => {
+                    employees.extend(list.into_iter().map(|(label, loaded)| (label, Ok(loaded))))
+                }
+                EmployeesChecked::ExportProblems(problems) => {
+                    export_problems.push((file.name.clone(), problems))
+                }
+            }
+        }
+    }
     let file_name = offer_file
         .as_ref()
         .map(|o| o.name.clone())
@@ -76,12 +84,13 @@ pub fn Desk() -> Html {
             <section class="ew-section" aria-labelledby="ew-desk-files">
                 <h2 id="ew-desk-files">{ "Files" }</h2>
                 { drop_zone(DropZone { id: "ew-desk-offer", label: "Offer file (JSON)", multiple: false,
-                    hint: "Choose the offer file, or drop it here." }, &on_offer) }
-                { drop_zone(DropZone { id: "ew-desk-employees", label: "Employee files (JSON)", multiple: true,
-                    hint: "Choose one or more sample employee files, or drop them here." }, &on_employees) }
+                    accept: "application/json,.json", hint: "Choose the offer file, or drop it here." }, &on_offer) }
+                { drop_zone(DropZone { id: "ew-desk-employees", label: "Employee files (JSON) or a grants export (CSV)", multiple: true,
+                    accept: "application/json,.json,text/csv,.csv",
+                    hint: "Choose sample employee files, or the equity system's export (one row per grant: employee_id, name, email, grant_id, plan, grant_date, exercise_price, outstanding, vested, expiration_date), or drop them here." }, &on_employees) }
             </section>
             if let Some(checked) = &checked_offer {
-                { validation(&file_name, checked, &employees, &f) }
+                { validation(&file_name, checked, &employees, &export_problems, &f) }
             }
             if let Some(Ok(offer)) = &checked_offer {
                 <section class="ew-section" aria-labelledby="ew-desk-employees-heading">
