@@ -90,7 +90,14 @@ pub struct GrantsImport {
 #[serde(deny_unknown_fields)]
 pub struct MoreOfferFile {
     pub offer: PathBuf,
-    pub holders: PathBuf,
+    /// Its holder files; may be left out where `grants` gives its employees.
+    #[serde(default)]
+    pub holders: Option<PathBuf>,
+    /// Its employees' grants as an export (CSV), instead of or beside `holders`, with its
+    /// column mapping and whether the data is illustrative, as for the first offer.
+    pub grants: Option<PathBuf>,
+    pub grants_mapping: Option<PathBuf>,
+    pub grants_illustrative: Option<bool>,
     /// Its own database: `sqlite:PATH` (or a bare path) or `postgres://…` (another
     /// database, or another schema of one through `?options=-csearch_path%3D…`).
     pub database: String,
@@ -100,7 +107,9 @@ pub struct MoreOfferFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MoreOffer {
     pub offer: PathBuf,
+    /// Empty where its employees come from `grants` alone.
     pub holders: PathBuf,
+    pub grants: Option<GrantsImport>,
     pub database: String,
 }
 
@@ -410,9 +419,24 @@ impl Config {
                 ));
             }
             databases.push(database.clone());
+            let grants = more.grants.map(|csv| GrantsImport {
+                csv: rel(csv),
+                mapping: more.grants_mapping.map(rel),
+                illustrative: more.grants_illustrative.unwrap_or(false),
+            });
+            let holders = match (more.holders, &grants) {
+                (Some(dir), _) => rel(dir),
+                (None, Some(_)) => PathBuf::new(),
+                (None, None) => {
+                    return Err(format!(
+                        "offers[{i}]: no holders directory and no grants export: give `holders` or `grants`"
+                    ))
+                }
+            };
             more_offers.push(MoreOffer {
                 offer: rel(more.offer),
-                holders: rel(more.holders),
+                holders,
+                grants,
                 database,
             });
         }
@@ -677,6 +701,25 @@ mod tests {
             Some(PathBuf::from("/etc/receiver/map.json"))
         );
         assert!(!grants.illustrative);
+        // Another offer may take its employees from an export too.
+        let c = Config::merge(
+            file("offer = \"o\"\nholders = \"h\"\n[[offers]]\noffer = \"o2\"\ndatabase = \"two.sqlite3\"\ngrants = \"g2.csv\"\ngrants_illustrative = true"),
+            Path::new("/etc/receiver"),
+            FileConfig::default(),
+        )
+        .unwrap();
+        let more = &c.more_offers[0];
+        assert_eq!(more.holders, PathBuf::new());
+        let grants = more.grants.as_ref().expect("its import");
+        assert_eq!(grants.csv, PathBuf::from("/etc/receiver/g2.csv"));
+        assert!(grants.illustrative);
+        assert!(Config::merge(
+            file("offer = \"o\"\nholders = \"h\"\n[[offers]]\noffer = \"o2\"\ndatabase = \"two.sqlite3\""),
+            Path::new("/etc/receiver"),
+            FileConfig::default(),
+        )
+        .unwrap_err()
+        .contains("offers[0]: no holders directory and no grants export"));
         assert!(err(&format!("{BASE}\n\"E-2\" = \"short\"")).contains("E-2"));
         assert!(
             err(&format!("{BASE}\n\"E-2\" = \"a-token-of-sixteen-chars\""))

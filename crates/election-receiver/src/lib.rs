@@ -207,7 +207,7 @@ pub async fn prepare_all(config: &Config) -> Result<Vec<Arc<AppState>>, String> 
         config
             .more_offers
             .iter()
-            .map(|m| (&m.offer, &m.holders, None, &m.database)),
+            .map(|m| (&m.offer, &m.holders, m.grants.as_ref(), &m.database)),
     );
     let mut states: Vec<Arc<AppState>> = Vec::new();
     for (offer_path, holders_path, grants, database) in sources {

@@ -870,6 +870,7 @@ async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
     config.more_offers = vec![election_receiver::config::MoreOffer {
         offer: format!("{dir}/offer.json").into(),
         holders: format!("{dir}/holders").into(),
+        grants: None,
         database: second,
     }];
     config.tokens.insert("E-2101".into(), token_for("E-2101"));
