@@ -992,8 +992,9 @@ async fn several_offers_are_served_each_with_its_own_chain(backend: Backend) {
     let file = election_receiver::config::FileConfig {
         offers: vec![election_receiver::config::MoreOfferFile {
             offer: format!("{dir}/offer.json").into(),
-            holders: format!("{dir}/holders").into(),
+            holders: Some(format!("{dir}/holders").into()),
             database: "sqlite:one.sqlite3".into(),
+            ..Default::default()
         }],
         database: Some("sqlite:one.sqlite3".into()),
         offer: Some(OFFER_FILE.into()),
