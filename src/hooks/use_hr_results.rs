@@ -79,7 +79,7 @@ pub fn use_hr_results(
                 now.loading = true;
                 state.set(now.clone());
             }
-            wasm_bindgen_futures::spawn_local(async move {
+            yew::platform::spawn_local(async move {
                 let url = format!("{}/v1/hr/participation", deployment.receiver);
                 let read = hr_get(&url, &token).await.and_then(|body| {
                     serde_json::from_str::<Results>(&body).map_err(|e| HrError {
@@ -124,7 +124,7 @@ pub fn use_hr_results(
         let (deployment, token, state) = (deployment.clone(), token.clone(), state.clone());
         Callback::from(move |what: Download| {
             let (deployment, token, state) = (deployment.clone(), token.clone(), state.clone());
-            wasm_bindgen_futures::spawn_local(async move {
+            yew::platform::spawn_local(async move {
                 let url = format!("{}{}", deployment.receiver, what.path());
                 let offer = state
                     .results

@@ -56,7 +56,7 @@ pub fn use_hr_session() -> HrSession {
             Err(problems) => session.set(Session::Misconfigured(Rc::new(problems.clone()))),
             Ok(d) => {
                 let d = d.clone();
-                wasm_bindgen_futures::spawn_local(async move {
+                yew::platform::spawn_local(async move {
                     session.set(start(&d).await);
                 });
             }
@@ -68,7 +68,7 @@ pub fn use_hr_session() -> HrSession {
             let Ok(d) = &*deployment else { return };
             let (session, d) = (session.clone(), d.clone());
             session.set(Session::SigningIn);
-            wasm_bindgen_futures::spawn_local(async move {
+            yew::platform::spawn_local(async move {
                 if let Err(why) = begin(&d).await {
                     session.set(Session::SignedOut(Some(why)));
                 }
