@@ -80,19 +80,26 @@ impl AppState {
     }
 
     /// Records an employee's first read of their record, for HR's participation figures;
-    /// only the first is written (this instance remembers whom it has written).
-    async fn viewed_by(&self, employee: &str) -> Result<(), StoreError> {
+    /// only the first is written (this instance remembers whom it has written). A failure
+    /// is logged and does not stand between the employee and their record: the next read
+    /// tries again.
+    async fn viewed_by(&self, employee: &str) {
         let known = self.viewed.read().is_ok_and(|v| v.contains(employee));
         if known || !self.holders.contains_key(employee) {
-            return Ok(());
+            return;
         }
-        self.store
+        match self
+            .store
             .record_view(employee, &receipt_time(self.clock.now()))
-            .await?;
-        if let Ok(mut viewed) = self.viewed.write() {
-            viewed.insert(employee.to_owned());
+            .await
+        {
+            Ok(()) => {
+                if let Ok(mut viewed) = self.viewed.write() {
+                    viewed.insert(employee.to_owned());
+                }
+            }
+            Err(e) => tracing::warn!("the first view of employee {employee} was not recorded: {e}"),
         }
-        Ok(())
     }
 
     /// The employee a registered key belongs to, and the key.
@@ -432,7 +439,7 @@ async fn history(
     State(app): State<Arc<AppState>>,
     Employee(employee): Employee,
 ) -> ApiResult<Response> {
-    app.viewed_by(&employee).await?;
+    app.viewed_by(&employee).await;
     let history = app.store.history(&app.offer.id, &employee).await?;
     if let Some(why) = history.iter().find_map(altered) {
         return Err(ApiError::new(
