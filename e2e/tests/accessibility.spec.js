@@ -18,7 +18,7 @@ test('the print view passes an axe-core audit', async ({ page }) => {
 
 test('at 400 % zoom (320 CSS pixels wide) the page reflows: no sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const url of ['/', '/preview.html']) {
+  for (const url of ['/', '/preview.html', '/results.html']) {
     await page.goto(url);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

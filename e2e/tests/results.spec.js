@@ -165,6 +165,12 @@ test('by keyboard alone: sign in and download the results', async ({ page }) => 
   expect(csv.split('\r\n')[0]).toBe('employee_id,name,standing,grant_id,plan,grant_date,exercise_price,outstanding,outcome,options_tendered,portion,new_awards,award,cash,receipt_id,received_at,offer_version');
   expect(csv).toContain('E-3000,Employee 3000,elected,G-3000,holding,2000-03-10,42.50,1200,exchanged,1200,,400,options,0.00,');
   expect(csv).toContain('E-3180,Employee 3180,withdrawn,G-3180,holding,2000-03-10,42.50,1200,kept,0,,0,,0.00,');
+
+  // At 400 % zoom (320 CSS pixels), the figures reflow: no sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expect(page.getByRole('table', { name: 'Participation' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
 });
 
 test('a link carrying a sign-in answer this page did not ask for is ignored; an employee is not HR', async ({ page }) => {
