@@ -505,29 +505,19 @@ pub fn figures(results: &Results) -> Vec<String> {
         plural(s.new_awards, nouns.0, nouns.1),
     );
     if s.cash_cents > 0 {
-        tendered.push_str(&format!(" and ${} in cash", money(s.cash_cents)));
+        tendered.push_str(&format!(" and {} in cash", money(s.cash_cents)));
     }
     tendered.push('.');
     lines.push(tendered);
     lines
 }
 
-/// `12,345`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `12,345` (the core's grouping, as everywhere).
+pub use election_core::display::count as thousands;
 
-/// `1,234.50` from cents.
+/// `$1,234.50` from cents.
 pub fn money(cents: u64) -> String {
-    format!("{}.{:02}", thousands(cents / 100), cents % 100)
+    election_core::display::money(election_core::display::from_cents(cents))
 }
 
 /// `at` (RFC 3339) in the UTC offset of `deadline` (the offer's), in words: "September

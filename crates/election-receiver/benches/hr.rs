@@ -288,17 +288,5 @@ fn main() {
         format!("| `verify-export`'s check of the export (every signature, the chain, the results again) | {verify_ms:.0} | reading the export's JSON | {read_ms:.0} |"),
         "<!-- /hr -->".to_owned(),
     ];
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let text = match (existing.find("<!-- hr -->"), existing.find("<!-- /hr -->")) {
-        (Some(a), Some(b)) => format!(
-            "{}{}{}",
-            &existing[..a],
-            section.join("\n"),
-            &existing[b + "<!-- /hr -->".len()..]
-        ),
-        _ => format!("{}\n\n{}\n", existing.trim_end(), section.join("\n")),
-    };
-    std::fs::write(&path, text).expect("docs/BENCHMARKS.md");
-    println!("{}", section.join("\n"));
+    write_bench_section("hr", &section);
 }

@@ -301,20 +301,5 @@ fn main() {
     }
     section.pop();
     section.push("<!-- /receiver -->".to_owned());
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let text = match (
-        existing.find("<!-- receiver -->"),
-        existing.find("<!-- /receiver -->"),
-    ) {
-        (Some(a), Some(b)) => format!(
-            "{}{}{}",
-            &existing[..a],
-            section.join("\n"),
-            &existing[b + "<!-- /receiver -->".len()..]
-        ),
-        _ => format!("{}\n{}\n", existing.trim_end(), section.join("\n")),
-    };
-    std::fs::write(&path, text).expect("docs/BENCHMARKS.md");
-    println!("{}", section.join("\n"));
+    write_bench_section("receiver", &section);
 }

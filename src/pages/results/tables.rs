@@ -91,10 +91,7 @@ pub fn summary(s: &ResultsSummary, closed: bool) -> Html {
         (awards, thousands(s.new_awards)),
     ];
     if s.cash_cents > 0 {
-        list.push((
-            "Cash instead of awards",
-            format!("${}", money(s.cash_cents)),
-        ));
+        list.push(("Cash instead of awards", money(s.cash_cents)));
     }
     rows(
         if closed {
@@ -127,7 +124,7 @@ pub fn by_plan(s: &ResultsSummary) -> Html {
                         <td class="ew-num">{ thousands(p.grants_exchanged) }</td>
                         <td class="ew-num">{ thousands(p.options_tendered) }</td>
                         <td class="ew-num">{ thousands(p.new_awards) }</td>
-                        <td class="ew-num">{ format!("${}", money(p.cash_cents)) }</td>
+                        <td class="ew-num">{ money(p.cash_cents) }</td>
                     </tr>
                 }) }
             </tbody>

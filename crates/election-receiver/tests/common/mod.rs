@@ -690,3 +690,24 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+// ---- The benchmarks' report ------------------------------------------------------
+
+/// Puts `section` (its first line `<!-- name -->`, its last `<!-- /name -->`) in
+/// `docs/BENCHMARKS.md` in place of the section of the same name, or at its end.
+pub fn write_bench_section(name: &str, section: &[String]) {
+    let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/BENCHMARKS.md");
+    let existing = std::fs::read_to_string(&path).unwrap_or_default();
+    let text = match (existing.find(&open), existing.find(&close)) {
+        (Some(a), Some(b)) => format!(
+            "{}{}{}",
+            &existing[..a],
+            section.join("\n"),
+            &existing[b + close.len()..]
+        ),
+        _ => format!("{}\n\n{}\n", existing.trim_end(), section.join("\n")),
+    };
+    std::fs::write(&path, text).expect("docs/BENCHMARKS.md");
+    println!("{}", section.join("\n"));
+}
