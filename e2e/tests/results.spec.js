@@ -31,13 +31,14 @@ let rx;
 let people;
 
 /** results.html as a deployment would edit it: this receiver, this provider. */
-function deployPage() {
+function deployPage({ portals = '' } = {}) {
   const built = readFileSync(new URL('results.html', DIST), 'utf8');
   const settings = JSON.stringify({ receiver: rx.url, oidc: { issuer: idp.url, client_id: 'election-results' }, refresh_seconds: 2 });
   const html = built
     .replace(/<script type="application\/json" id="election-results-deployment">[\s\S]*?<\/script>/,
       `<script type="application/json" id="election-results-deployment">${settings}</script>`)
-    .replace('connect-src \'self\' http://127.0.0.1:8787 http://127.0.0.1:8788', `connect-src 'self' ${rx.url} ${idp.url}`);
+    .replace('connect-src \'self\' http://127.0.0.1:8787 http://127.0.0.1:8788', `connect-src 'self' ${rx.url} ${idp.url}`)
+    .replace('<meta name="election-widget-allowed-origins" content="" />', `<meta name="election-widget-allowed-origins" content="${portals}" />`);
   if (html === built) throw new Error('results.html no longer has the settings this test replaces');
   writeFileSync(new URL(PAGE_FILE, DIST), html);
 }
@@ -189,6 +190,48 @@ test('a link carrying a sign-in answer this page did not ask for is ignored; an 
   await page.getByRole('button', { name: 'Sign in with your company account' }).click();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toHaveText('The identity provider did not sign you in (access_denied: The sign-in was cancelled).');
+});
+
+/** An HR portal on the page server's origin that frames the results page and answers its
+ *  "ready" with `message` (HR's token, or something else). */
+function hrPortal(message) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HR portal</title></head><body><main>
+<h1>HR portal</h1><iframe title="Offer results" src="/${PAGE_FILE}" style="width: 100%; height: 900px"></iframe></main>
+<script>
+window.answered = 0;
+window.addEventListener('message', (e) => {
+  if (e.origin !== location.origin || !e.data || e.data.source !== 'election-widget') return;
+  if (e.data.type === 'election-results:ready') {
+    e.source.postMessage(${JSON.stringify(message)}, e.origin);
+    window.answered += 1;
+  }
+});
+</script></body></html>`;
+}
+
+async function openPortal(page, message) {
+  await page.context().grantPermissions(['local-network-access']);
+  await page.route(`${WIDGET}/hr-portal.html`, (route) => route.fulfill({ contentType: 'text/html', body: hrPortal(message) }));
+  await page.goto(`${WIDGET}/hr-portal.html`);
+  return page.frameLocator('iframe[title="Offer results"]');
+}
+
+test('framed by a portal its settings allow, the page takes HR\'s token from it, and only in the agreed shape', async ({ page }) => {
+  deployPage({ portals: WIDGET });
+  let checked = 0;
+  page.on('request', (r) => { if (r.url().startsWith(`${rx.url}/v1/hr/session`)) checked += 1; });
+  // A message with a member more (a receiver of the portal's choosing) is not a token.
+  const odd = await openPortal(page, { type: 'election-results:token', token: idp.mint(idp.users.harper), receiver: 'https://evil.example' });
+  await expect(odd.getByRole('status')).toHaveText('Waiting for the portal to sign you in…');
+  await expect.poll(() => page.evaluate(() => window.answered)).toBe(1);
+  await expect(odd.getByRole('status')).toHaveText('Waiting for the portal to sign you in…');
+  expect(checked).toBe(0);
+
+  const frame = await openPortal(page, { type: 'election-results:token', token: idp.mint(idp.users.harper) });
+  await expect(frame.getByText('Signed in as hr-harper')).toBeVisible();
+  await expect(frame.getByText(/eligible employees have responded: 181 elected to exchange/)).toBeVisible();
+  await expect(frame.getByRole('button', { name: 'Sign in with your company account' })).toHaveCount(0);
+  expect(checked).toBe(1);
 });
 
 test('after the deadline: final results, late elections counted and counting for nothing', async ({ page }) => {

@@ -3,11 +3,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use election_client::hr::{
-    authorization_url, read_callback, read_token_response, redirect_uri, token_request,
-    Callback as Answer, Discovery, Pending, ResultsDeployment, DEPLOYMENT_ID, PENDING_KEY,
+    authorization_url, portal_token, read_callback, read_token_response, redirect_uri,
+    token_request, Callback as Answer, Discovery, Pending, ResultsDeployment, DEPLOYMENT_ID,
+    PENDING_KEY, PORTAL_READY, PORTAL_TOKEN_REFUSED,
 };
 
-use crate::platform::{net, page, signon};
+use crate::platform::{frame, net, page, signon};
 
 /// Where HR's sign-on stands on the results page.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,8 @@ pub enum Session {
     SignedOut(Option<String>),
     /// On the way to or back from the identity provider.
     SigningIn,
+    /// Framed by a portal the page allows: waiting for it to give HR's token.
+    WaitingForPortal,
     /// Signed in with the HR role: the token the receiver is sent, and who it is.
     SignedIn { token: Rc<str>, subject: String },
 }
@@ -38,6 +41,8 @@ const TIMEOUT_MS: u32 = 15_000;
 /// Reads the page's settings; takes the identity provider's answer to a sign-in this tab
 /// started (and only that: `election_client::hr::read_callback`), exchanges its code
 /// with the PKCE verifier kept for it, and checks the token is HR's with the receiver.
+/// Framed by a portal its `election-widget-allowed-origins` names, it says it is ready
+/// and takes HR's token from that portal instead (`election_client::hr::portal_token`).
 #[hook]
 pub fn use_hr_session() -> HrSession {
     let deployment = use_memo((), |_| {
@@ -54,6 +59,7 @@ pub fn use_hr_session() -> HrSession {
         let (session, deployment) = (session.clone(), deployment.clone());
         use_effect_with((), move |_| match &*deployment {
             Err(problems) => session.set(Session::Misconfigured(Rc::new(problems.clone()))),
+            Ok(d) if frame::allowed_parent().is_some() => listen_to_portal(session, d.clone()),
             Ok(d) => {
                 let d = d.clone();
                 yew::platform::spawn_local(async move {
@@ -77,7 +83,13 @@ pub fn use_hr_session() -> HrSession {
     };
     let signed_out = {
         let session = session.clone();
-        Callback::from(move |why: String| session.set(Session::SignedOut(Some(why))))
+        Callback::from(move |why: String| {
+            // A portal's token refused (expired): the portal may send another.
+            if let Some(parent) = frame::allowed_parent() {
+                frame::post_to_parent(&parent, PORTAL_TOKEN_REFUSED);
+            }
+            session.set(Session::SignedOut(Some(why)))
+        })
     };
     HrSession {
         deployment: (*deployment).as_ref().ok().cloned(),
@@ -85,6 +97,30 @@ pub fn use_hr_session() -> HrSession {
         sign_in,
         signed_out,
     }
+}
+
+/// Framed by an allowed portal: tell it the page is ready, and take each token it sends
+/// (a new one replaces an expired one) once the receiver says it is HR's.
+fn listen_to_portal(session: UseStateHandle<Session>, d: Rc<ResultsDeployment>) {
+    let allowed = frame::allowed();
+    {
+        let session = session.clone();
+        frame::on_message(move |m| {
+            let Some(token) = portal_token(&m.origin, m.from_parent, m.json.as_deref(), &allowed)
+            else {
+                return;
+            };
+            let (session, d) = (session.clone(), d.clone());
+            session.set(Session::SigningIn);
+            yew::platform::spawn_local(
+                async move { session.set(check_role(&d, token.into()).await) },
+            );
+        });
+    }
+    if let Some(parent) = frame::allowed_parent() {
+        frame::post_to_parent(&parent, PORTAL_READY);
+    }
+    session.set(Session::WaitingForPortal);
 }
 
 /// On load: the provider's answer, if this tab is coming back from it.

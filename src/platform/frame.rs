@@ -79,6 +79,9 @@ pub fn post_to_parent(origin: &str, fields: &str) {
 /// as JSON text (`None` when it cannot be written as JSON).
 pub struct Message {
     pub origin: String,
+    /// Whether it came from this page's parent window (not a sibling frame, a popup or
+    /// the page itself).
+    pub from_parent: bool,
     pub kind: Option<String>,
     pub json: Option<String>,
 }
@@ -91,8 +94,14 @@ pub fn on_message(handler: impl Fn(Message) + 'static) {
     let listener =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let data = e.data();
+            let parent = web_sys::window().and_then(|w| w.parent().ok().flatten());
+            let from_parent = match (e.source(), parent) {
+                (Some(source), Some(parent)) => js_sys::Object::is(&source, parent.as_ref()),
+                _ => false,
+            };
             handler(Message {
                 origin: e.origin(),
+                from_parent,
                 kind: js_sys::Reflect::get(&data, &"type".into())
                     .ok()
                     .and_then(|t| t.as_string()),

@@ -360,6 +360,39 @@ pub fn read_callback(query: &str, pending: Option<&Pending>) -> Callback {
     }
 }
 
+/// What the page tells a portal that frames it: it is listening for HR's token.
+pub const PORTAL_READY: &str = r#"{"type":"election-results:ready"}"#;
+/// What it tells the portal when the receiver refuses the token it gave (expired): send
+/// a new one.
+pub const PORTAL_TOKEN_REFUSED: &str = r#"{"type":"election-results:token-refused"}"#;
+
+/// HR's token from a portal that frames the page: taken only from the page's parent, on
+/// one of `allowed` exactly (the page's `election-widget-allowed-origins`, fixed when it
+/// is deployed), and only as `{"type": "election-results:token", "token": "…"}` with no
+/// other member (a message of any other shape, from anyone else, is ignored). The
+/// receiver then decides whether the token is HR's.
+pub fn portal_token(
+    origin: &str,
+    from_parent: bool,
+    json: Option<&str>,
+    allowed: &[String],
+) -> Option<String> {
+    if !from_parent || !allowed.iter().any(|a| a == origin) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(json?).ok()?;
+    let object = value.as_object()?;
+    if object.len() != 2 || object.get("type")?.as_str()? != "election-results:token" {
+        return None;
+    }
+    let token = object.get("token")?.as_str()?;
+    // A JWT or an opaque token: printable, one line, of a sensible length.
+    let plausible = !token.is_empty()
+        && token.len() <= 16 * 1024
+        && token.bytes().all(|b| b.is_ascii_graphic());
+    plausible.then(|| token.to_owned())
+}
+
 /// The token the receiver is sent, from the token endpoint's answer.
 pub fn read_token_response(status: u16, body: &str, kind: TokenKind) -> Result<String, String> {
     let value: serde_json::Value = serde_json::from_str(body)

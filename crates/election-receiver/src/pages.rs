@@ -7,7 +7,7 @@
 //! origin check ([`serialized_origin`]) that keeps anything but an origin out of the
 //! policy, so a meta tag cannot add directives.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -35,11 +35,13 @@ pub struct PagesOptions {
 /// The meta tag of `embed.html` naming the portal origins allowed to frame it.
 pub const ALLOWED_ORIGINS_META: &str = "election-widget-allowed-origins";
 
-/// The policies in force: one for `embed.html`, one for every other page.
+/// The policies in force: one for `embed.html`, one for `results.html`, one for every
+/// other page.
 #[derive(Debug, Clone)]
 pub struct Policies {
     pub page: String,
     pub embed: String,
+    pub results: String,
 }
 
 /// Reads `DIR/embed.html`'s meta tag and checks the flags' origins; every origin of the
@@ -57,29 +59,41 @@ pub fn policies(options: &PagesOptions) -> Result<Policies, String> {
     };
     let connect = flags("connect-src", &options.connect_src)?;
     let frame = flags("frame-src", &options.frame_src)?;
-    let mut ancestors = Vec::new();
-    let embed = options.dir.join("embed.html");
-    match std::fs::read_to_string(&embed) {
+    let extra = flags("frame-ancestors", &options.frame_ancestors)?;
+    let mut ancestors = meta_origins(&options.dir.join("embed.html"))?;
+    ancestors.extend(extra.iter().cloned());
+    dedup(&mut ancestors);
+    // HR's results page: its own origins, and portals its meta tag names (which hand it
+    // HR's token); never framed by anyone else.
+    let mut results = vec!["'self'".to_owned()];
+    results.extend(meta_origins(&options.dir.join("results.html"))?);
+    results.extend(extra);
+    dedup(&mut results);
+    Ok(Policies {
+        page: content_security_policy(&connect, &frame, &["'self'".to_owned()]),
+        embed: content_security_policy(&connect, &frame, &ancestors),
+        results: content_security_policy(&connect, &frame, &results),
+    })
+}
+
+/// The origins a page's `election-widget-allowed-origins` meta tag names (none when the
+/// page is absent); each that is not a serialized origin is left out with a warning.
+fn meta_origins(page: &Path) -> Result<Vec<String>, String> {
+    match std::fs::read_to_string(page) {
         Ok(html) => {
             let content = allowed_origins_meta(&html).unwrap_or_default();
             let (origins, refused) = origins_of(&content);
             for junk in refused {
                 tracing::warn!(
                     "{} names {junk:?} among its allowed origins, which is not an origin like https://hr.example.com; it is left out of frame-ancestors",
-                    embed.display()
+                    page.display()
                 );
             }
-            ancestors.extend(origins);
+            Ok(origins)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {e}", embed.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", page.display())),
     }
-    ancestors.extend(flags("frame-ancestors", &options.frame_ancestors)?);
-    dedup(&mut ancestors);
-    Ok(Policies {
-        page: content_security_policy(&connect, &frame, &["'self'".to_owned()]),
-        embed: content_security_policy(&connect, &frame, &ancestors),
-    })
 }
 
 fn dedup(list: &mut Vec<String>) {
@@ -352,6 +366,8 @@ async fn headers(State(policies): State<Arc<Policies>>, request: Request, next: 
         let embed = path == "/embed.html";
         let policy = if embed {
             &policies.embed
+        } else if path == "/results.html" {
+            &policies.results
         } else {
             &policies.page
         };

@@ -45,6 +45,13 @@ fn dist() -> PathBuf {
     )
     .unwrap();
     std::fs::write(
+        dir.join("results.html"),
+        r#"<!doctype html><html><head>
+<meta name="election-widget-allowed-origins" content="https://hr-portal.example.com javascript:alert(1)" />
+</head><body><main id="election-results"></main></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
         dir.join(JS),
         "export default function init() { return 'the bundle'; }\n".repeat(200),
     )
@@ -144,6 +151,15 @@ async fn each_kind_of_file_gets_its_headers() {
         "a framed page keeps its opener"
     );
     assert_eq!(header(&headers, "cache-control"), "no-cache");
+
+    // HR's results page: framed only by itself and the portals its meta tag names (which
+    // hand it HR's token), its junk left out.
+    let (status, headers, _) = get(addr, "/results.html").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        header(&headers, "content-security-policy"),
+        format!("{POLICY_START}'self' https://hr-portal.example.com https://extra.example.com")
+    );
 
     let (status, headers, _) = get(addr, &format!("/{JS}")).await;
     assert_eq!(status, StatusCode::OK);

@@ -30,6 +30,9 @@ pub fn ResultsPage() -> Html {
             { match (&hr.session, &hr.deployment) {
                 (Session::Starting, _) => html! { <p role="status">{ "Starting…" }</p> },
                 (Session::SigningIn, _) => html! { <p role="status">{ "Signing you in…" }</p> },
+                (Session::WaitingForPortal, _) => html! {
+                    <p role="status">{ "Waiting for the portal to sign you in…" }</p>
+                },
                 (Session::Misconfigured(problems), _) => html! {
                     <div class="ew-banner" role="alert">
                         <p><strong>{ "This page cannot show results: its settings are wrong." }</strong>

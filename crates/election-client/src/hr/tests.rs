@@ -279,3 +279,66 @@ fn moments_read_in_the_offers_offset() {
         "not a time"
     );
 }
+
+#[test]
+fn a_portal_gives_the_token_only_from_the_parent_on_an_allowed_origin() {
+    let allowed = vec!["https://portal.example.com".to_owned()];
+    let good = r#"{"type":"election-results:token","token":"eyJhbGciOiJFUzI1NiJ9.e30.sig"}"#;
+    assert_eq!(
+        portal_token("https://portal.example.com", true, Some(good), &allowed).as_deref(),
+        Some("eyJhbGciOiJFUzI1NiJ9.e30.sig")
+    );
+    for (origin, from_parent, json) in [
+        // Another origin, a sibling frame or a popup, a look-alike origin.
+        ("https://evil.example", true, good),
+        ("https://portal.example.com", false, good),
+        ("https://portal.example.com.evil.example", true, good),
+        ("http://portal.example.com", true, good),
+        // Another shape: another type, a member more, no token, an empty or odd token.
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:ready","token":"t"}"#,
+        ),
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:token","token":"t","receiver":"https://evil.example"}"#,
+        ),
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:token"}"#,
+        ),
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:token","token":""}"#,
+        ),
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:token","token":"a b"}"#,
+        ),
+        (
+            "https://portal.example.com",
+            true,
+            r#"{"type":"election-results:token","token":7}"#,
+        ),
+        ("https://portal.example.com", true, "not json"),
+    ] {
+        assert_eq!(
+            portal_token(origin, from_parent, Some(json), &allowed),
+            None,
+            "{origin} {from_parent} {json}"
+        );
+    }
+    assert_eq!(
+        portal_token("https://portal.example.com", true, None, &allowed),
+        None
+    );
+    assert_eq!(
+        portal_token("https://portal.example.com", true, Some(good), &[]),
+        None
+    );
+}
