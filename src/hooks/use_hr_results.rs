@@ -5,8 +5,9 @@ use yew::prelude::*;
 use election_client::hr::ResultsDeployment;
 use election_core::results::Results;
 
-use super::use_hr_session::{hr_get, HrError};
+use crate::platform::net::hr_get;
 use crate::platform::{files, page};
+use election_client::hr::HrError;
 
 /// The results as last read, and what went wrong since, if anything.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -8,6 +8,7 @@ use election_client::hr::{
     PENDING_KEY, PORTAL_READY, PORTAL_TOKEN_REFUSED,
 };
 
+use crate::platform::net::hr_get;
 use crate::platform::{frame, net, page, signon};
 
 /// Where HR's sign-on stands on the results page.
@@ -205,67 +206,4 @@ async fn begin(d: &ResultsDeployment) -> Result<(), String> {
     }
     signon::go(&authorization_url(&discovery, client, &pending, &challenge));
     Ok(())
-}
-
-/// Why a request with HR's token got no figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HrError {
-    /// The receiver's code, when it answered one.
-    pub code: Option<String>,
-    pub why: String,
-}
-
-impl HrError {
-    /// Whether the token itself was refused (expired, unknown, not HR's): the session ends.
-    pub fn ends_session(&self) -> bool {
-        self.code.as_deref().is_some_and(|c| {
-            c.starts_with("token_") || c == "unauthorized" || c == "hr_role_required"
-        })
-    }
-}
-
-/// A GET to the receiver with HR's token: the body, or the receiver's own sentence.
-pub async fn hr_get(url: &str, token: &str) -> Result<String, HrError> {
-    let headers =
-        std::collections::BTreeMap::from([("Authorization".to_owned(), format!("Bearer {token}"))]);
-    let response = net::fetch(net::Request {
-        method: "GET",
-        url,
-        headers: &headers,
-        body: None,
-        credentials: "omit",
-        cache: "no-store",
-        timeout_ms: TIMEOUT_MS,
-    })
-    .await
-    .map_err(|e| HrError {
-        code: None,
-        why: format!("The receiver could not be reached: {e}."),
-    })?;
-    let body = response.body.unwrap_or_default();
-    if (200..300).contains(&response.status) {
-        return Ok(body);
-    }
-    let said = serde_json::from_str::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| {
-            Some((
-                v["error"]["code"].as_str()?.to_owned(),
-                v["error"]["message"].as_str()?.to_owned(),
-            ))
-        });
-    Err(match said {
-        Some((code, _)) if code == "hr_role_required" => HrError {
-            why: "You are signed in, but your account does not have the HR role; ask your administrator.".to_owned(),
-            code: Some(code),
-        },
-        Some((code, message)) => HrError {
-            why: format!("The receiver refused: {message}"),
-            code: Some(code),
-        },
-        None => HrError {
-            code: None,
-            why: format!("The receiver answered {} {}.", response.status, response.status_text),
-        },
-    })
 }

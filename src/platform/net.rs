@@ -141,3 +141,30 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
 pub fn online() -> bool {
     js_online()
 }
+
+/// A GET to the receiver with HR's `token` (in the `Authorization` header, never the URL):
+/// the body, or why not (`election_client::hr::HrError`).
+pub async fn hr_get(url: &str, token: &str) -> Result<String, election_client::hr::HrError> {
+    use election_client::hr::HrError;
+    let headers = BTreeMap::from([("Authorization".to_owned(), format!("Bearer {token}"))]);
+    let response = fetch(Request {
+        method: "GET",
+        url,
+        headers: &headers,
+        body: None,
+        credentials: "omit",
+        cache: "no-store",
+        timeout_ms: FETCH_TIMEOUT_MS,
+    })
+    .await
+    .map_err(|e| HrError::unreachable(&e.to_string()))?;
+    let body = response.body.unwrap_or_default();
+    if (200..300).contains(&response.status) {
+        return Ok(body);
+    }
+    Err(HrError::refusal(
+        response.status,
+        &response.status_text,
+        &body,
+    ))
+}

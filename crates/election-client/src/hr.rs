@@ -417,6 +417,58 @@ pub fn read_token_response(status: u16, body: &str, kind: TokenKind) -> Result<S
     }
 }
 
+/// Why a request with HR's token got no figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HrError {
+    /// The receiver's code, when it answered one.
+    pub code: Option<String>,
+    pub why: String,
+}
+
+impl HrError {
+    /// The receiver could not be reached (`why`: the network's reason).
+    pub fn unreachable(why: &str) -> HrError {
+        HrError {
+            code: None,
+            why: format!("The receiver could not be reached: {why}."),
+        }
+    }
+
+    /// The receiver's refusal (`status`, and its body, which names a code and a sentence
+    /// when it is the receiver's own).
+    pub fn refusal(status: u16, status_text: &str, body: &str) -> HrError {
+        let said = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| {
+                Some((
+                    v["error"]["code"].as_str()?.to_owned(),
+                    v["error"]["message"].as_str()?.to_owned(),
+                ))
+            });
+        match said {
+            Some((code, _)) if code == "hr_role_required" => HrError {
+                why: "You are signed in, but your account does not have the HR role; ask your administrator.".to_owned(),
+                code: Some(code),
+            },
+            Some((code, message)) => HrError {
+                why: format!("The receiver refused: {message}"),
+                code: Some(code),
+            },
+            None => HrError {
+                code: None,
+                why: format!("The receiver answered {status} {status_text}."),
+            },
+        }
+    }
+
+    /// Whether the token itself was refused (expired, unknown, not HR's): the session ends.
+    pub fn ends_session(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| {
+            c.starts_with("token_") || c == "unauthorized" || c == "hr_role_required"
+        })
+    }
+}
+
 /// The redirect URI: the deployment's, or the page's URL without query or fragment.
 pub fn redirect_uri(client: &OidcClient, page_url: &str) -> String {
     client.redirect_uri.clone().unwrap_or_else(|| {

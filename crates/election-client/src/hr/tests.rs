@@ -342,3 +342,36 @@ fn a_portal_gives_the_token_only_from_the_parent_on_an_allowed_origin() {
         None
     );
 }
+
+#[test]
+fn a_refusal_says_why_and_whether_the_session_ends() {
+    let expired = HrError::refusal(
+        401,
+        "Unauthorized",
+        r#"{"error":{"code":"token_expired","message":"The token has expired; sign in again.","details":[]}}"#,
+    );
+    assert_eq!(
+        expired.why,
+        "The receiver refused: The token has expired; sign in again."
+    );
+    assert!(expired.ends_session());
+    let employee = HrError::refusal(
+        403,
+        "Forbidden",
+        r#"{"error":{"code":"hr_role_required","message":"x","details":[]}}"#,
+    );
+    assert!(employee.why.contains("does not have the HR role"));
+    assert!(employee.ends_session());
+    let down = HrError::refusal(
+        503,
+        "Service Unavailable",
+        r#"{"error":{"code":"storage_unavailable","message":"The database failed.","details":[]}}"#,
+    );
+    assert!(!down.ends_session(), "the figures are read again later");
+    let proxy = HrError::refusal(502, "Bad Gateway", "<html>");
+    assert_eq!(
+        (proxy.code, proxy.why.as_str()),
+        (None, "The receiver answered 502 Bad Gateway.")
+    );
+    assert!(!HrError::unreachable("no answer within 15 seconds").ends_session());
+}
