@@ -451,6 +451,18 @@ fn every_tampering_is_named() {
     assert_found(&found, "csv: the CSV hashes to");
     assert_found(&found, "csv: its rows are not the results");
 
+    // Another offer put in the export's place, resealed: the checkpoint and the receipts
+    // are of another offer's chain.
+    let mut swapped = export.clone();
+    swapped.offer["id"] = "another-offer-2001".into();
+    let swapped = swapped.seal().unwrap();
+    let found = problems_of(&swapped, &csv, None);
+    assert_found(&found, "checkpoint: is of the offer mpower-2001-option-exchange, not of the export's offer another-offer-2001");
+    assert_found(
+        &found,
+        "elections[0] (receipt R0000000001): is for the offer mpower-2001-option-exchange",
+    );
+
     // Said to be final before the deadline.
     let mut early = export.clone();
     early.results.as_of = "2001-09-20T12:00:00.000Z".into();

@@ -252,6 +252,31 @@ mod verify {
             }
         };
         if let Some(offer) = offer {
+            // The checkpoint and every receipt are the receiver's word about this offer's
+            // chain: an offer swapped for another cannot borrow them.
+            if export.checkpoint.checkpoint.offer_id != offer.id {
+                problem(
+                    "checkpoint",
+                    format!(
+                        "is of the offer {}, not of the export's offer {}",
+                        export.checkpoint.checkpoint.offer_id, offer.id
+                    ),
+                );
+            }
+            for (i, entry) in export.elections.iter().enumerate() {
+                if entry.receipt.receipt.offer_id != offer.id {
+                    problem(
+                        &format!(
+                            "elections[{i}] (receipt {})",
+                            entry.receipt.receipt.receipt_id
+                        ),
+                        format!(
+                            "is for the offer {}, not for the export's offer {}",
+                            entry.receipt.receipt.offer_id, offer.id
+                        ),
+                    );
+                }
+            }
             let mut holders: Vec<Holder> = Vec::new();
             for (i, value) in export.employees.iter().enumerate() {
                 match parse_holder(&value.to_string(), Some(&offer)) {
