@@ -614,19 +614,19 @@ pub fn when(at: &str, deadline: &str) -> String {
     ) else {
         return at.to_owned();
     };
+    use chrono::Timelike as _;
     let local = at.with_timezone(deadline.offset());
     let offset = deadline.offset().local_minus_utc();
     let sign = if offset < 0 { '\u{2212}' } else { '+' };
     let (h, m) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
-    let am_pm = if local.format("%p").to_string() == "AM" {
-        "a.m."
-    } else {
-        "p.m."
-    };
+    // The core's date words, and the hour by hand: chrono's formatter is about 10 KB of
+    // HR's bundle for what this needs.
+    let (pm, hour) = local.hour12();
     format!(
-        "{}, {} {am_pm} (UTC{sign}{h:02}:{m:02})",
-        local.format("%B %-d, %Y"),
-        local.format("%-I:%M")
+        "{}, {hour}:{:02} {} (UTC{sign}{h:02}:{m:02})",
+        election_core::display::date(local.date_naive()),
+        local.minute(),
+        if pm { "p.m." } else { "a.m." }
     )
 }
 
@@ -636,39 +636,41 @@ pub fn standing_words(s: Standing) -> &'static str {
 }
 
 /// The chart of elections by day: bars of elections received on time (and late, stacked),
-/// and the line of employees who had responded, in a fixed 640 × 240 view box.
-#[derive(Debug, Clone, PartialEq)]
+/// and the line of employees who had responded, in a fixed 640 × 240 view box. Every
+/// coordinate is a whole unit of the view box: the page writes integers (formatting
+/// floats would cost HR's bundle about 11 KB), and a unit is finer than a pixel there.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
-    pub width: f64,
-    pub height: f64,
+    pub width: i32,
+    pub height: i32,
     pub bars: Vec<Bar>,
     /// SVG `points` of the responded line.
     pub line: String,
     /// Gridlines: their y and the value they mark.
-    pub ticks: Vec<(f64, u64)>,
+    pub ticks: Vec<(i32, u64)>,
     /// The plotting area: left, top, right, bottom.
-    pub area: (f64, f64, f64, f64),
+    pub area: (i32, i32, i32, i32),
 }
 
 /// One day's bar.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bar {
-    pub x: f64,
-    pub width: f64,
+    pub x: i32,
+    pub width: i32,
     /// The on-time part: its top and height.
-    pub y: f64,
-    pub height: f64,
+    pub y: i32,
+    pub height: i32,
     /// The late part, stacked on top.
-    pub late_y: f64,
-    pub late_height: f64,
+    pub late_y: i32,
+    pub late_height: i32,
     /// `09-20`, under the bar (every bar when there are few).
     pub label: Option<String>,
 }
 
 /// Lays out `days` (at most the last 60 are drawn; the table beside has them all).
 pub fn chart(days: &[Day]) -> Chart {
-    let (width, height) = (640.0, 240.0);
-    let area = (48.0, 12.0, width - 12.0, height - 32.0);
+    let (width, height) = (640, 240);
+    let area = (48, 12, width - 12, height - 32);
     let days = &days[days.len().saturating_sub(60)..];
     let top = days
         .iter()
@@ -678,26 +680,28 @@ pub fn chart(days: &[Day]) -> Chart {
         .max(1);
     let step = nice_step(top);
     let max = top.div_ceil(step) * step;
-    let plot_h = area.3 - area.1;
-    let y_of = |v: u64| area.3 - plot_h * (v as f64) / (max as f64);
+    let plot_h = f64::from(area.3 - area.1);
+    let y_of = |v: u64| area.3 - (plot_h * (v as f64) / (max as f64)).round() as i32;
     let n = days.len().max(1) as f64;
-    let slot = (area.2 - area.0) / n;
+    let slot = f64::from(area.2 - area.0) / n;
+    let at = |i: f64| area.0 + (slot * i).round() as i32;
     let every = (days.len() / 10).max(1);
     let bars = days
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            let x = area.0 + slot * i as f64 + slot * 0.15;
+        .map(|(idx, d)| {
+            let i = idx as f64;
+            let (x, right) = (at(i + 0.15), at(i + 0.85));
             let y = y_of(d.elections);
             let late_y = y_of(d.elections + d.late);
             Bar {
                 x,
-                width: slot * 0.7,
+                width: (right - x).max(1),
                 y,
                 height: area.3 - y,
                 late_y,
                 late_height: y - late_y,
-                label: i
+                label: idx
                     .is_multiple_of(every)
                     .then(|| d.date.get(5..).unwrap_or(&d.date).to_owned()),
             }
@@ -706,13 +710,7 @@ pub fn chart(days: &[Day]) -> Chart {
     let line = days
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            format!(
-                "{:.1},{:.1}",
-                area.0 + slot * (i as f64 + 0.5),
-                y_of(d.responded)
-            )
-        })
+        .map(|(i, d)| format!("{},{}", at(i as f64 + 0.5), y_of(d.responded)))
         .collect::<Vec<_>>()
         .join(" ");
     let ticks = (0..=max / step)

@@ -12,7 +12,7 @@ pub fn by_day(days: &[Day]) -> Html {
         return html! { <p class="ew-muted">{ "No elections yet." }</p> };
     }
     let c = chart(days);
-    let (left, top, right, bottom) = c.area;
+    let (left, _, right, bottom) = c.area;
     let total: u64 = days.iter().map(|d| d.elections).sum();
     let late: u64 = days.iter().map(|d| d.late).sum();
     let responded = days.last().map_or(0, |d| d.responded);
@@ -34,19 +34,19 @@ pub fn by_day(days: &[Day]) -> Html {
                 { for c.ticks.iter().map(|(y, v)| html! {
                     <g class="ew-chart-grid">
                         <line x1={left.to_string()} x2={right.to_string()} y1={y.to_string()} y2={y.to_string()} />
-                        <text x={(left - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ thousands(*v) }</text>
+                        <text x={(left - 6).to_string()} y={(y + 4).to_string()} text-anchor="end">{ thousands(*v) }</text>
                     </g>
                 }) }
                 { for c.bars.iter().map(|b| html! {
                     <g>
                         <rect class="ew-chart-bar" x={b.x.to_string()} y={b.y.to_string()}
                             width={b.width.to_string()} height={b.height.to_string()} />
-                        if b.late_height > 0.0 {
+                        if b.late_height > 0 {
                             <rect class="ew-chart-late" x={b.x.to_string()} y={b.late_y.to_string()}
                                 width={b.width.to_string()} height={b.late_height.to_string()} />
                         }
                         if let Some(label) = &b.label {
-                            <text x={(b.x + b.width / 2.0).to_string()} y={(bottom + 16.0).to_string()}
+                            <text x={(b.x + b.width / 2).to_string()} y={(bottom + 16).to_string()}
                                 text-anchor="middle">{ label }</text>
                         }
                     </g>
@@ -54,7 +54,6 @@ pub fn by_day(days: &[Day]) -> Html {
                 <polyline class="ew-chart-line" points={c.line.clone()} />
                 <line class="ew-chart-axis" x1={left.to_string()} x2={right.to_string()}
                     y1={bottom.to_string()} y2={bottom.to_string()} />
-                <text x={left.to_string()} y={(top - 2.0).max(10.0).to_string()} class="ew-chart-unit">{ "" }</text>
             </svg>
             <figcaption>
                 <span class="ew-key ew-key-bar" aria-hidden="true"></span>{ " Elections on time " }

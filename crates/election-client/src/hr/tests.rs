@@ -223,9 +223,20 @@ fn the_chart_scales_to_the_largest_figure() {
     assert_eq!(values, [0, 2, 4, 6, 8]);
     assert_eq!(c.bars.len(), 2);
     let (_, top, _, bottom) = c.area;
-    let per = (bottom - top) / 8.0;
-    assert!((c.bars[0].height - 3.0 * per).abs() < 1e-9);
-    assert!((c.bars[1].late_height - 2.0 * per).abs() < 1e-9);
+    let per = f64::from(bottom - top) / 8.0;
+    // Whole units of the view box, within half a unit of the exact height.
+    assert!((f64::from(c.bars[0].height) - 3.0 * per).abs() <= 0.5);
+    assert!((f64::from(c.bars[1].late_height) - 2.0 * per).abs() <= 1.0);
+    assert_eq!(
+        c.bars[0].y + c.bars[0].height,
+        bottom,
+        "bars stand on the axis"
+    );
+    assert_eq!(
+        c.bars[1].late_y + c.bars[1].late_height,
+        c.bars[1].y,
+        "late stacks on top"
+    );
     assert_eq!(c.bars[0].label.as_deref(), Some("09-20"));
     assert_eq!(c.line.split(' ').count(), 2);
     // No days: an empty chart, not a division by zero.
